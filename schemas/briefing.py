@@ -1,0 +1,161 @@
+"""The response half of the public contract: a verified briefing and its events.
+
+Every list item here has passed verification against the article text; the draft the
+model returned is internal (service/llm/draft.py) and never leaves the service.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from schemas.taxonomy import EventType, Taxonomy
+
+SCHEMA_VERSION = "1.0"
+"""Bump on any change to these models; it is part of every cache key."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Span(_Model):
+    """Verbatim evidence: `article.text[start:end] == quote`, offsets computed by the service."""
+
+    quote: str = Field(min_length=1)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Span:
+        if self.end - self.start != len(self.quote):
+            raise ValueError("end - start must equal len(quote)")
+        return self
+
+
+class KeyPoint(_Model):
+    text: str
+    evidence: list[Span] = Field(min_length=1)
+
+
+class Briefing(_Model):
+    headline: str
+    summary: str
+    key_points: list[KeyPoint]
+
+
+class ActorRole(StrEnum):
+    INITIATOR = "initiator"
+    TARGET = "target"
+    AFFECTED = "affected"
+    CLAIMANT = "claimant"
+    OTHER = "other"
+
+
+class ActorKind(StrEnum):
+    STATE = "state"
+    MILITARY = "military"
+    GOVERNMENT_OFFICIAL = "government_official"
+    ORGANISATION = "organisation"
+    ARMED_GROUP = "armed_group"
+    CIVILIANS = "civilians"
+    MEDIA = "media"
+    UNKNOWN = "unknown"
+
+
+class Actor(_Model):
+    name: str = Field(description="As named in the article.")
+    role: ActorRole
+    kind: ActorKind = ActorKind.UNKNOWN
+    country: str | None = None
+
+
+class Location(_Model):
+    name: str
+    admin1: str | None = None
+    country: str | None = None
+    precision: Literal["city", "region", "country", "facility", "unknown"] = "unknown"
+
+
+class DatePrecision(StrEnum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+    UNKNOWN = "unknown"
+
+
+class EventDate(_Model):
+    """A date phrase found in the article, resolved by code against `published_at`."""
+
+    phrase: str | None = Field(description="As written in the article, e.g. 'late on Saturday'.")
+    start: date | None
+    end: date | None = None
+    precision: DatePrecision
+
+
+class Quantity(_Model):
+    value: float
+    unit: str = Field(description="What is counted, e.g. 'drones', 'households'.")
+    what: str = Field(description="What the number says, e.g. 'destroyed or intercepted'.")
+
+
+class Casualties(_Model):
+    killed: int | None = Field(default=None, ge=0)
+    injured: int | None = Field(default=None, ge=0)
+
+
+class Attribution(_Model):
+    source: str = Field(description="Who reports or claims it, as named in the article.")
+    disputed: bool = False
+
+
+class Event(_Model):
+    id: str = Field(description="Stable within a briefing: e1, e2, …")
+    type: EventType
+    taxonomy: Taxonomy
+    summary: str = Field(description="One sentence: who did what to whom.")
+    actors: list[Actor]
+    location: Location | None
+    date: EventDate
+    quantities: list[Quantity]
+    casualties: Casualties | None
+    attributed_to: Attribution | None
+    evidence: list[Span] = Field(min_length=1)
+
+
+class Usage(_Model):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+
+
+class Dropped(_Model):
+    """Something the model said that did not survive verification, and why."""
+
+    what: str
+    reason: str
+
+
+class Meta(_Model):
+    model: str
+    prompt_version: str
+    schema_version: str = SCHEMA_VERSION
+    cached: bool
+    attempts: int = Field(ge=0, description="LLM calls made, re-asks included.")
+    usage: Usage
+    dropped: list[Dropped]
+    latency_ms: float = Field(description="Time spent producing the briefing when it was computed.")
+    computed_at: datetime
+
+
+class BriefingResponse(_Model):
+    id: str = Field(
+        description="Content hash of article, options, model, prompt and schema version."
+    )
+    briefing: Briefing
+    events: list[Event]
+    meta: Meta

@@ -1,0 +1,93 @@
+"""Redis-backed store of finished briefings: fail open, never store a failure.
+
+The value is the response JSON as bytes, exactly what a hit sends, so a hit costs one
+GET and no parsing. If Redis is down the service still answers (without a cache), logs
+it once per outage, and uses Redis again as soon as a command succeeds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+
+def cache_key(*, article: dict[str, Any], options: dict[str, Any], **versions: str) -> str:
+    """A content hash of everything a result depends on; it doubles as the briefing id.
+
+    `article` must already be normalised (see BriefingService); `versions` names the
+    model, prompt, draft schema and response schema, so a change to any of them is a miss.
+    """
+    material = json.dumps(
+        {"article": article, "options": options, **versions},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+@dataclass(slots=True)
+class BriefingCache:
+    redis: Redis
+    ttl_s: int
+    prefix: str = "gb"
+    healthy: bool = True
+
+    def _key(self, briefing_id: str) -> str:
+        return f"{self.prefix}:briefing:{briefing_id}"
+
+    async def get(self, briefing_id: str) -> bytes | None:
+        try:
+            value = await self.redis.get(self._key(briefing_id))
+        except (RedisError, OSError) as exc:
+            self._down(exc)
+            return None
+        self._up()
+        return value
+
+    async def put(self, briefing_id: str, payload: bytes) -> bool:
+        try:
+            await self.redis.set(self._key(briefing_id), payload, ex=self.ttl_s)
+        except (RedisError, OSError) as exc:
+            self._down(exc)
+            return False
+        self._up()
+        return True
+
+    async def ping(self) -> bool:
+        try:
+            await self.redis.ping()
+        except (RedisError, OSError) as exc:
+            self._down(exc)
+            return False
+        self._up()
+        return True
+
+    def _down(self, exc: BaseException) -> None:
+        if self.healthy:
+            log.warning("redis unavailable, serving without cache: %s", exc)
+        self.healthy = False
+
+    def _up(self) -> None:
+        if not self.healthy:
+            log.info("redis is back; caching resumed")
+        self.healthy = True
+
+
+def connect(url: str) -> Redis:
+    """A client that fails fast: a dead Redis must cost milliseconds, not a request."""
+    return Redis.from_url(
+        url,
+        socket_connect_timeout=0.5,
+        socket_timeout=2.0,
+        health_check_interval=30,
+    )

@@ -1,0 +1,265 @@
+"""Resolve an event's date phrase, as written in the article, against the publication date.
+
+The model copies the phrase verbatim ("late on Saturday", "Nov. 3", "last week") because it can
+be checked against the article; turning it into calendar dates is arithmetic, which code does
+reliably and a small model does not. Every rule prefers ``unknown`` to a guess: a relative phrase
+without a publication date, or a phrase we do not recognise, resolves to nothing rather than to
+something plausible-looking.
+"""
+
+import re
+from calendar import monthrange
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+Precision = Literal["day", "week", "month", "year", "unknown"]
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedDate:
+    """An inclusive date range; ``end`` is None for a single day so a point is never a span."""
+
+    start: date | None
+    end: date | None
+    precision: Precision
+
+
+_UNKNOWN = ResolvedDate(None, None, "unknown")
+
+# A date written without a year may lie a little after publication ("on Jan. 5" in a December
+# article announces something upcoming); anything further ahead is read as last year's.
+_FUTURE_WINDOW = timedelta(days=61)
+
+_MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+_MONTHS = {name[:3]: number for number, name in enumerate(_MONTH_NAMES, 1)}
+# Words that are months only in context: "protesters may march" names no month.
+_AMBIGUOUS_MONTHS = frozenset({"may", "march"})
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_NUMBERS = {"a": 1, "an": 1} | {word: n for n, word in enumerate(_NUMBER_WORDS, 1)}
+_SHIFT = {"this": 0, "last": -1, "next": 1}
+_STRICTLY_PAST = frozenset({"last", "previous", "past", "this past"})
+
+_MON = (
+    r"\b(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
+)
+_DAY_NUM = r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\b"
+_OPT_YEAR = r"(?:,?\s*(?P<y>\d{4})(?!\d))?"
+_ISO_RE = re.compile(r"\b(\d{4})[-/](\d{2})[-/](\d{2})(?!\d)")
+_MDY_RE = re.compile(rf"{_MON}\s*{_DAY_NUM}{_OPT_YEAR}")
+_DMY_RE = re.compile(rf"\b{_DAY_NUM}\s+(?:of\s+)?{_MON}{_OPT_YEAR}")
+_MONTH_RE = re.compile(
+    r"(?:\b(?P<mod>in|last|next|early|late|mid|since|by|during|until|through|from|of|this)"
+    rf"[\s-]+)?{_MON}(?:,?\s*(?:of\s+)?(?P<y>\d{{4}})(?!\d))?"
+)
+_YEAR_RE = re.compile(r"\b((?:18|19|20)\d{2})\b")
+_WEEKDAY_RE = re.compile(
+    rf"(?:\b(?P<mod>this past|last|next|previous|past|this)\s+)?\b(?P<wd>{'|'.join(_WEEKDAYS)})\b"
+)
+_REL_UNIT_RE = re.compile(r"\b(?P<mod>this|last|next) (?P<unit>week|month|year)\b")
+_AGO_RE = re.compile(
+    rf"\b(?P<n>\d{{1,3}}|an?|{'|'.join(_NUMBER_WORDS)})\s+"
+    r"(?P<unit>day|week|month|year)s?\s+ago\b"
+)
+_OVERNIGHT_RE = re.compile(r"\bovernight\b|\b(?:during|in|through) the night\b")
+# Longer phrases first: "the day before yesterday" must not be read as "yesterday".
+_RELATIVE_DAYS = (
+    (re.compile(r"\bday before yesterday\b"), -2),
+    (re.compile(r"\bday after tomorrow\b"), 2),
+    (re.compile(r"\byesterday\b|\blast night\b"), -1),
+    (re.compile(r"\btomorrow\b"), 1),
+    (re.compile(r"\btoday\b|\btonight\b|\bthis (?:morning|afternoon|evening)\b"), 0),
+)
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+
+
+def _normalise(phrase: str) -> str:
+    """One spelling per phrase so the patterns need not care about case, quotes or spacing."""
+    return " ".join(phrase.translate(_QUOTES).lower().split())
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    """None for impossible dates ("Feb. 30") so they resolve to nothing instead of raising."""
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _day(day: date) -> ResolvedDate:
+    return ResolvedDate(day, None, "day")
+
+
+def _month_span(year: int, month: int) -> ResolvedDate:
+    last = monthrange(year, month)[1]
+    return ResolvedDate(date(year, month, 1), date(year, month, last), "month")
+
+
+def _year_span(year: int) -> ResolvedDate:
+    return ResolvedDate(date(year, 1, 1), date(year, 12, 31), "year")
+
+
+def _add_months(year: int, month: int, delta: int) -> tuple[int, int]:
+    index = year * 12 + month - 1 + delta
+    return index // 12, index % 12 + 1
+
+
+def _relative_offset(text: str, unit: str) -> int | None:
+    """How many units from publication: "last week" is -1, "two weeks ago" -2, else None."""
+    for match in _REL_UNIT_RE.finditer(text):
+        if match["unit"] == unit:
+            return _SHIFT[match["mod"]]
+    for match in _AGO_RE.finditer(text):
+        if match["unit"] == unit:
+            return -(int(match["n"]) if match["n"].isdigit() else _NUMBERS[match["n"]])
+    return None
+
+
+def _infer_year(month: int, day: int, text: str, published: date | None) -> date | None:
+    """A yearless day takes the year the phrase states elsewhere, else the nearest plausible."""
+    context = _year(text, published)
+    if context is not None and context.start is not None:
+        return _safe_date(context.start.year, month, day)
+    if published is None:
+        return None
+    # Feb. 29 may need to reach back up to four years for a leap year.
+    for year in range(published.year + 1, published.year - 5, -1):
+        candidate = _safe_date(year, month, day)
+        if candidate is not None and candidate <= published + _FUTURE_WINDOW:
+            return candidate
+    return None
+
+
+def _absolute_day(text: str, published: date | None) -> ResolvedDate | None:
+    for match in _ISO_RE.finditer(text):
+        found = _safe_date(int(match[1]), int(match[2]), int(match[3]))
+        if found is not None:
+            return _day(found)
+    for pattern in (_MDY_RE, _DMY_RE):
+        for match in pattern.finditer(text):
+            month, day = _MONTHS[match["mon"][:3]], int(match["d"])
+            if match["y"]:
+                found = _safe_date(int(match["y"]), month, day)
+            else:
+                found = _infer_year(month, day, text, published)
+            if found is not None:
+                return _day(found)
+    return None
+
+
+def _relative_day(text: str, published: date | None) -> ResolvedDate | None:
+    if published is None:
+        return None
+    for pattern, offset in _RELATIVE_DAYS:
+        if pattern.search(text):
+            return _day(published + timedelta(days=offset))
+    offset = _relative_offset(text, "day")  # "three days ago"
+    return None if offset is None else _day(published + timedelta(days=offset))
+
+
+def _weekday(text: str, published: date | None) -> ResolvedDate | None:
+    """News reports the past, so a bare weekday is the latest one on or before publication."""
+    match = _WEEKDAY_RE.search(text)
+    if match is None:
+        return None
+    target = _WEEKDAYS.index(match["wd"])
+    week = _week(text, published)  # "Friday last week" names a day inside a stated week
+    if week is not None and week.start is not None:
+        return _day(week.start + timedelta(days=target))
+    if published is None:
+        return None
+    if match["mod"] == "next":
+        return _day(published + timedelta(days=(target - published.weekday() - 1) % 7 + 1))
+    back = (published.weekday() - target) % 7
+    if back == 0 and match["mod"] in _STRICTLY_PAST:
+        back = 7
+    return _day(published - timedelta(days=back))
+
+
+def _overnight(text: str, published: date | None) -> ResolvedDate | None:
+    """A night straddles two dates; we cannot tell which side of midnight the event fell on."""
+    if published is None or not _OVERNIGHT_RE.search(text):
+        return None
+    return ResolvedDate(published - timedelta(days=1), published, "day")
+
+
+def _week(text: str, published: date | None) -> ResolvedDate | None:
+    offset = _relative_offset(text, "week")
+    if published is None or offset is None:
+        return None
+    monday = published - timedelta(days=published.weekday()) + timedelta(weeks=offset)
+    return ResolvedDate(monday, monday + timedelta(days=6), "week")
+
+
+def _named_month(text: str, published: date | None) -> ResolvedDate | None:
+    for match in _MONTH_RE.finditer(text):
+        name, mod = match["mon"], match["mod"]
+        month = _MONTHS[name[:3]]
+        if match["y"]:
+            return _month_span(int(match["y"]), month)
+        ambiguous = name in _AMBIGUOUS_MONTHS or name not in _MONTH_NAMES
+        if ambiguous and mod is None and text.strip(" .,;:!?'\"()") != name:
+            continue
+        context = _year(text, published)  # "in March last year"
+        if context is not None and context.start is not None:
+            return _month_span(context.start.year, month)
+        if published is None:
+            return None
+        back = (published.month - month) % 12
+        if mod == "next":
+            back = -((month - published.month - 1) % 12 + 1)
+        elif mod == "last" and back == 0:
+            back = 12
+        return _month_span(*_add_months(published.year, published.month, -back))
+    return None
+
+
+def _month(text: str, published: date | None) -> ResolvedDate | None:
+    named = _named_month(text, published)
+    if named is not None:
+        return named
+    offset = _relative_offset(text, "month")
+    if published is None or offset is None:
+        return None
+    return _month_span(*_add_months(published.year, published.month, offset))
+
+
+def _year(text: str, published: date | None) -> ResolvedDate | None:
+    match = _YEAR_RE.search(text)
+    if match is not None:
+        return _year_span(int(match[1]))
+    offset = _relative_offset(text, "year")
+    if published is None or offset is None:
+        return None
+    return _year_span(published.year + offset)
+
+
+# Most specific first: when a phrase holds several date expressions the sharpest one wins.
+_MATCHERS: tuple[Callable[[str, date | None], ResolvedDate | None], ...] = (
+    _absolute_day, _relative_day, _weekday, _overnight, _week, _month, _year,
+)  # fmt: skip
+
+
+def resolve_date(phrase: str | None, published: date | None) -> ResolvedDate:
+    """Turn the article's own words for when something happened into a calendar range.
+
+    ``published`` is the only anchor for relative phrases; without it they stay unknown, as does
+    anything unrecognised, so a wrong date is never presented as a grounded one.
+    """
+    if not phrase or not phrase.strip():
+        return _UNKNOWN
+    text = _normalise(phrase)
+    try:
+        for matcher in _MATCHERS:
+            found = matcher(text, published)
+            if found is not None:
+                return found
+    except (OverflowError, ValueError):
+        return _UNKNOWN  # arithmetic left the calendar date can represent (years 1-9999)
+    return _UNKNOWN

@@ -1,0 +1,92 @@
+"""Pick the LLM backend from settings and build its clients once per process.
+
+Remote when OPENAI_BASE_URL or OPENAI_API_KEY is set (OpenAI, vLLM, Ollama, a llama.cpp
+server…); otherwise the embedded llama.cpp server is started on loopback.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import instructor
+import openai
+
+from service.llm.embedded import EmbeddedServer
+from service.llm.modelpack import resolve_model
+from service.settings import Backend, Settings
+
+log = logging.getLogger(__name__)
+
+DEFAULT_REMOTE_MODEL = "gpt-4o-mini"
+
+
+@dataclass(slots=True)
+class LLMBackend:
+    kind: Backend
+    model: str
+    base_url: str
+    client: openai.AsyncOpenAI
+    instructor: instructor.AsyncInstructor
+    embedded: EmbeddedServer | None = None
+
+    async def ping(self) -> bool:
+        try:
+            await self.client.with_options(timeout=2.0, max_retries=0).models.list()
+        except openai.APIError:
+            return False
+        return True
+
+    async def close(self) -> None:
+        await self.client.close()
+        if self.embedded is not None:
+            await self.embedded.stop()
+
+
+def _mode(name: str) -> instructor.Mode:
+    try:
+        return instructor.Mode[name]
+    except KeyError as exc:
+        raise ValueError(f"LLM_MODE={name!r} is not an instructor mode (try TOOLS)") from exc
+
+
+async def open_backend(settings: Settings) -> LLMBackend:
+    embedded: EmbeddedServer | None = None
+    if settings.backend == "embedded":
+        path = resolve_model(
+            settings.embedded_model,
+            settings.model_cache_dir,
+            settings.embedded_model_path,
+        )
+        model = settings.llm_model or (
+            path.stem if settings.embedded_model_path else settings.embedded_model
+        )
+        embedded = EmbeddedServer(
+            model_path=path,
+            alias=model,
+            n_ctx=settings.embedded_n_ctx,
+            n_threads=settings.embedded_n_threads,
+            port=settings.embedded_port,
+            log_path=settings.model_cache_dir / "llama-server.log",
+        )
+        await embedded.start(settings.embedded_start_timeout_s)
+        base_url, api_key = embedded.base_url, "embedded"
+    else:
+        model = settings.llm_model or DEFAULT_REMOTE_MODEL
+        base_url = settings.openai_base_url or "https://api.openai.com/v1"
+        api_key = settings.openai_api_key or "not-needed"
+    client = openai.AsyncOpenAI(
+        base_url=base_url,
+        api_key=api_key,
+        timeout=settings.llm_timeout_s,
+        max_retries=settings.llm_http_retries,
+    )
+    log.info("LLM backend %s: model %s at %s", settings.backend, model, base_url)
+    return LLMBackend(
+        kind=settings.backend,
+        model=model,
+        base_url=base_url,
+        client=client,
+        instructor=instructor.from_openai(client, mode=_mode(settings.llm_mode)),
+        embedded=embedded,
+    )

@@ -1,0 +1,150 @@
+"""What the model is asked to return: a draft, loose where small models are weak.
+
+This is the internal half of the two-model design. The public, strict response lives in
+`schemas/`; `service.grounding.verify` turns a draft into it. The validators here run
+inside instructor with a `validation_context` holding the article, so a draft that cites
+evidence the article does not contain is re-asked with the reason. On the last allowed
+attempt the context is marked lenient: the draft is accepted and the verifier drops what
+still fails, instead of the whole request failing for one bad item.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from schemas import ActorKind, ActorRole, EventType
+from service.grounding import checks
+from service.grounding.evidence import ArticleText, EvidenceRef, evidence_text, resolve_refs
+
+CONTEXT_ARTICLE = "article"
+CONTEXT_LENIENT = "lenient"
+
+
+def _nullish(value: Any) -> Any:
+    """Small models write the string "null" (or "none", "") where they mean no value."""
+    if isinstance(value, str) and value.strip().lower() in {"", "null", "none", "n/a", "unknown"}:
+        return None
+    return value
+
+
+OptStr = Annotated[str | None, BeforeValidator(_nullish)]
+OptInt = Annotated[int | None, BeforeValidator(_nullish)]
+Evidence = Annotated[list[EvidenceRef], Field(min_length=1, description="Sentence ids.")]
+
+
+def _strict_article(info: ValidationInfo) -> ArticleText | None:
+    """The article to check against, or None when checks must not raise (lenient/offline)."""
+    context = info.context or {}
+    if context.get(CONTEXT_LENIENT):
+        return None
+    article = context.get(CONTEXT_ARTICLE)
+    return article if isinstance(article, ArticleText) else None
+
+
+def _check_refs(refs: list[EvidenceRef], info: ValidationInfo) -> list[EvidenceRef]:
+    article = _strict_article(info)
+    if article is not None:
+        _, problems = resolve_refs(refs, article)
+        if problems:
+            raise ValueError("; ".join(map(str, problems)) + ". Cite sentence ids such as [3].")
+    return refs
+
+
+class DraftKeyPoint(BaseModel):
+    evidence: Evidence
+    text: str
+
+    _refs = field_validator("evidence")(_check_refs)
+
+
+class DraftActor(BaseModel):
+    name: str
+    role: ActorRole = ActorRole.OTHER
+    kind: ActorKind = ActorKind.UNKNOWN
+    country: OptStr = None
+
+    @field_validator("name")
+    @classmethod
+    def _named_in_article(cls, name: str, info: ValidationInfo) -> str:
+        article = _strict_article(info)
+        if article is not None and (problem := checks.name_problem(name, article.text, "actor")):
+            raise ValueError(f"{problem}; use names as written in the article")
+        return name
+
+
+class DraftQuantity(BaseModel):
+    value: float
+    unit: str
+    what: str = ""
+
+
+class DraftEvent(BaseModel):
+    evidence: Evidence
+    type: EventType
+    summary: str
+    actors: list[DraftActor] = Field(default_factory=list)
+    location: OptStr = None
+    admin1: OptStr = None
+    country: OptStr = None
+    when: OptStr = Field(default=None, description="Date words copied from the article.")
+    quantities: list[DraftQuantity] = Field(default_factory=list)
+    killed: OptInt = None
+    injured: OptInt = None
+    source: OptStr = None
+    disputed: bool = False
+
+    _refs = field_validator("evidence")(_check_refs)
+
+    @field_validator("when")
+    @classmethod
+    def _copied_date(cls, when: str | None, info: ValidationInfo) -> str | None:
+        article = _strict_article(info)
+        if (
+            when
+            and article is not None
+            and (problem := checks.phrase_problem(when, article.text, "when"))
+        ):
+            raise ValueError(f"{problem}; copy the date words or use null")
+        return when
+
+    @model_validator(mode="after")
+    def _numbers_in_evidence(self, info: ValidationInfo) -> DraftEvent:
+        article = _strict_article(info)
+        if article is None:
+            return self
+        spans, _ = resolve_refs(self.evidence, article)
+        evidence = evidence_text(spans)
+        problems = [checks.quantity_problem(q.value, q.unit, evidence) for q in self.quantities] + [
+            checks.casualty_problem(kind, value, evidence)
+            for kind, value in (("killed", self.killed), ("injured", self.injured))
+            if value is not None
+        ]
+        if found := [str(p) for p in problems if p]:
+            raise ValueError("; ".join(found) + "; give only numbers the evidence states")
+        return self
+
+
+class Draft(BaseModel):
+    """Brief the article: headline, summary, key points and events, each with evidence ids."""
+
+    headline: str
+    summary: str
+    key_points: list[DraftKeyPoint] = Field(default_factory=list)
+    events: list[DraftEvent] = Field(default_factory=list)
+
+
+def draft_schema_hash() -> str:
+    """Part of the cache key: a change to what we ask the model for changes its answers."""
+    schema = json.dumps(Draft.model_json_schema(), sort_keys=True).encode()
+    return hashlib.sha256(schema).hexdigest()[:12]

@@ -1,0 +1,160 @@
+"""One article in, one draft out: the only place that talks to the LLM.
+
+Every attempt goes through instructor over the official openai client, so any
+OpenAI-compatible backend works. Usage and attempts are counted with per-call hooks,
+because the response only carries the last attempt's usage.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import openai
+from instructor import AsyncInstructor
+from instructor.core.exceptions import InstructorRetryException
+from instructor.core.hooks import Hooks
+from pydantic import ValidationError
+
+from prompts import Prompt
+from schemas import BriefingOptions, Usage
+from service.errors import LLMBadOutput, LLMTimeout, LLMUnavailable
+from service.grounding.evidence import ArticleText
+from service.llm.draft import CONTEXT_ARTICLE, CONTEXT_LENIENT, Draft
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Extraction:
+    draft: Draft
+    attempts: int
+    usage: Usage
+
+
+@dataclass(slots=True)
+class _CallStats:
+    """Counts one request's attempts and tokens, and turns on leniency for the last try."""
+
+    max_attempts: int
+    context: dict[str, Any]
+    attempts: int = 0
+    usage: Usage = field(default_factory=Usage)
+
+    def on_kwargs(self, *_: Any, **__: Any) -> None:
+        self.attempts += 1
+        self.context[CONTEXT_LENIENT] = self.attempts >= self.max_attempts
+
+    def on_response(self, response: Any) -> None:
+        usage = getattr(response, "usage", None)
+        if usage is None:
+            return
+        self.usage = Usage(
+            prompt_tokens=self.usage.prompt_tokens + (usage.prompt_tokens or 0),
+            completion_tokens=self.usage.completion_tokens + (usage.completion_tokens or 0),
+            total_tokens=self.usage.total_tokens + (usage.total_tokens or 0),
+        )
+
+    def hooks(self) -> Hooks:
+        hooks = Hooks()
+        hooks.on("completion:kwargs", self.on_kwargs)
+        hooks.on("completion:response", self.on_response)
+        return hooks
+
+
+def render_article(article: ArticleText, *, title: str | None, published: str | None) -> str:
+    """The article as the model sees it: delimited, each sentence numbered for citation."""
+    lines = ["<article>"]
+    if title:
+        lines.append(f"Title: {title}")
+    if published:
+        lines.append(f"Published: {published}")
+    lines.extend(f"[{s.id}] {s.text}" for s in article.sentences)
+    lines.append("</article>")
+    return "\n".join(lines)
+
+
+@dataclass(slots=True)
+class Extractor:
+    client: AsyncInstructor
+    model: str
+    prompt: Prompt
+    max_retries: int = 1
+    timeout_s: float = 300.0
+    temperature: float = 0.0
+    max_tokens: int = 2048
+
+    async def extract(
+        self,
+        article: ArticleText,
+        options: BriefingOptions,
+        *,
+        title: str | None = None,
+        published: str | None = None,
+    ) -> Extraction:
+        context: dict[str, Any] = {CONTEXT_ARTICLE: article, CONTEXT_LENIENT: False}
+        stats = _CallStats(max_attempts=self.max_retries + 1, context=context)
+        messages: Sequence[dict[str, str]] = [
+            {"role": "system", "content": self.prompt.render(**options.model_dump())},
+            {"role": "user", "content": render_article(article, title=title, published=published)},
+        ]
+        try:
+            draft = await self.client.chat.completions.create(
+                model=self.model,
+                messages=list(messages),  # type: ignore[arg-type]
+                response_model=Draft,
+                max_retries=self.max_retries,
+                context=context,
+                hooks=stats.hooks(),
+                temperature=self.temperature,
+                max_tokens=self.max_tokens,
+                timeout=self.timeout_s,
+            )
+        except openai.APIError as exc:
+            raise _api_error(exc, self.timeout_s) from exc
+        except (InstructorRetryException, ValidationError) as exc:
+            if isinstance(cause := _root_cause(exc), openai.APIError):
+                raise _api_error(cause, self.timeout_s) from exc
+            raise LLMBadOutput(
+                f"the model's output failed validation after {stats.attempts} attempt(s): "
+                f"{_short(exc)}"
+            ) from exc
+        return Extraction(draft=draft, attempts=stats.attempts, usage=stats.usage)
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """instructor wraps transport errors in its retry exception; find the original."""
+    seen: set[int] = set()
+    while id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, openai.APIError):
+            return exc
+        nxt = exc.__cause__ or exc.__context__
+        if nxt is None:
+            break
+        exc = nxt
+    return exc
+
+
+def _api_error(exc: openai.APIError, timeout_s: float) -> LLMUnavailable | LLMTimeout:
+    if isinstance(exc, openai.APITimeoutError):  # a subclass of APIConnectionError
+        return LLMTimeout(f"the LLM did not answer within {timeout_s:g} s")
+    if isinstance(exc, openai.APIConnectionError):
+        return LLMUnavailable("cannot reach the LLM backend")
+    if not isinstance(exc, openai.APIStatusError):
+        return LLMUnavailable(f"the LLM backend failed: {type(exc).__name__}")
+    if exc.status_code in (408, 504):
+        return LLMTimeout(f"the LLM backend timed out (HTTP {exc.status_code})")
+    headers = (
+        {"Retry-After": exc.response.headers["retry-after"]}
+        if (exc.status_code == 429 and "retry-after" in exc.response.headers)
+        else None
+    )
+    return LLMUnavailable(f"the LLM backend answered HTTP {exc.status_code}", headers=headers)
+
+
+def _short(exc: BaseException, limit: int = 400) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

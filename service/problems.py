@@ -1,0 +1,61 @@
+"""Every error leaves as application/problem+json (RFC 9457), never a bare 500."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+
+from litestar.exceptions import HTTPException
+from litestar.plugins.problem_details import (
+    ProblemDetailsConfig,
+    ProblemDetailsException,
+    ProblemDetailsPlugin,
+)
+
+from service.errors import BriefingError
+
+log = logging.getLogger(__name__)
+
+
+def _title(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def from_http_exception(exc: HTTPException) -> ProblemDetailsException:
+    """Keep Litestar's detail as `detail` (its default puts it in `title`)."""
+    if isinstance(exc, BriefingError):
+        type_, title = exc.problem_type, exc.title
+    else:
+        type_, title = "about:blank", _title(exc.status_code)
+    return ProblemDetailsException(
+        status_code=exc.status_code,
+        type_=type_,
+        title=title,
+        detail=exc.detail,
+        extra=exc.extra,
+        headers=exc.headers,
+    )
+
+
+def from_unexpected(exc: Exception) -> ProblemDetailsException:
+    log.exception("unhandled error", exc_info=exc)
+    return ProblemDetailsException(
+        status_code=500,
+        type_="about:blank",
+        title=_title(500),
+        detail="an unexpected error occurred; it has been logged",
+    )
+
+
+def problem_details_plugin() -> ProblemDetailsPlugin:
+    return ProblemDetailsPlugin(
+        ProblemDetailsConfig(
+            exception_to_problem_detail_map={
+                HTTPException: from_http_exception,
+                Exception: from_unexpected,
+            },
+        )
+    )

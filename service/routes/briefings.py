@@ -1,0 +1,79 @@
+"""HTTP face of the briefing service: parse, call, shape the answer. Nothing else."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, Response, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Example
+from litestar.params import Body, Parameter
+
+from schemas import BriefingRequest, BriefingResponse, Problem
+from service.briefing import BriefingService
+from service.routes._examples import SEED_REQUEST
+
+JSON = "application/json"
+PROBLEM = "application/problem+json"
+
+
+def _problems(*codes: tuple[int, str]) -> dict[int, ResponseSpec]:
+    return {
+        code: ResponseSpec(data_container=Problem, description=text, media_type=PROBLEM)
+        for code, text in codes
+    }
+
+
+_BRIEF_ERRORS = _problems(
+    (400, "The request body is invalid; `extra` lists each field and why."),
+    (413, "The article is longer than the configured limit."),
+    (502, "The model's output could not be validated, even after re-asking."),
+    (503, "The LLM backend is unreachable or refused the request."),
+    (504, "The LLM backend did not answer in time."),
+)
+
+
+class BriefingController(Controller):
+    path = "/v1/briefings"
+    tags = ["briefings"]
+
+    @post(
+        operation_id="createBriefing",
+        summary="Brief an article",
+        description="Extracts a briefing and events with the LLM, verifies every item against "
+        "the article text, and caches the result. `X-Cache` says whether it was a hit.",
+        status_code=200,
+        responses=_BRIEF_ERRORS,
+    )
+    async def create(
+        self,
+        data: Annotated[
+            BriefingRequest,
+            Body(examples=[Example(summary="AP wire story", value=SEED_REQUEST)]),
+        ],
+        briefings: NamedDependency[BriefingService],
+    ) -> Response[BriefingResponse]:
+        outcome = await briefings.brief(data)
+        return Response(
+            content=outcome.payload,  # type: ignore[arg-type]  # pre-serialised bytes
+            media_type=JSON,
+            headers={"X-Cache": "hit" if outcome.cached else "miss"},
+        )
+
+    @get(
+        "/{briefing_id:str}",
+        operation_id="getBriefing",
+        summary="Fetch a stored briefing by id",
+        responses=_problems((404, "No briefing with that id is stored (or it expired).")),
+    )
+    async def fetch(
+        self,
+        briefing_id: Annotated[str, Parameter(pattern=r"^[0-9a-f]{64}$")],
+        briefings: NamedDependency[BriefingService],
+    ) -> Response[BriefingResponse]:
+        payload = await briefings.get(briefing_id)
+        if payload is None:
+            raise NotFoundException(detail=f"no briefing {briefing_id} is stored")
+        return Response(content=payload, media_type=JSON)  # type: ignore[arg-type]

@@ -1,0 +1,48 @@
+"""Liveness and readiness: is the process up, and can it do real work right now."""
+
+from __future__ import annotations
+
+from litestar import Controller, Response, get
+from litestar.di import NamedDependency
+from pydantic import BaseModel
+
+from service.runtime import Runtime
+
+
+class Health(BaseModel):
+    status: str
+
+
+class Readiness(BaseModel):
+    status: str
+    llm_backend: str
+    llm_model: str
+    llm_reachable: bool
+    cache: str
+
+
+class HealthController(Controller):
+    tags = ["health"]
+
+    @get("/health", operation_id="health", summary="The process is up")
+    async def health(self) -> Health:
+        return Health(status="ok")
+
+    @get(
+        "/ready",
+        operation_id="ready",
+        summary="Redis and the LLM are reachable",
+        description="503 when the LLM is unreachable. A down Redis only degrades the service "
+        "(it answers without a cache), so it reports `cache: degraded` with 200.",
+    )
+    async def ready(self, runtime: NamedDependency[Runtime]) -> Response[Readiness]:
+        llm_ok = await runtime.llm.ping()
+        cache_ok = await runtime.cache.ping()
+        body = Readiness(
+            status="ready" if llm_ok and cache_ok else ("degraded" if llm_ok else "unavailable"),
+            llm_backend=runtime.llm.kind,
+            llm_model=runtime.llm.model,
+            llm_reachable=llm_ok,
+            cache="redis" if cache_ok else "degraded",
+        )
+        return Response(content=body, status_code=200 if llm_ok else 503)

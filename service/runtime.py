@@ -1,0 +1,53 @@
+"""Build the process-wide clients once, and close them once.
+
+The app's lifespan and the CLI both enter `open_runtime`, so a briefing made from the
+command line takes exactly the path a request takes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import prompts
+from service.briefing import BriefingService
+from service.cache import BriefingCache, connect
+from service.llm.backend import LLMBackend, open_backend
+from service.llm.extractor import Extractor
+from service.settings import Settings
+
+
+@dataclass(slots=True)
+class Runtime:
+    settings: Settings
+    llm: LLMBackend
+    cache: BriefingCache
+    briefings: BriefingService
+
+
+@contextlib.asynccontextmanager
+async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    redis = connect(settings.redis_url)
+    cache = BriefingCache(redis=redis, ttl_s=settings.cache_ttl_s, prefix=settings.cache_prefix)
+    await cache.ping()  # logs a degraded start; the service answers either way
+    llm = await open_backend(settings)
+    try:
+        extractor = Extractor(
+            client=llm.instructor,
+            model=llm.model,
+            prompt=prompts.load("extract"),
+            max_retries=settings.llm_max_retries,
+            timeout_s=settings.llm_timeout_s,
+            temperature=settings.llm_temperature,
+            max_tokens=settings.llm_max_tokens,
+        )
+        service = BriefingService(
+            cache=cache,
+            extractor=extractor,
+            max_article_chars=settings.max_article_chars,
+        )
+        yield Runtime(settings=settings, llm=llm, cache=cache, briefings=service)
+    finally:
+        await llm.close()
+        await redis.aclose()

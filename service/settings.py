@@ -1,0 +1,96 @@
+"""One settings object, read from the environment once at start-up.
+
+The names OPENAI_BASE_URL and OPENAI_API_KEY are the openai client's own, so a user who
+already has them exported for other tools gets the same backend here.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Backend = Literal["embedded", "remote"]
+
+DEFAULT_EMBEDDED_MODEL = "qwen2.5-coder-0.5b-instruct"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _int(name: str, default: int) -> int:
+    raw = _env(name)
+    return default if raw is None else int(raw)
+
+
+def _float(name: str, default: float) -> float:
+    raw = _env(name)
+    return default if raw is None else float(raw)
+
+
+def _default_cache_dir() -> Path:
+    base = _env("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "grounded-briefings"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    # LLM backend
+    openai_base_url: str | None = None
+    openai_api_key: str | None = field(default=None, repr=False)
+    llm_model: str | None = None
+    llm_mode: str = "TOOLS"
+    llm_timeout_s: float = 300.0
+    llm_max_retries: int = 1
+    llm_http_retries: int = 2
+    llm_temperature: float = 0.0
+    llm_max_tokens: int = 2048
+    # Embedded llama.cpp server (used when no remote backend is configured)
+    embedded_model: str = DEFAULT_EMBEDDED_MODEL
+    embedded_model_path: Path | None = None
+    embedded_n_ctx: int = 8192
+    embedded_n_threads: int = 0
+    embedded_port: int = 0
+    embedded_start_timeout_s: float = 180.0
+    model_cache_dir: Path = field(default_factory=_default_cache_dir)
+    # Cache
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    cache_ttl_s: int = 7 * 24 * 3600
+    cache_prefix: str = "gb"
+    # Input limits
+    max_article_chars: int = 100_000
+
+    @property
+    def backend(self) -> Backend:
+        """Embedded unless the user pointed us at a server or gave a key for OpenAI."""
+        return "remote" if (self.openai_base_url or self.openai_api_key) else "embedded"
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        model_path = _env("EMBEDDED_MODEL_PATH")
+        cache_dir = _env("MODEL_CACHE_DIR")
+        return cls(
+            openai_base_url=_env("OPENAI_BASE_URL"),
+            openai_api_key=_env("OPENAI_API_KEY"),
+            llm_model=_env("LLM_MODEL"),
+            llm_mode=(_env("LLM_MODE", "TOOLS") or "TOOLS").upper(),
+            llm_timeout_s=_float("LLM_TIMEOUT_S", 300.0),
+            llm_max_retries=_int("LLM_MAX_RETRIES", 1),
+            llm_http_retries=_int("LLM_HTTP_RETRIES", 2),
+            llm_temperature=_float("LLM_TEMPERATURE", 0.0),
+            llm_max_tokens=_int("LLM_MAX_TOKENS", 2048),
+            embedded_model=_env("EMBEDDED_MODEL", DEFAULT_EMBEDDED_MODEL) or DEFAULT_EMBEDDED_MODEL,
+            embedded_model_path=Path(model_path) if model_path else None,
+            embedded_n_ctx=_int("EMBEDDED_N_CTX", 8192),
+            embedded_n_threads=_int("EMBEDDED_N_THREADS", 0),
+            embedded_port=_int("EMBEDDED_PORT", 0),
+            embedded_start_timeout_s=_float("EMBEDDED_START_TIMEOUT_S", 180.0),
+            model_cache_dir=Path(cache_dir) if cache_dir else _default_cache_dir(),
+            redis_url=_env("REDIS_URL", "redis://127.0.0.1:6379/0") or "",
+            cache_ttl_s=_int("CACHE_TTL_S", 7 * 24 * 3600),
+            cache_prefix=_env("CACHE_PREFIX", "gb") or "gb",
+            max_article_chars=_int("MAX_ARTICLE_CHARS", 100_000),
+        )
