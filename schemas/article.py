@@ -53,8 +53,8 @@ class BriefingOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    max_key_points: int = Field(default=5, ge=1, le=12)
-    max_events: int = Field(default=12, ge=0, le=40)
+    max_key_points: int = Field(default=5, ge=1, le=6)
+    max_events: int = Field(default=10, ge=0, le=10)
 
 
 class BriefingRequest(BaseModel):

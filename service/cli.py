@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -27,6 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     brief.add_argument("--title")
     brief.add_argument("--source")
     brief.add_argument("--published-at", help="YYYY-MM-DD or an ISO datetime")
+    brief.add_argument("-v", "--verbose", action="store_true", help="log what verification drops")
     return parser
 
 
@@ -63,6 +65,11 @@ def _article(args: argparse.Namespace) -> Article:
 
 async def _brief(args: argparse.Namespace) -> int:
     from service.runtime import open_runtime
+
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
 
     request = BriefingRequest(article=_article(args))
     async with open_runtime(Settings.from_env()) as runtime:

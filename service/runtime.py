@@ -37,7 +37,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             client=llm.instructor,
             model=llm.model,
             prompt=prompts.load("extract"),
-            max_retries=settings.llm_max_retries,
+            max_retries=settings.max_retries,
             timeout_s=settings.llm_timeout_s,
             temperature=settings.llm_temperature,
             max_tokens=settings.llm_max_tokens,

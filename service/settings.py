@@ -44,7 +44,7 @@ class Settings:
     llm_model: str | None = None
     llm_mode: str = "TOOLS"
     llm_timeout_s: float = 300.0
-    llm_max_retries: int = 1
+    llm_max_retries: int | None = None
     llm_http_retries: int = 2
     llm_temperature: float = 0.0
     llm_max_tokens: int = 2048
@@ -64,6 +64,15 @@ class Settings:
     max_article_chars: int = 100_000
 
     @property
+    def max_retries(self) -> int:
+        """Re-asks after a failed validation. The embedded model takes a minute or more per
+        attempt on a small machine, so by default it is not re-asked: verification drops
+        what fails instead. Remote backends are re-asked once."""
+        if self.llm_max_retries is not None:
+            return self.llm_max_retries
+        return 0 if self.backend == "embedded" else 1
+
+    @property
     def backend(self) -> Backend:
         """Embedded unless the user pointed us at a server or gave a key for OpenAI."""
         return "remote" if (self.openai_base_url or self.openai_api_key) else "embedded"
@@ -78,7 +87,7 @@ class Settings:
             llm_model=_env("LLM_MODEL"),
             llm_mode=(_env("LLM_MODE", "TOOLS") or "TOOLS").upper(),
             llm_timeout_s=_float("LLM_TIMEOUT_S", 300.0),
-            llm_max_retries=_int("LLM_MAX_RETRIES", 1),
+            llm_max_retries=int(r) if (r := _env("LLM_MAX_RETRIES")) is not None else None,
             llm_http_retries=_int("LLM_HTTP_RETRIES", 2),
             llm_temperature=_float("LLM_TEMPERATURE", 0.0),
             llm_max_tokens=_int("LLM_MAX_TOKENS", 2048),

@@ -146,7 +146,7 @@ async def test_cache_key_changes_with_options_model_and_prompt(
         response = await client.post("/v1/briefings", json=with_options)
         assert response.headers["x-cache"] == "miss"
         ids.add(response.json()["id"])
-        explicit_defaults = seed | {"options": {"max_events": 12, "max_key_points": 5}}
+        explicit_defaults = seed | {"options": {"max_events": 10, "max_key_points": 5}}
         same = await client.post("/v1/briefings", json=explicit_defaults)
         assert same.headers["x-cache"] == "hit"
         runtime = client.app.state.runtime

@@ -9,7 +9,7 @@ from schemas.export import DEFAULT_DIR, MODELS, render
 
 # Edit a prompt → bump its `version:` line → update its hash here (the cache key changes).
 PROMPT_PINS = {
-    "extract": ("extract-v1", "6ae830275b3a20cdbb50b65e43efada635b5901601f8375286fb2ca5812ee6aa"),
+    "extract": ("extract-v2", "4b18abc2605bc98971a3a5fe1cf4d4a7bf74beed5198159752e022eb9ceb56de"),
 }
 
 

@@ -30,7 +30,7 @@ if importlib.util.find_spec("llama_cpp") is None and not os.environ.get("CI"):
 async def test_seed_article_with_embedded_model(
     redis_url: str, redis_client: Any, seed: dict[str, Any]
 ) -> None:
-    settings = Settings(redis_url=redis_url, llm_max_retries=1, llm_timeout_s=600)
+    settings = Settings(redis_url=redis_url, llm_timeout_s=600)
     assert settings.backend == "embedded"
     async with AsyncTestClient(app=create_app(settings), timeout=900) as client:
         ready = (await client.get("/ready")).json()
@@ -43,7 +43,7 @@ async def test_seed_article_with_embedded_model(
         result = BriefingResponse.model_validate(body)
         assert result.meta.model == "qwen2.5-coder-0.5b-instruct"
         assert result.meta.usage.completion_tokens > 0
-        assert result.meta.attempts >= 1
+        assert result.meta.attempts == 1  # the embedded default does not re-ask
         assert_spans_verified(body, SEED_TEXT)
 
         again = await client.post("/v1/briefings", json=seed)

@@ -125,7 +125,6 @@ class _Verifier:
             return None
         return Location(
             name=name,
-            admin1=self._known(f"{what}.location.admin1", draft.admin1, "admin1"),
             country=self._known(f"{what}.location.country", draft.country, "country"),
         )
 

@@ -17,8 +17,10 @@ from typing import Annotated, Any
 from pydantic import (
     BaseModel,
     BeforeValidator,
+    ConfigDict,
     Field,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -27,6 +29,8 @@ from schemas import ActorKind, ActorRole, EventType
 from service.grounding import checks
 from service.grounding.evidence import ArticleText, EvidenceRef, evidence_text, resolve_refs
 
+MAX_KEY_POINTS = 6
+MAX_EVENTS = 10
 CONTEXT_ARTICLE = "article"
 CONTEXT_LENIENT = "lenient"
 
@@ -40,7 +44,31 @@ def _nullish(value: Any) -> Any:
 
 OptStr = Annotated[str | None, BeforeValidator(_nullish)]
 OptInt = Annotated[int | None, BeforeValidator(_nullish)]
-Evidence = Annotated[list[EvidenceRef], Field(min_length=1, description="Sentence ids.")]
+# The schema the model sees asks for sentence ids only: under llama.cpp's grammar that
+# forces short, uncopyable citations. Validation still accepts quotes (and quotes with
+# offsets) from models that send them anyway; verification locates those in the article.
+Evidence = Annotated[
+    list[EvidenceRef],
+    Field(min_length=1),
+    WithJsonSchema(
+        {"type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": 4},
+    ),
+]
+
+
+def _also_required(*names: str) -> ConfigDict:
+    """Ask the model for these fields every time (the grammar then makes it consider them),
+    while validation still defaults them when a model leaves them out."""
+
+    def extra(schema: dict[str, Any]) -> None:
+        schema["required"] = [*schema.get("required", []), *names]
+
+    return ConfigDict(json_schema_extra=extra)
+
+
+def _at_most(n: int) -> dict[str, Any]:
+    """Cap a list in the schema sent (the grammar stops runaway lists) without rejecting more."""
+    return {"maxItems": n}
 
 
 def _strict_article(info: ValidationInfo) -> ArticleText | None:
@@ -90,15 +118,16 @@ class DraftQuantity(BaseModel):
 
 
 class DraftEvent(BaseModel):
+    model_config = _also_required("actors", "location", "when", "source")
+
     evidence: Evidence
     type: EventType
     summary: str
-    actors: list[DraftActor] = Field(default_factory=list)
+    actors: list[DraftActor] = Field(default_factory=list, json_schema_extra=_at_most(4))
     location: OptStr = None
-    admin1: OptStr = None
     country: OptStr = None
-    when: OptStr = Field(default=None, description="Date words copied from the article.")
-    quantities: list[DraftQuantity] = Field(default_factory=list)
+    when: OptStr = None
+    quantities: list[DraftQuantity] = Field(default_factory=list, json_schema_extra=_at_most(3))
     killed: OptInt = None
     injured: OptInt = None
     source: OptStr = None
@@ -138,10 +167,29 @@ class DraftEvent(BaseModel):
 class Draft(BaseModel):
     """Brief the article: headline, summary, key points and events, each with evidence ids."""
 
+    model_config = _also_required("key_points", "events")
+
     headline: str
     summary: str
-    key_points: list[DraftKeyPoint] = Field(default_factory=list)
-    events: list[DraftEvent] = Field(default_factory=list)
+    key_points: list[DraftKeyPoint] = Field(
+        default_factory=list, json_schema_extra=_at_most(MAX_KEY_POINTS)
+    )
+    events: list[DraftEvent] = Field(default_factory=list, json_schema_extra=_at_most(MAX_EVENTS))
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """The schema instructor sends: without titles and defaults, which only cost tokens."""
+        schema = super().model_json_schema(*args, **kwargs)
+        title = schema.get("title", cls.__name__)
+        return {**_lean(schema), "title": title}
+
+
+def _lean(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _lean(v) for k, v in node.items() if k not in ("title", "default")}
+    if isinstance(node, list):
+        return [_lean(v) for v in node]
+    return node
 
 
 def draft_schema_hash() -> str:
