@@ -8,7 +8,7 @@ text's hash to the declared version, so an edit without a bump fails CI.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -18,10 +18,11 @@ class Prompt:
     name: str
     version: str
     text: str
+    sha256: str = field(init=False)
 
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.text.encode()).hexdigest()
+    def __post_init__(self) -> None:
+        # Computed once: it is part of every cache key, so every request reads it.
+        object.__setattr__(self, "sha256", hashlib.sha256(self.text.encode()).hexdigest())
 
     def render(self, **values: object) -> str:
         return self.text.format(**values)

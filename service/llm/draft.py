@@ -10,6 +10,7 @@ still fails, instead of the whole request failing for one bad item.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from typing import Annotated, Any
@@ -192,6 +193,7 @@ def _lean(node: Any) -> Any:
     return node
 
 
+@functools.cache
 def draft_schema_hash() -> str:
     """Part of the cache key: a change to what we ask the model for changes its answers."""
     schema = json.dumps(Draft.model_json_schema(), sort_keys=True).encode()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, Response, get, post
+from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.openapi.datastructures import ResponseSpec
@@ -46,6 +47,13 @@ class BriefingController(Controller):
         "the article text, and caches the result. `X-Cache` says whether it was a hit.",
         status_code=200,
         responses=_BRIEF_ERRORS,
+        response_headers=[
+            ResponseHeader(
+                name="X-Cache",
+                description="`hit` when served from the cache, `miss` when computed.",
+                documentation_only=True,
+            )
+        ],
     )
     async def create(
         self,
