@@ -28,8 +28,11 @@ if importlib.util.find_spec("llama_cpp") is None and not os.environ.get("CI"):
 
 
 async def test_seed_article_with_embedded_model(
-    redis_url: str, redis_client: Any, seed: dict[str, Any]
+    redis_url: str, redis_client: Any, seed: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Our own API's PORT/HOST must not leak into llama.cpp's server settings.
+    monkeypatch.setenv("PORT", "1")
+    monkeypatch.setenv("HOST", "192.0.2.1")
     settings = Settings(redis_url=redis_url, llm_timeout_s=600)
     assert settings.backend == "embedded"
     async with AsyncTestClient(app=create_app(settings), timeout=900) as client:

@@ -34,6 +34,22 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
+def _child_env() -> dict[str, str]:
+    """The environment for llama.cpp's server, without variables it would read as settings.
+
+    Its settings are pydantic-settings with no prefix, so a `PORT` or `HOST` meant for our
+    own API (`PORT=8080 ./dev serve`) would silently override the command line and make
+    the child bind our port.
+    """
+    try:
+        from llama_cpp.server.settings import ModelSettings, ServerSettings
+
+        names = {*ServerSettings.model_fields, *ModelSettings.model_fields}
+    except ImportError:
+        names = {"host", "port", "model"}
+    return {k: v for k, v in os.environ.items() if k.lower() not in names}
+
+
 @dataclass(slots=True)
 class EmbeddedServer:
     model_path: Path
@@ -87,10 +103,15 @@ class EmbeddedServer:
         """Start the server; its output (load and timing logs) goes to the log file."""
         if self.log_path is None:
             return subprocess.Popen(
-                self.command(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                self.command(),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env=_child_env(),
             )
         with open(self.log_path, "ab") as out:
-            return subprocess.Popen(self.command(), stdout=out, stderr=subprocess.STDOUT)
+            return subprocess.Popen(
+                self.command(), stdout=out, stderr=subprocess.STDOUT, env=_child_env()
+            )
 
     async def _wait_ready(self, timeout_s: float) -> None:
         deadline = time.monotonic() + timeout_s
