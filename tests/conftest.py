@@ -134,4 +134,10 @@ def seed() -> dict[str, Any]:
     return seed_request()
 
 
+@pytest.fixture(scope="session")
+def article() -> str:
+    """The seed article's text."""
+    return str(seed_request()["article"]["text"])
+
+
 __all__ = ["Reply", "seed_request"]

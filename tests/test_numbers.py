@@ -1,25 +1,12 @@
 """Exact-value tests for number parsing and the number-grounding checks."""
 
-from pathlib import Path
-
 import pytest
 
 from service.grounding.numbers import mentions_number, number_near, numbers_in, parse_number
 
-_SEED_NAME = "ap-ukraine-energy-strikes.txt"
-_SEED_DIRS = (Path(__file__).resolve().parents[1] / "seeds", Path("/work/shared/seeds"))
 KILLED = ["kill", "dead", "death", "die"]
 HOUSEHOLDS = "Some 20,000 households were affected, he said."
 FAR = "5 people were hurt and, much later in a long sentence, one more man was killed"
-
-
-@pytest.fixture(scope="module")
-def article() -> str:
-    for folder in _SEED_DIRS:
-        path = folder / _SEED_NAME
-        if path.is_file():
-            return path.read_text(encoding="utf-8")
-    pytest.skip(f"seed article {_SEED_NAME} not available")
 
 
 @pytest.mark.parametrize(

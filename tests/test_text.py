@@ -1,27 +1,10 @@
 """Exact-offset tests for sentence splitting, normalisation and quote location."""
 
 import itertools
-from pathlib import Path
 
 import pytest
 
 from service.grounding.text import Sentence, contains_phrase, locate, normalise, split_sentences
-
-_SEED_NAME = "ap-ukraine-energy-strikes.txt"
-_SEED_DIRS = (Path(__file__).resolve().parents[1] / "seeds", Path("/work/shared/seeds"))
-
-
-def _load_seed() -> str:
-    for folder in _SEED_DIRS:
-        path = folder / _SEED_NAME
-        if path.is_file():
-            return path.read_text(encoding="utf-8")
-    pytest.skip(f"seed article {_SEED_NAME} not available")
-
-
-@pytest.fixture(scope="module")
-def article() -> str:
-    return _load_seed()
 
 
 @pytest.fixture(scope="module")
