@@ -9,16 +9,17 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from schemas import SCHEMA_VERSION, BriefingRequest, BriefingResponse, Meta
 from service.cache import BriefingCache, cache_key
 from service.errors import ArticleTooLarge
+from service.grounding.chunks import chunk_sentences
 from service.grounding.evidence import ArticleText
 from service.grounding.text import split_sentences
 from service.grounding.verify import verify
 from service.llm.draft import draft_schema_hash
-from service.llm.extractor import Extractor
+from service.llm.extractor import Extraction, Extractor, merge_extractions
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,7 @@ class BriefingService:
     cache: BriefingCache
     extractor: Extractor
     max_article_chars: int = 100_000
+    chunk_chars: int = 16_000
     _inflight: dict[str, asyncio.Task[bytes]] = field(default_factory=dict)
 
     @property
@@ -86,17 +88,34 @@ class BriefingService:
     async def get(self, briefing_id: str) -> bytes | None:
         return await self.cache.get(briefing_id)
 
+    async def _extract(
+        self, text: ArticleText, request: BriefingRequest, published: date | None
+    ) -> Extraction:
+        """One call per chunk, in order; a short article is one chunk.
+
+        The merged draft takes its headline and summary from the first chunk (a news story
+        puts its gist first) and every chunk's key points and events; verification then
+        merges the events the overlap or the story's repetitions produced.
+        """
+        chunks = chunk_sentences(text.sentences, text.text, self.chunk_chars)
+        parts = [
+            await self.extractor.extract(
+                text,
+                request.options,
+                title=request.article.title,
+                published=published.isoformat() if published else None,
+                sentences=chunk,
+            )
+            for chunk in chunks or [[]]
+        ]
+        return merge_extractions(parts)
+
     async def _compute(self, briefing_id: str, request: BriefingRequest) -> bytes:
         started = time.perf_counter()
         article = request.article
         text = ArticleText(article.text, split_sentences(article.text))
         published = article.published_date()
-        extraction = await self.extractor.extract(
-            text,
-            request.options,
-            title=article.title,
-            published=published.isoformat() if published else None,
-        )
+        extraction = await self._extract(text, request, published)
         verified = verify(
             extraction.draft,
             text,

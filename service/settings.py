@@ -62,6 +62,7 @@ class Settings:
     cache_prefix: str = "gb"
     # Input limits
     max_article_chars: int = 100_000
+    llm_context_tokens: int | None = None
 
     @property
     def max_retries(self) -> int:
@@ -71,6 +72,16 @@ class Settings:
         if self.llm_max_retries is not None:
             return self.llm_max_retries
         return 0 if self.backend == "embedded" else 1
+
+    @property
+    def chunk_chars(self) -> int:
+        """How much article text one LLM call gets: the context window less the answer
+        budget and the instructions (~1,000 tokens), at a conservative 3 characters per
+        token. Longer articles are split (see service/grounding/chunks.py)."""
+        context = self.llm_context_tokens or (
+            self.embedded_n_ctx if self.backend == "embedded" else 32_000
+        )
+        return max(2_000, (context - self.llm_max_tokens - 1_000) * 3)
 
     @property
     def backend(self) -> Backend:
@@ -102,4 +113,5 @@ class Settings:
             cache_ttl_s=_int("CACHE_TTL_S", 7 * 24 * 3600),
             cache_prefix=_env("CACHE_PREFIX", "gb") or "gb",
             max_article_chars=_int("MAX_ARTICLE_CHARS", 100_000),
+            llm_context_tokens=int(c) if (c := _env("LLM_CONTEXT_TOKENS")) else None,
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -31,7 +32,7 @@ class Reply:
 class ScriptedLLM:
     host: str = "127.0.0.1"
     port: int = 0
-    default: Reply | None = None
+    default: Reply | Callable[[dict[str, Any]], Reply] | None = None
     queue: list[Reply] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
     _server: ThreadingHTTPServer | None = None
@@ -49,7 +50,8 @@ class ScriptedLLM:
         with self._lock:
             self.queue.extend(replies)
 
-    def reset(self, default: Reply | None = None) -> None:
+    def reset(self, default: Reply | Callable[[dict[str, Any]], Reply] | None = None) -> None:
+        """Forget requests and queued replies; `default` may be a function of the request."""
         with self._lock:
             self.queue.clear()
             self.requests.clear()
@@ -60,7 +62,10 @@ class ScriptedLLM:
             self.requests.append(request)
             if self.queue:
                 return self.queue.pop(0)
-            return self.default or Reply(status=500, body={"error": {"message": "no reply"}})
+            default = self.default
+        if callable(default):
+            return default(request)
+        return default or Reply(status=500, body={"error": {"message": "no reply"}})
 
     def start(self) -> ScriptedLLM:
         scripted = self

@@ -22,6 +22,7 @@ from prompts import Prompt
 from schemas import BriefingOptions, Usage
 from service.errors import LLMBadOutput, LLMTimeout, LLMUnavailable
 from service.grounding.evidence import ArticleText
+from service.grounding.text import Sentence
 from service.llm.draft import CONTEXT_ARTICLE, CONTEXT_LENIENT, Draft
 
 log = logging.getLogger(__name__)
@@ -64,14 +65,17 @@ class _CallStats:
         return hooks
 
 
-def render_article(article: ArticleText, *, title: str | None, published: str | None) -> str:
-    """The article as the model sees it: delimited, each sentence numbered for citation."""
+def render_article(
+    sentences: Sequence[Sentence], *, title: str | None, published: str | None
+) -> str:
+    """The article (or one chunk of it) as the model sees it: delimited, each sentence
+    numbered with its article-wide id for citation."""
     lines = ["<article>"]
     if title:
         lines.append(f"Title: {title}")
     if published:
         lines.append(f"Published: {published}")
-    lines.extend(f"[{s.id}] {s.text}" for s in article.sentences)
+    lines.extend(f"[{s.id}] {s.text}" for s in sentences)
     lines.append("</article>")
     return "\n".join(lines)
 
@@ -93,12 +97,21 @@ class Extractor:
         *,
         title: str | None = None,
         published: str | None = None,
+        sentences: Sequence[Sentence] | None = None,
     ) -> Extraction:
+        """Draft for the article, or for `sentences` (one chunk) checked against the article."""
         context: dict[str, Any] = {CONTEXT_ARTICLE: article, CONTEXT_LENIENT: False}
         stats = _CallStats(max_attempts=self.max_retries + 1, context=context)
         messages: Sequence[dict[str, str]] = [
             {"role": "system", "content": self.prompt.render(**options.model_dump())},
-            {"role": "user", "content": render_article(article, title=title, published=published)},
+            {
+                "role": "user",
+                "content": render_article(
+                    article.sentences if sentences is None else sentences,
+                    title=title,
+                    published=published,
+                ),
+            },
         ]
         try:
             draft = await self.client.chat.completions.create(
@@ -122,6 +135,25 @@ class Extractor:
                 f"{_short(exc)}"
             ) from exc
         return Extraction(draft=draft, attempts=stats.attempts, usage=stats.usage)
+
+
+def merge_extractions(parts: Sequence[Extraction]) -> Extraction:
+    """One extraction from per-chunk ones: the lede's headline, everything else in order."""
+    if len(parts) == 1:
+        return parts[0]
+    first = parts[0].draft
+    draft = Draft(
+        headline=first.headline,
+        summary=first.summary,
+        key_points=[kp for p in parts for kp in p.draft.key_points],
+        events=[ev for p in parts for ev in p.draft.events],
+    )
+    usage = Usage(
+        prompt_tokens=sum(p.usage.prompt_tokens for p in parts),
+        completion_tokens=sum(p.usage.completion_tokens for p in parts),
+        total_tokens=sum(p.usage.total_tokens for p in parts),
+    )
+    return Extraction(draft=draft, attempts=sum(p.attempts for p in parts), usage=usage)
 
 
 def _root_cause(exc: BaseException) -> BaseException:
