@@ -66,14 +66,15 @@ class BriefingService:
             schema=SCHEMA_VERSION,
         )
 
-    async def brief(self, request: BriefingRequest) -> Outcome:
+    async def brief(self, request: BriefingRequest, *, use_cache: bool = True) -> Outcome:
+        """The briefing for a request; `use_cache=False` recomputes (the result is still stored)."""
         if len(request.article.text) > self.max_article_chars:
             raise ArticleTooLarge(
                 f"article.text has {len(request.article.text):,} characters; "
                 f"the limit is {self.max_article_chars:,}"
             )
         briefing_id = self.key(request)
-        if (stored := await self.cache.get(briefing_id)) is not None:
+        if use_cache and (stored := await self.cache.get(briefing_id)) is not None:
             return Outcome(briefing_id, stored, cached=True)
         task = self._inflight.get(briefing_id)
         if task is None:

@@ -29,6 +29,12 @@ def _parser() -> argparse.ArgumentParser:
     brief.add_argument("--source")
     brief.add_argument("--published-at", help="YYYY-MM-DD or an ISO datetime")
     brief.add_argument("-v", "--verbose", action="store_true", help="log what verification drops")
+    ev = commands.add_parser("eval", help="score articles against hand-written gold files")
+    ev.add_argument("paths", nargs="*", type=Path, default=[Path("seeds")])
+    ev.add_argument("--json", action="store_true", help="print the run as JSON")
+    ev.add_argument("--fresh", action="store_true", help="ignore cached briefings")
+    ev.add_argument("--out", type=Path, default=Path("eval-runs"), help="where runs are saved")
+    ev.add_argument("--compare", type=Path, nargs="*", default=[], help="earlier run JSON files")
     return parser
 
 
@@ -46,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
             log_level=args.log_level,
         )
         return 0
+    if args.command == "eval":
+        return asyncio.run(_eval(args))
     return asyncio.run(_brief(args))
 
 
@@ -78,6 +86,32 @@ async def _brief(args: argparse.Namespace) -> int:
         sys.stdout.write(outcome.payload.decode() + "\n")
         return 0
     print(_pretty(BriefingResponse.model_validate_json(outcome.payload)))
+    return 0
+
+
+async def _eval(args: argparse.Namespace) -> int:
+    from service.evaluation.gold import find_cases
+    from service.evaluation.report import html_page, table
+    from service.evaluation.run import evaluate
+    from service.runtime import open_runtime
+
+    logging.basicConfig(level=logging.WARNING)
+    cases = find_cases(args.paths)
+    if not cases:
+        print("no articles with gold files found", file=sys.stderr)
+        return 2
+    async with open_runtime(Settings.from_env()) as runtime:
+        run = await evaluate(runtime.briefings, cases, fresh=args.fresh)
+    args.out.mkdir(parents=True, exist_ok=True)
+    stem = f"{run['meta']['started_at'].replace(':', '')}-{run['meta']['prompt_version']}"
+    (args.out / f"{stem}.json").write_text(json.dumps(run, indent=2, default=str))
+    earlier = [json.loads(p.read_text()) for p in args.compare]
+    (args.out / f"{stem}.html").write_text(html_page([*earlier, run]))
+    if args.json:
+        print(json.dumps(run, indent=2, default=str))
+    else:
+        print(table(run))
+        print(f"saved {args.out / stem}.json and .html")
     return 0
 
 

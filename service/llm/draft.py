@@ -186,7 +186,18 @@ class Draft(BaseModel):
 
 
 def _lean(node: Any) -> Any:
+    """Drop titles and defaults; write `X | None` as `"type": [X, "null"]` (fewer tokens)."""
     if isinstance(node, dict):
+        options = node.get("anyOf")
+        if (
+            isinstance(options, list)
+            and len(options) == 2
+            and options[1] == {"type": "null"}
+            and set(options[0]) == {"type"}
+        ):
+            node = {k: v for k, v in node.items() if k != "anyOf"} | {
+                "type": [options[0]["type"], "null"]
+            }
         return {k: _lean(v) for k, v in node.items() if k not in ("title", "default")}
     if isinstance(node, list):
         return [_lean(v) for v in node]

@@ -1,0 +1,78 @@
+"""Hand-written gold annotations and the articles they describe (see seeds/README.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schemas import Article, EventType
+
+
+class GoldQuantity(BaseModel):
+    value: float
+    unit: str
+
+
+class GoldEvent(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    type: EventType
+    also_ok: list[EventType] = Field(default_factory=list)
+    location: str | None = None
+    date: dt.date | None = None
+    date_phrase: str | None = None
+    initiator: str | None = None
+    quantities: list[GoldQuantity] = Field(default_factory=list)
+    killed: int | None = None
+    injured: int | None = None
+    attributed_to: str | None = None
+    disputed: bool = False
+    evidence: list[str] = Field(min_length=1)
+
+    def accepts(self, event_type: str) -> bool:
+        return event_type == self.type or event_type in self.also_ok
+
+
+class GoldFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    annotator: str
+    events: list[GoldEvent]
+
+
+class GoldCase(BaseModel):
+    name: str
+    article: Article
+    gold: GoldFile
+
+
+def load_case(text_path: Path) -> GoldCase:
+    """An article file, its metadata (NAME.json) and its gold (NAME.gold.json)."""
+    meta_path = text_path.with_suffix(".json")
+    meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
+    meta.pop("file", None)
+    gold_path = text_path.with_name(text_path.stem + ".gold.json")
+    if not gold_path.is_file():
+        raise FileNotFoundError(f"no gold file {gold_path.name} beside {text_path.name}")
+    return GoldCase(
+        name=text_path.stem,
+        article=Article.model_validate({"text": text_path.read_text(encoding="utf-8"), **meta}),
+        gold=GoldFile.model_validate_json(gold_path.read_text(encoding="utf-8")),
+    )
+
+
+def find_cases(paths: list[Path]) -> list[GoldCase]:
+    """Every article with a gold file under the given files or folders, by name."""
+    texts: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            texts.extend(
+                p for p in path.glob("*.txt") if p.with_name(p.stem + ".gold.json").exists()
+            )
+        else:
+            texts.append(path)
+    return [load_case(p) for p in sorted(set(texts))]

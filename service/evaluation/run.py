@@ -1,0 +1,52 @@
+"""Run gold cases through the real pipeline (the same BriefingService a request uses)."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from schemas import BriefingRequest, BriefingResponse
+from service.briefing import BriefingService
+from service.errors import BriefingError
+from service.evaluation.gold import GoldCase
+from service.evaluation.score import ArticleScore, overall, score_article
+
+
+async def evaluate(
+    service: BriefingService, cases: list[GoldCase], *, fresh: bool = False
+) -> dict[str, Any]:
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    scores: list[ArticleScore] = []
+    for case in cases:
+        began = time.perf_counter()
+        try:
+            outcome = await service.brief(
+                BriefingRequest(article=case.article), use_cache=not fresh
+            )
+            result: BriefingResponse | None = BriefingResponse.model_validate_json(outcome.payload)
+            error = None
+            # a cached result reports the time it took when it was computed
+            seconds = (
+                result.meta.latency_ms / 1000 if outcome.cached else time.perf_counter() - began
+            )
+        except BriefingError as exc:
+            result, error, seconds = (
+                None,
+                f"{exc.status_code}: {exc.detail}",
+                time.perf_counter() - began,
+            )
+        scores.append(score_article(case, result, round(seconds, 1), error))
+    total = overall(scores)
+    return {
+        "meta": {
+            "model": service.model,
+            "prompt_version": service.prompt_version,
+            "started_at": started,
+            "schema_valid_rate": round(
+                sum(s.schema_valid for s in scores) / max(1, len(scores)), 3
+            ),
+        },
+        "articles": [s.as_dict() for s in scores],
+        "overall": total.as_dict(),
+    }
