@@ -9,7 +9,7 @@ from schemas.export import DEFAULT_DIR, MODELS, render
 
 # Edit a prompt → bump its `version:` line → update its hash here (the cache key changes).
 PROMPT_PINS = {
-    "extract": ("extract-v2", "4b18abc2605bc98971a3a5fe1cf4d4a7bf74beed5198159752e022eb9ceb56de"),
+    "extract": ("extract-v3", "110fda420f37e128a14e7a4695be920ef63b0ef91485297a8faa0ac02308c9bc"),
 }
 
 

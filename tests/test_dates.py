@@ -210,3 +210,21 @@ def test_result_is_immutable() -> None:
     result = resolve_date("Friday", SUNDAY)
     with pytest.raises(AttributeError):
         result.precision = "year"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "start", "end", "precision"),
+    [
+        ("el sábado", date(2025, 11, 8), None, "day"),
+        ("el domingo", date(2025, 11, 9), None, "day"),
+        ("anoche", date(2025, 11, 8), None, "day"),
+        ("ayer por la tarde", date(2025, 11, 8), None, "day"),
+        ("la semana pasada", date(2025, 10, 27), date(2025, 11, 2), "week"),
+        ("durante la noche", date(2025, 11, 8), date(2025, 11, 9), "day"),
+        ("mañana", None, None, "unknown"),
+    ],
+)
+def test_spanish_relative_dates(
+    phrase: str, start: date | None, end: date | None, precision: str
+) -> None:
+    assert resolve_date(phrase, date(2025, 11, 9)) == ResolvedDate(start, end, precision)

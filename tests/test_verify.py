@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from schemas import BriefingOptions, EventType
+from service.grounding.dates import find_date_phrase
 from service.grounding.evidence import ArticleText
 from service.grounding.text import split_sentences
 from service.grounding.verify import Verified, verify
@@ -190,3 +191,29 @@ def test_options_limit_key_points_and_events() -> None:
 
 def test_types_are_our_enum() -> None:
     assert {e.type for e in run(good_draft()).events} <= set(EventType)
+
+
+def test_date_read_from_evidence_when_the_model_gives_none_or_invents_one() -> None:
+    evidence = [sid("A missile strike late on Saturday")]
+    for when in (None, "2025-11-08T22:00:00Z"):
+        date_ = run(only_events(event(evidence=evidence, when=when))).events[0].date
+        assert (date_.phrase, date_.start, date_.precision) == (
+            "saturday".title(),
+            date(2025, 11, 8),
+            "day",
+        )
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("He said several drones were jammed during the night over the city.", "during the night"),
+        ("A missile strike late on Saturday also caused damage.", "Saturday"),
+        ("Talks were held last week in Rabat.", "last week"),
+        ("Officials met on Nov. 3, 2025 in Kyiv.", "Nov. 3, 2025"),
+        ("The war began with the invasion in February 2022.", None),
+        ("Belgorod had some 340,000 people at the last census in 2021.", None),
+    ],
+)
+def test_find_date_phrase_in_evidence(text: str, phrase: str | None) -> None:
+    assert find_date_phrase(text) == phrase

@@ -79,9 +79,38 @@ _RELATIVE_DAYS = (
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 
 
+# Spanish relative dates, rewritten to the English the patterns know. Only unambiguous
+# words: "mañana" (morning or tomorrow) is left out on purpose.
+_SPANISH = tuple(
+    (re.compile(rf"\b{es}\b"), en)
+    for es, en in (
+        ("la semana pasada", "last week"),
+        ("esta semana", "this week"),
+        ("el mes pasado", "last month"),
+        ("el año pasado", "last year"),
+        ("durante la noche", "during the night"),
+        ("anoche", "last night"),
+        ("anteayer", "day before yesterday"),
+        ("ayer", "yesterday"),
+        ("hoy", "today"),
+        ("lunes", "monday"),
+        ("martes", "tuesday"),
+        ("miércoles|miercoles", "wednesday"),
+        ("jueves", "thursday"),
+        ("viernes", "friday"),
+        ("sábado|sabado", "saturday"),
+        ("domingo", "sunday"),
+    )
+)
+
+
 def _normalise(phrase: str) -> str:
-    """One spelling per phrase so the patterns need not care about case, quotes or spacing."""
-    return " ".join(phrase.translate(_QUOTES).lower().split())
+    """One spelling per phrase so the patterns need not care about case, quotes, spacing or
+    (for the common relative dates) Spanish."""
+    text = " ".join(phrase.translate(_QUOTES).lower().split())
+    for pattern, english in _SPANISH:
+        text = pattern.sub(english, text)
+    return text
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
@@ -263,3 +292,35 @@ def resolve_date(phrase: str | None, published: date | None) -> ResolvedDate:
     except (OverflowError, ValueError):
         return _UNKNOWN  # arithmetic left the calendar date can represent (years 1-9999)
     return _UNKNOWN
+
+
+# Day- and week-level expressions, in the order a phrase is looked for in evidence text.
+# Months and years are left out on purpose: in news prose they are mostly background
+# ("the invasion in February 2022"), not the date of the event the sentence reports.
+_FINDERS: tuple[re.Pattern[str], ...] = (
+    _ISO_RE,
+    _MDY_RE,
+    _DMY_RE,
+    _OVERNIGHT_RE,
+    *(pattern for pattern, _ in _RELATIVE_DAYS),
+    _WEEKDAY_RE,
+    _REL_UNIT_RE,
+    _AGO_RE,
+)
+
+
+def find_date_phrase(text: str) -> str | None:
+    """The first day- or week-level date expression written in `text`, as written there.
+
+    Used when the model gives no date words (or invented ones): the event's own evidence
+    sentence usually says when it happened, and code can read that without guessing.
+    """
+    folded = text.translate(_QUOTES).lower()
+    if len(folded) != len(text):  # a case fold changed lengths; offsets would not map
+        return None
+    for pattern in _FINDERS:
+        for match in pattern.finditer(folded):
+            if pattern is _REL_UNIT_RE and match["unit"] != "week":
+                continue
+            return text[match.start() : match.end()]
+    return None

@@ -30,7 +30,7 @@ from schemas import (
 )
 from service.grounding import checks
 from service.grounding.checks import Failure
-from service.grounding.dates import resolve_date
+from service.grounding.dates import find_date_phrase, resolve_date
 from service.grounding.dedupe import merge_duplicates
 from service.grounding.evidence import ArticleText, evidence_text, resolve_refs
 from service.grounding.taxonomy import refine_taxonomy
@@ -89,7 +89,7 @@ class _Verifier:
             summary=draft.summary.strip(),
             actors=self._actors(what, draft),
             location=self._location(what, draft),
-            date=self._date(what, draft.when),
+            date=self._date(what, draft.when, evidence),
             quantities=self._quantities(what, draft, evidence),
             casualties=self._casualties(what, draft, evidence),
             attributed_to=self._attribution(what, draft),
@@ -128,10 +128,12 @@ class _Verifier:
             country=self._known(f"{what}.location.country", draft.country, "country"),
         )
 
-    def _date(self, what: str, phrase: str | None) -> EventDate:
+    def _date(self, what: str, phrase: str | None, evidence: str) -> EventDate:
         if phrase and (problem := checks.phrase_problem(phrase, self.article.text, "date")):
             self.drop(f"{what}.date", problem)
             phrase = None
+        if not phrase:  # no usable words from the model: read them from the evidence
+            phrase = find_date_phrase(evidence)
         resolved = resolve_date(phrase, self.published)
         return EventDate(
             phrase=phrase.strip() if phrase else None,
