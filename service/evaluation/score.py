@@ -8,7 +8,6 @@ from typing import Any
 from schemas import BriefingResponse
 from service.evaluation.gold import GoldCase, GoldEvent
 from service.evaluation.match import Pair, match, names_match, relaxed, strict
-from service.grounding.numbers import mentions_number
 
 
 def _ratio(num: int, den: int) -> float | None:
@@ -73,7 +72,7 @@ def _quantity_found(value: float, unit: str, pair: Pair) -> bool:
     return any(
         q.value == value and (stem in q.unit.lower() or q.unit.lower() in unit.lower())
         for q in pair.event.quantities
-    ) or (unit == "killed" and mentions_number(value, str(pair.event.casualties)))
+    )
 
 
 def _details(score: ArticleScore, pairs: list[Pair]) -> None:
