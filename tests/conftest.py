@@ -20,6 +20,7 @@ from litestar.testing import AsyncTestClient
 
 from service.app import create_app
 from service.settings import Settings
+from tests.live import serve
 from tests.scripted_llm import Reply, ScriptedLLM
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -115,6 +116,13 @@ def make_client(settings: Settings) -> ClientFactory:
         return AsyncTestClient(app=create_app(replace(settings, **overrides)))
 
     return factory
+
+
+@pytest.fixture
+def live_url(settings: Settings) -> Iterator[str]:
+    """The base URL of the app served by uvicorn on a loopback port (see tests/live.py)."""
+    with serve(settings) as base_url:
+        yield base_url
 
 
 @pytest.fixture
