@@ -10,6 +10,7 @@ from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 
+from service._validation import ModelStrictnessPlugin
 from service.briefing import BriefingService
 from service.docs import assets_router, openapi_config
 from service.problems import problem_details_plugin
@@ -44,6 +45,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "briefings": Provide(provide_briefings, sync_to_thread=False),
         },
         lifespan=[lifespan],
-        plugins=[problem_details_plugin()],
+        plugins=[problem_details_plugin(), ModelStrictnessPlugin()],
         openapi_config=openapi_config(API_VERSION),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from http import HTTPStatus
 
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, ValidationException
 from litestar.plugins.problem_details import (
     ProblemDetailsConfig,
     ProblemDetailsException,
@@ -28,6 +28,10 @@ def from_http_exception(exc: HTTPException) -> ProblemDetailsException:
     """Keep Litestar's detail as `detail` (its default puts it in `title`)."""
     if isinstance(exc, BriefingError):
         type_, title = exc.problem_type, exc.title
+    elif isinstance(exc, ValidationException):
+        # Litestar raises this for malformed JSON and for schema violations alike; `extra`
+        # (when present) lists each offending field path (`key`) and the reason (`message`).
+        type_, title = "/problems/invalid-request", "Invalid request"
     else:
         type_, title = "about:blank", _title(exc.status_code)
     return ProblemDetailsException(

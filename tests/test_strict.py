@@ -1,0 +1,98 @@
+"""Strict request validation and problem+json for every error status.
+
+Litestar validates pydantic models in lax mode; service/_validation.py restores the models'
+own strictness. These tests pin that: if a Litestar upgrade moves the private helper we use,
+coercion comes back and they fail.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import redis
+
+from tests.drafts import good_draft
+from tests.scripted_llm import Reply, ScriptedLLM
+
+TEXT = "Officials said on Monday that the bridge reopened."
+
+
+@pytest.mark.parametrize(
+    ("body", "key", "reason"),
+    [
+        ({"options": {"max_events": "5"}}, "options.max_events", "valid integer"),
+        ({"options": {"max_events": False}}, "options.max_events", "valid integer"),
+        ({"options": {"max_key_points": 2.0}}, "options.max_key_points", "valid integer"),
+        ({"options": {"max_key_points": True}}, "options.max_key_points", "valid integer"),
+        ({"article": {"text": 5}}, "article.text", "valid string"),
+        ({"article": {"text": TEXT, "title": 7}}, "article.title", "valid string"),
+        ({"article": {"text": TEXT, "language": ["en"]}}, "article.language", "valid string"),
+        ({"options": {"max_events": 3, "tone": "dry"}}, "options.tone", "not permitted"),
+        ({"callback": "http://example.com"}, "callback", "not permitted"),
+    ],
+)
+async def test_no_silent_coercion_and_no_unknown_fields(
+    client: Any,
+    llm: ScriptedLLM,
+    redis_client: redis.Redis,
+    body: dict[str, Any],
+    key: str,
+    reason: str,
+) -> None:
+    request = {"article": {"text": TEXT}, **body}
+    response = await client.post("/v1/briefings", json=request)
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["type"] == "/problems/invalid-request"
+    assert problem["title"] == "Invalid request"
+    assert problem["status"] == 400
+    assert problem["detail"]
+    assert [(p["key"], reason in p["message"]) for p in problem["extra"]] == [(key, True)]
+    assert llm.calls == 0
+    assert redis_client.dbsize() == 0
+
+
+@pytest.mark.parametrize(
+    "published_at", ["2025-11-09", "2025-11-09T10:30:00Z", "2025-11-09T10:30:00+02:00"]
+)
+async def test_iso_dates_are_still_accepted(
+    client: Any, llm: ScriptedLLM, seed: dict[str, Any], published_at: str
+) -> None:
+    """JSON has no date type, so strictness must not reject ISO 8601 strings."""
+    llm.reset(Reply(arguments=good_draft()))
+    seed["article"]["published_at"] = published_at
+    response = await client.post("/v1/briefings", json=seed)
+    assert response.status_code == 200, response.text
+    assert response.json()["briefing"]["headline"] == good_draft()["headline"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/v1/nowhere", 404),
+        ("DELETE", "/v1/briefings", 405),
+        ("GET", "/v1/briefings/not-a-hex-id", 400),
+        ("GET", "/v1/briefings/" + "0" * 64, 404),
+    ],
+)
+async def test_every_error_status_is_a_problem(
+    client: Any, method: str, path: str, status: int
+) -> None:
+    response = await client.request(method, path)
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == status
+    assert problem["title"] and problem["type"]
+
+
+async def test_body_over_the_request_limit_is_a_413_problem(client: Any, llm: ScriptedLLM) -> None:
+    body = b'{"article": {"text": "' + b"a" * (11 * 1024 * 1024) + b'"}}'
+    response = await client.post(
+        "/v1/briefings", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+    assert llm.calls == 0
