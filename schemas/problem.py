@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -23,4 +21,6 @@ class Problem(BaseModel):
     status: int
     detail: str | None = None
     instance: str | None = None
-    extra: list[InvalidParam] | dict[str, Any] | None = None
+    extra: list[InvalidParam] | None = Field(
+        default=None, description="For invalid requests: each offending field and the reason."
+    )

@@ -29,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     brief.add_argument("--source")
     brief.add_argument("--published-at", help="YYYY-MM-DD or an ISO datetime")
     brief.add_argument("-v", "--verbose", action="store_true", help="log what verification drops")
+    spec = commands.add_parser("openapi", help="write the OpenAPI document (schemas/openapi.json)")
+    spec.add_argument("--out", type=Path, help="where to write it (default: the committed file)")
     ev = commands.add_parser("eval", help="score articles against hand-written gold files")
     ev.add_argument("paths", nargs="*", type=Path, default=[Path("seeds")])
     ev.add_argument("--json", action="store_true", help="print the run as JSON")
@@ -51,6 +53,11 @@ def main(argv: list[str] | None = None) -> int:
             workers=args.workers,
             log_level=args.log_level,
         )
+        return 0
+    if args.command == "openapi":
+        from service.spec import COMMITTED, write_openapi
+
+        print(write_openapi(args.out or COMMITTED))
         return 0
     if args.command == "eval":
         return asyncio.run(_eval(args))

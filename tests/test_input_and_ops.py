@@ -75,7 +75,14 @@ async def test_ready_is_503_when_llm_unreachable(make_client: ClientFactory) -> 
     async with make_client(openai_base_url=f"http://127.0.0.1:{_free_port()}/v1") as client:
         ready = await client.get("/ready")
     assert ready.status_code == 503
-    assert ready.json()["llm_reachable"] is False
+    assert ready.headers["content-type"] == "application/problem+json"
+    problem = ready.json()
+    assert (problem["status"], problem["type"], problem["readiness"]) == (
+        503,
+        "/problems/not-ready",
+        "unavailable",
+    )
+    assert problem["llm_reachable"] is False
 
 
 async def test_redis_outage_degrades_then_recovers(

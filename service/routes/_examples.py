@@ -19,3 +19,13 @@ def _seed_request() -> dict[str, Any]:
 
 
 SEED_REQUEST = _seed_request()
+
+
+def _seed_response() -> dict[str, Any] | None:
+    """A real response for the seed (scripted model, verified by the service), committed in
+    schemas/examples and checked against the seed text by tests/test_openapi.py."""
+    path = Path(__file__).resolve().parents[2] / "schemas" / "examples" / "briefing-response.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+SEED_RESPONSE = _seed_response()

@@ -12,22 +12,33 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example
 from litestar.params import Body, Parameter
 
-from schemas import BriefingRequest, BriefingResponse, Problem
+from schemas import BriefingRequest, BriefingResponse
 from service.briefing import BriefingService
-from service.routes._examples import SEED_REQUEST
+from service.routes._examples import SEED_REQUEST, SEED_RESPONSE
+from service.routes._openapi import Verbatim, problem_responses
 
 JSON = "application/json"
-PROBLEM = "application/problem+json"
+BRIEFING_ID = Parameter(
+    pattern=r"^[0-9a-f]{64}$",
+    description="The briefing's id: the sha256 cache key `POST /v1/briefings` returned.",
+)
 
 
-def _problems(*codes: tuple[int, str]) -> dict[int, ResponseSpec]:
+def _briefing(description: str) -> dict[int, ResponseSpec]:
+    """The 200 answer, with a real verified briefing of the seed article as its example."""
     return {
-        code: ResponseSpec(data_container=Problem, description=text, media_type=PROBLEM)
-        for code, text in codes
+        200: ResponseSpec(
+            data_container=BriefingResponse,
+            description=description,
+            generate_examples=False,
+            examples=[Example(summary="AP wire story", value=Verbatim(SEED_RESPONSE))]
+            if SEED_RESPONSE
+            else None,
+        )
     }
 
 
-_BRIEF_ERRORS = _problems(
+_BRIEF_ERRORS = problem_responses(
     (400, "The request body is invalid; `extra` lists each field and why."),
     (413, "The article is longer than the configured limit."),
     (502, "The model's output could not be validated, even after re-asking."),
@@ -46,7 +57,7 @@ class BriefingController(Controller):
         description="Extracts a briefing and events with the LLM, verifies every item against "
         "the article text, and caches the result. `X-Cache` says whether it was a hit.",
         status_code=200,
-        responses=_BRIEF_ERRORS,
+        responses=_briefing("The verified briefing.") | _BRIEF_ERRORS,
         response_headers=[
             ResponseHeader(
                 name="X-Cache",
@@ -74,11 +85,15 @@ class BriefingController(Controller):
         "/{briefing_id:str}",
         operation_id="getBriefing",
         summary="Fetch a stored briefing by id",
-        responses=_problems((404, "No briefing with that id is stored (or it expired).")),
+        responses=_briefing("The stored briefing.")
+        | problem_responses(
+            (400, "The id is not 64 lowercase hex digits."),
+            (404, "No briefing with that id is stored (or it expired)."),
+        ),
     )
     async def fetch(
         self,
-        briefing_id: Annotated[str, Parameter(pattern=r"^[0-9a-f]{64}$")],
+        briefing_id: Annotated[str, BRIEFING_ID],
         briefings: NamedDependency[BriefingService],
     ) -> Response[BriefingResponse]:
         payload = await briefings.get(briefing_id)

@@ -6,6 +6,7 @@ from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from pydantic import BaseModel
 
+from service.routes._openapi import PROBLEM, problem_responses
 from service.runtime import Runtime
 
 
@@ -32,8 +33,10 @@ class HealthController(Controller):
         "/ready",
         operation_id="ready",
         summary="Redis and the LLM are reachable",
-        description="503 when the LLM is unreachable. A down Redis only degrades the service "
-        "(it answers without a cache), so it reports `cache: degraded` with 200.",
+        description="503 (a problem carrying the same fields) when the LLM is unreachable. "
+        "A down Redis only degrades the service (it answers without a cache), so it reports "
+        "`cache: degraded` with 200.",
+        responses=problem_responses((503, "The LLM backend is unreachable.")),
     )
     async def ready(self, runtime: NamedDependency[Runtime]) -> Response[Readiness]:
         llm_ok = await runtime.llm.ping()
@@ -45,4 +48,14 @@ class HealthController(Controller):
             llm_reachable=llm_ok,
             cache="redis" if cache_ok else "degraded",
         )
-        return Response(content=body, status_code=200 if llm_ok else 503)
+        if llm_ok:
+            return Response(content=body)
+        problem = {
+            **body.model_dump(exclude={"status"}),
+            "type": "/problems/not-ready",
+            "title": "Not ready",
+            "status": 503,
+            "detail": "the LLM backend is unreachable",
+            "readiness": body.status,
+        }
+        return Response(content=problem, status_code=503, media_type=PROBLEM)  # type: ignore[arg-type]

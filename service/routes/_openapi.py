@@ -1,0 +1,106 @@
+"""How routes document their answers: problem responses with real examples.
+
+Litestar would otherwise invent an `application/json` 400 schema and random example values;
+clients generated from the spec (openapi-python-client) and schemathesis both read these,
+so every documented error is our `Problem` model as application/problem+json.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Example
+from litestar.openapi.spec.base import BaseSchemaObject
+
+from schemas import Problem
+
+PROBLEM = "application/problem+json"
+
+_EXAMPLES: dict[int, dict[str, Any]] = {
+    400: {
+        "type": "/problems/invalid-request",
+        "title": "Invalid request",
+        "status": 400,
+        "detail": "Validation failed for POST /v1/briefings",
+        "extra": [{"key": "options.max_events", "message": "Input should be a valid integer"}],
+    },
+    401: {
+        "type": "/problems/unauthorized",
+        "title": "Unauthorized",
+        "status": 401,
+        "detail": "a valid API key is required in the X-API-Key header",
+    },
+    404: {
+        "type": "about:blank",
+        "title": "Not Found",
+        "status": 404,
+        "detail": "no briefing 1f858c459dc6230af113128d640a58a6f3530c807fb660b2211596883d8627a5 "
+        "is stored",
+    },
+    413: {
+        "type": "/problems/article-too-large",
+        "title": "Article too large",
+        "status": 413,
+        "detail": "article.text has 120,000 characters; the limit is 100,000",
+    },
+    429: {
+        "type": "/problems/rate-limited",
+        "title": "Too Many Requests",
+        "status": 429,
+        "detail": "rate limit of 60 requests per minute exceeded; retry in 12 s",
+    },
+    502: {
+        "type": "/problems/llm-bad-output",
+        "title": "LLM output could not be used",
+        "status": 502,
+        "detail": "the model's output failed validation after 2 attempt(s): events.0.evidence: "
+        "sentence id 57 is not in the article",
+    },
+    503: {
+        "type": "/problems/llm-unavailable",
+        "title": "LLM backend unavailable",
+        "status": 503,
+        "detail": "cannot reach the LLM backend",
+    },
+    504: {
+        "type": "/problems/llm-timeout",
+        "title": "LLM backend timed out",
+        "status": 504,
+        "detail": "the LLM did not answer within 300 s",
+    },
+}
+
+
+@dataclass
+class Verbatim(BaseSchemaObject):
+    """An example value rendered as is.
+
+    Litestar drops every `None` from every dict in the spec, which would strip the example
+    response's required-but-null fields (`casualties: null`) and make it fail its own schema.
+    Spec objects render themselves, so this one returns its value untouched.
+    """
+
+    value: Any
+
+    def to_schema(self) -> Any:  # type: ignore[override]
+        return self.value
+
+
+def problem_responses(*codes: tuple[int, str]) -> dict[int, ResponseSpec]:
+    """`{status: ResponseSpec}` for the given (status, when-it-happens) pairs."""
+    specs = {}
+    for code, text in codes:
+        example = _EXAMPLES.get(
+            code, {"type": "about:blank", "title": HTTPStatus(code).phrase, "status": code}
+        )
+        specs[code] = ResponseSpec(
+            data_container=Problem,
+            description=text,
+            media_type=PROBLEM,
+            generate_examples=False,
+            examples=[Example(summary=HTTPStatus(code).phrase, value=example)],
+        )
+    return specs
