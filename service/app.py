@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 from collections.abc import AsyncIterator
 
 from litestar import Litestar
@@ -13,6 +12,8 @@ from litestar.di import NamedDependency, Provide
 from service._validation import ModelStrictnessPlugin
 from service.briefing import BriefingService
 from service.docs import assets_router, openapi_config
+from service.logs import configure_logging, request_id_middleware
+from service.metrics import prometheus
 from service.problems import problem_details_plugin
 from service.routes.briefings import BriefingController
 from service.routes.health import HealthController
@@ -37,9 +38,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
     def provide_briefings(runtime: NamedDependency[Runtime]) -> BriefingService:
         return runtime.briefings
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    return Litestar(
-        route_handlers=[BriefingController, HealthController, assets_router()],
+    configure_logging(settings.log_format, settings.log_level)
+    metrics_config, metrics_controller = prometheus()
+    app = Litestar(
+        route_handlers=[BriefingController, HealthController, metrics_controller, assets_router()],
+        middleware=[metrics_config.middleware],
+        logging_config=None,  # ours (service/logs.py), not Litestar's default text handler
         dependencies={
             "runtime": Provide(provide_runtime, sync_to_thread=False),
             "briefings": Provide(provide_briefings, sync_to_thread=False),
@@ -48,3 +52,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[problem_details_plugin(), ModelStrictnessPlugin()],
         openapi_config=openapi_config(API_VERSION),
     )
+    # Outside the router (as Litestar wraps CORS), so 404s and 405s get an id and a log line.
+    app.asgi_handler = request_id_middleware(app.asgi_handler)
+    return app

@@ -7,6 +7,7 @@ ready-made, so tests and the CLI build it the same way the app does.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -20,6 +21,9 @@ from service.grounding.text import split_sentences
 from service.grounding.verify import verify
 from service.llm.draft import draft_schema_hash
 from service.llm.extractor import Extraction, Extractor, merge_extractions
+from service.metrics import CACHE, DROPPED
+
+_INDEX = re.compile(r"\[\d+\]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +79,10 @@ class BriefingService:
             )
         briefing_id = self.key(request)
         if use_cache and (stored := await self.cache.get(briefing_id)) is not None:
+            CACHE.labels("hit").inc()
             return Outcome(briefing_id, stored, cached=True)
         task = self._inflight.get(briefing_id)
+        CACHE.labels("joined" if task else "miss").inc()
         if task is None:
             # The computation outlives any one caller: if the client that started it goes
             # away, the others waiting on the same key still get their answer.
@@ -124,6 +130,8 @@ class BriefingService:
             options=request.options,
             title=article.title,
         )
+        for item in verified.dropped:  # `events[3].date` → `events.date`: bounded label values
+            DROPPED.labels(_INDEX.sub("", item.what), item.reason).inc()
         response = BriefingResponse(
             id=briefing_id,
             briefing=verified.briefing,

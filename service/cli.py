@@ -52,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
             port=args.port,
             workers=args.workers,
             log_level=args.log_level,
+            log_config=None,  # uvicorn's loggers propagate to ours (JSON by default)
         )
         return 0
     if args.command == "openapi":

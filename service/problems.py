@@ -13,6 +13,7 @@ from litestar.plugins.problem_details import (
 )
 
 from service.errors import BriefingError
+from service.metrics import ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ def from_http_exception(exc: HTTPException) -> ProblemDetailsException:
         type_, title = "/problems/invalid-request", "Invalid request"
     else:
         type_, title = "about:blank", _title(exc.status_code)
+    ERRORS.labels(str(exc.status_code), type_).inc()
     return ProblemDetailsException(
         status_code=exc.status_code,
         type_=type_,
@@ -46,6 +48,7 @@ def from_http_exception(exc: HTTPException) -> ProblemDetailsException:
 
 def from_unexpected(exc: Exception) -> ProblemDetailsException:
     log.exception("unhandled error", exc_info=exc)
+    ERRORS.labels("500", "about:blank").inc()
     return ProblemDetailsException(
         status_code=500,
         type_="about:blank",

@@ -63,6 +63,9 @@ class Settings:
     # Input limits
     max_article_chars: int = 100_000
     llm_context_tokens: int | None = None
+    # Logs: one JSON object per line (for log shippers) or plain text (for people)
+    log_format: str = "json"
+    log_level: str = "INFO"
 
     @property
     def max_retries(self) -> int:
@@ -114,4 +117,6 @@ class Settings:
             cache_prefix=_env("CACHE_PREFIX", "gb") or "gb",
             max_article_chars=_int("MAX_ARTICLE_CHARS", 100_000),
             llm_context_tokens=int(c) if (c := _env("LLM_CONTEXT_TOKENS")) else None,
+            log_format=(_env("LOG_FORMAT", "json") or "json").lower(),
+            log_level=(_env("LOG_LEVEL", "INFO") or "INFO").upper(),
         )

@@ -8,6 +8,7 @@ because the response only carries the last attempt's usage.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,7 @@ from service.errors import LLMBadOutput, LLMTimeout, LLMUnavailable
 from service.grounding.evidence import ArticleText
 from service.grounding.text import Sentence
 from service.llm.draft import CONTEXT_ARTICLE, CONTEXT_LENIENT, Draft
+from service.metrics import LLM_REASKS, LLM_SECONDS, LLM_TOKENS
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,13 @@ class _CallStats:
             completion_tokens=self.usage.completion_tokens + (usage.completion_tokens or 0),
             total_tokens=self.usage.total_tokens + (usage.total_tokens or 0),
         )
+
+    def record(self, outcome: str, seconds: float) -> None:
+        """Export this extraction's time, tokens and re-asks to /metrics."""
+        LLM_SECONDS.labels(outcome).observe(seconds)
+        LLM_TOKENS.labels("prompt").inc(self.usage.prompt_tokens)
+        LLM_TOKENS.labels("completion").inc(self.usage.completion_tokens)
+        LLM_REASKS.inc(max(0, self.attempts - 1))
 
     def hooks(self) -> Hooks:
         hooks = Hooks()
@@ -113,8 +122,20 @@ class Extractor:
                 ),
             },
         ]
+        started = time.perf_counter()
         try:
-            draft = await self.client.chat.completions.create(
+            draft = await self._create(messages, context, stats)
+        except BaseException as exc:
+            stats.record(type(exc).__name__, time.perf_counter() - started)
+            raise
+        stats.record("ok", time.perf_counter() - started)
+        return Extraction(draft=draft, attempts=stats.attempts, usage=stats.usage)
+
+    async def _create(
+        self, messages: Sequence[dict[str, str]], context: dict[str, Any], stats: _CallStats
+    ) -> Draft:
+        try:
+            return await self.client.chat.completions.create(
                 model=self.model,
                 messages=list(messages),  # type: ignore[arg-type]
                 response_model=Draft,
@@ -134,7 +155,6 @@ class Extractor:
                 f"the model's output failed validation after {stats.attempts} attempt(s): "
                 f"{_short(exc)}"
             ) from exc
-        return Extraction(draft=draft, attempts=stats.attempts, usage=stats.usage)
 
 
 def merge_extractions(parts: Sequence[Extraction]) -> Extraction:

@@ -1,0 +1,54 @@
+"""What /metrics reports, defined once.
+
+Prometheus metrics are process-wide by design, so these are module globals on the default
+registry that Litestar's PrometheusController serves. With several uvicorn workers, set
+PROMETHEUS_MULTIPROC_DIR (an empty directory) so /metrics adds up all of them.
+HTTP request counts and latencies come from Litestar's Prometheus middleware (app.py).
+"""
+
+from __future__ import annotations
+
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from prometheus_client import Counter, Histogram
+
+PREFIX = "briefings"
+
+CACHE = Counter(
+    f"{PREFIX}_cache_lookups_total",
+    "Briefing requests by cache outcome: hit, miss, or joined an identical in-flight one.",
+    ["result"],
+)
+LLM_SECONDS = Histogram(
+    f"{PREFIX}_llm_call_seconds",
+    "Wall time of one extraction (all its attempts) by outcome.",
+    ["outcome"],
+    buckets=(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 60, 90, 120, 180, 300, 600),
+)
+LLM_TOKENS = Counter(f"{PREFIX}_llm_tokens_total", "Tokens the LLM reported.", ["kind"])
+LLM_REASKS = Counter(
+    f"{PREFIX}_llm_reasks_total", "Extra LLM attempts after the model's output failed validation."
+)
+DROPPED = Counter(
+    f"{PREFIX}_verification_dropped_total",
+    "Items verification removed from a briefing, by kind of item and reason.",
+    ["what", "reason"],
+)
+ERRORS = Counter(
+    f"{PREFIX}_errors_total", "Problem responses by status and problem type.", ["status", "type"]
+)
+
+
+def prometheus() -> tuple[PrometheusConfig, type[PrometheusController]]:
+    """HTTP metrics middleware and the /metrics endpoint (left out of the OpenAPI spec)."""
+    config = PrometheusConfig(
+        app_name="grounded-briefings",
+        prefix=PREFIX,
+        group_path=True,  # label by route template, not by briefing id
+        exclude=["/metrics", "/static", "/schema"],
+    )
+
+    class MetricsController(PrometheusController):
+        path = "/metrics"
+        include_in_schema = False
+
+    return config, MetricsController
