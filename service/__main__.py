@@ -1,4 +1,4 @@
-"""`python -m service serve | brief FILE` — see README for settings."""
+"""`python -m service serve | brief PATH... | eval` — see README for settings."""
 
 from __future__ import annotations
 

@@ -1,17 +1,48 @@
-"""Command line: run the API, or brief a file through the same path a request takes."""
+"""Command line: run the API, brief files or folders (in-process or via a server), evaluate."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import sys
-from datetime import date, datetime
+import time
+from collections.abc import Callable
 from pathlib import Path
 
-from schemas import Article, BriefingRequest, BriefingResponse
+from rich.console import Console
+
+from schemas import BriefingResponse
+from service import _render
+from service.batch import (
+    MAX_CONCURRENCY,
+    Briefer,
+    Record,
+    UsageError,
+    appending,
+    brief_file,
+    find_articles,
+    open_briefer,
+    run_batch,
+)
 from service.settings import Settings
+
+LOCAL_CONCURRENCY = 2  # the LLM is the bottleneck; an embedded one serves one call at a time
+REMOTE_CONCURRENCY = 4
+
+
+def _concurrency(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_CONCURRENCY:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number from 1 to {MAX_CONCURRENCY}, not {text!r}"
+        )
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -22,10 +53,30 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--log-level", default="info")
-    brief = commands.add_parser("brief", help="brief one article file")
-    brief.add_argument("file", type=Path, help="a text file; FILE.json beside it may hold metadata")
-    brief.add_argument("--json", action="store_true", help="print the raw response JSON")
-    brief.add_argument("--title")
+    brief = commands.add_parser(
+        "brief",
+        help="brief article files or folders of them",
+        description="Brief article files; a folder means every *.txt in it (recursively). "
+        "NAME.json beside NAME.txt may hold title, source, published_at, url, language.",
+    )
+    brief.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
+    brief.add_argument(
+        "--json",
+        action="store_true",
+        help="print the raw response JSON (one file) or one JSON line per article (several)",
+    )
+    brief.add_argument("--out", type=Path, help="append one JSON line per article to this file")
+    brief.add_argument("--url", help="brief through a running server, e.g. http://127.0.0.1:8000")
+    brief.add_argument("--api-key", help="sent as X-API-Key (with --url)")
+    brief.add_argument("--timeout", type=float, default=600.0, help="seconds per article (--url)")
+    brief.add_argument(
+        "--concurrency",
+        type=_concurrency,
+        help=f"articles in flight, 1 to {MAX_CONCURRENCY} "
+        f"(default {LOCAL_CONCURRENCY} in-process, {REMOTE_CONCURRENCY} with --url)",
+    )
+    brief.add_argument("--progress", action="store_true", help="show progress even in a pipe")
+    brief.add_argument("--title", help="(one article only)")
     brief.add_argument("--source")
     brief.add_argument("--published-at", help="YYYY-MM-DD or an ISO datetime")
     brief.add_argument("-v", "--verbose", action="store_true", help="log what verification drops")
@@ -41,7 +92,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     if args.command == "serve":
         import uvicorn
 
@@ -62,39 +114,77 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "eval":
         return asyncio.run(_eval(args))
-    return asyncio.run(_brief(args))
+    try:
+        paths = find_articles(args.paths)
+        if args.title is not None and len(paths) > 1:
+            raise UsageError(f"--title names one article, but {len(paths)} were found")
+    except UsageError as exc:
+        parser.error(str(exc))  # exits 2, like any other usage error
+    return asyncio.run(_brief(args, paths))
 
 
-def _article(args: argparse.Namespace) -> Article:
-    path: Path = args.file
-    meta: dict[str, object] = {}
-    for candidate in (path.with_suffix(".json"), Path(f"{path}.json")):
-        if candidate.is_file():
-            meta = json.loads(candidate.read_text(encoding="utf-8"))
-            meta.pop("file", None)
-            break
-    for key in ("title", "source", "published_at"):
-        if (value := getattr(args, key)) is not None:
-            meta[key] = value
-    return Article.model_validate({"text": path.read_text(encoding="utf-8"), **meta})
-
-
-async def _brief(args: argparse.Namespace) -> int:
-    from service.runtime import open_runtime
-
+async def _brief(args: argparse.Namespace, paths: list[Path]) -> int:
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    overrides = {"title": args.title, "source": args.source, "published_at": args.published_at}
+    concurrency = args.concurrency or (REMOTE_CONCURRENCY if args.url else LOCAL_CONCURRENCY)
+    async with open_briefer(args.url, api_key=args.api_key, timeout_s=args.timeout) as briefer:
+        if len(paths) == 1 and args.out is None:
+            return _show_one(await brief_file(briefer, paths[0], overrides), args.json)
+        return await _run_many(args, paths, briefer, overrides, concurrency)
 
-    request = BriefingRequest(article=_article(args))
-    async with open_runtime(Settings.from_env()) as runtime:
-        outcome = await runtime.briefings.brief(request)
-    if args.json:
-        sys.stdout.write(outcome.payload.decode() + "\n")
-        return 0
-    print(_pretty(BriefingResponse.model_validate_json(outcome.payload)))
+
+def _show_one(record: Record, as_json: bool) -> int:
+    """One article: the response as the API would send it, or a readable briefing."""
+    if record.result is None:
+        if as_json:
+            sys.stdout.write(json.dumps(record.error) + "\n")
+        print(f"{record.path}: {_render.problem_text(record.error)}", file=sys.stderr)
+        return 1
+    if as_json:
+        sys.stdout.write(record.result.payload.decode() + "\n")
+    else:
+        response = BriefingResponse.model_validate_json(record.result.payload)
+        Console(file=sys.stdout).print(_render.briefing_view(response))
     return 0
+
+
+async def _run_many(
+    args: argparse.Namespace,
+    paths: list[Path],
+    briefer: Briefer,
+    overrides: dict[str, str | None],
+    concurrency: int,
+) -> int:
+    """JSONL to --out and/or stdout as articles finish; a summary table at the end."""
+    started = time.perf_counter()
+    with contextlib.ExitStack() as stack:
+        sinks: list[Callable[[str], None]] = []
+        if args.out is not None:
+            sinks.append(stack.enter_context(appending(args.out)))
+        if args.json:
+            sinks.append(_print_line)
+        advance = stack.enter_context(_render.progress_bar(len(paths), force=args.progress))
+
+        def finished(record: Record) -> None:
+            for sink in sinks:
+                sink(record.line())
+            advance()
+
+        records = await run_batch(
+            briefer, paths, concurrency=concurrency, overrides=overrides, on_record=finished
+        )
+    # with --json stdout carries the JSON lines, so the table goes beside the progress bar
+    console = Console(file=sys.stderr if args.json else sys.stdout)
+    console.print(_render.summary_view(records, time.perf_counter() - started))
+    return 0 if all(r.ok for r in records) else 1
+
+
+def _print_line(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
 
 
 async def _eval(args: argparse.Namespace) -> int:
@@ -121,28 +211,3 @@ async def _eval(args: argparse.Namespace) -> int:
         print(table(run))
         print(f"saved {args.out / stem}.json and .html")
     return 0
-
-
-def _when(start: date | datetime | None, phrase: str | None) -> str:
-    if start is None:
-        return f"date unknown ({phrase})" if phrase else "date unknown"
-    return f"{start.isoformat()} ({phrase})" if phrase else start.isoformat()
-
-
-def _pretty(result: BriefingResponse) -> str:
-    b, meta = result.briefing, result.meta
-    lines = [b.headline, "=" * min(len(b.headline), 80), b.summary, "", "Key points:"]
-    lines += [f"  - {kp.text}" for kp in b.key_points]
-    lines += ["", f"Events ({len(result.events)}):"]
-    for ev in result.events:
-        where = ev.location.name if ev.location else "place unknown"
-        lines.append(f"  {ev.id} [{ev.type}] {ev.summary}")
-        lines.append(f"     {where}; {_when(ev.date.start, ev.date.phrase)}")
-    lines += [
-        "",
-        f"model {meta.model}, prompt {meta.prompt_version}, {meta.attempts} attempt(s), "
-        f"{meta.usage.total_tokens} tokens, {meta.latency_ms / 1000:.1f} s, "
-        f"{len(meta.dropped)} item(s) dropped by verification",
-    ]
-    lines += [f"  dropped {d.what}: {d.reason}" for d in meta.dropped]
-    return "\n".join(lines)
