@@ -14,6 +14,7 @@ from service.briefing import BriefingService
 from service.docs import assets_router, openapi_config
 from service.problems import problem_details_plugin
 from service.routes.briefings import BriefingController
+from service.routes.exports import ExportController
 from service.routes.health import HealthController
 from service.runtime import Runtime, open_runtime
 from service.settings import Settings
@@ -38,7 +39,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     return Litestar(
-        route_handlers=[BriefingController, HealthController, assets_router()],
+        route_handlers=[BriefingController, ExportController, HealthController, assets_router()],
         dependencies={
             "runtime": Provide(provide_runtime, sync_to_thread=False),
             "briefings": Provide(provide_briefings, sync_to_thread=False),

@@ -8,23 +8,15 @@ from litestar import Controller, Response, get, post
 from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example
 from litestar.params import Body, Parameter
 
-from schemas import BriefingRequest, BriefingResponse, Problem
+from schemas import BriefingRequest, BriefingResponse
 from service.briefing import BriefingService
 from service.routes._examples import SEED_REQUEST
+from service.routes._openapi import problems as _problems
 
 JSON = "application/json"
-PROBLEM = "application/problem+json"
-
-
-def _problems(*codes: tuple[int, str]) -> dict[int, ResponseSpec]:
-    return {
-        code: ResponseSpec(data_container=Problem, description=text, media_type=PROBLEM)
-        for code, text in codes
-    }
 
 
 _BRIEF_ERRORS = _problems(
