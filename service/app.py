@@ -16,6 +16,7 @@ from service.logs import configure_logging, request_id_middleware
 from service.metrics import prometheus
 from service.problems import problem_details_plugin
 from service.routes.briefings import BriefingController
+from service.routes.exports import ExportController
 from service.routes.health import HealthController
 from service.runtime import Runtime, open_runtime
 from service.settings import Settings
@@ -41,7 +42,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
     configure_logging(settings.log_format, settings.log_level)
     metrics_config, metrics_controller = prometheus()
     app = Litestar(
-        route_handlers=[BriefingController, HealthController, metrics_controller, assets_router()],
+        route_handlers=[
+            BriefingController,
+            ExportController,
+            HealthController,
+            metrics_controller,
+            assets_router(),
+        ],
         middleware=[metrics_config.middleware],
         logging_config=None,  # ours (service/logs.py), not Litestar's default text handler
         dependencies={

@@ -9,15 +9,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
+from typing import Annotated, Any
 
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example
 from litestar.openapi.spec.base import BaseSchemaObject
+from litestar.params import Parameter
 
 from schemas import Problem
 
 PROBLEM = "application/problem+json"
+
+BriefingId = Annotated[
+    str,
+    Parameter(
+        pattern=r"^[0-9a-f]{64}$",
+        description="The briefing's id: 64 lowercase hex characters, as createBriefing returns.",
+    ),
+]
+"""A path parameter naming a stored briefing; anything else is a 400 before any lookup."""
 
 _EXAMPLES: dict[int, dict[str, Any]] = {
     400: {

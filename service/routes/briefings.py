@@ -10,18 +10,14 @@ from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example
-from litestar.params import Body, Parameter
+from litestar.params import Body
 
 from schemas import BriefingRequest, BriefingResponse
 from service.briefing import BriefingService
 from service.routes._examples import SEED_REQUEST, SEED_RESPONSE
-from service.routes._openapi import Verbatim, problem_responses
+from service.routes._openapi import BriefingId, Verbatim, problem_responses
 
 JSON = "application/json"
-BRIEFING_ID = Parameter(
-    pattern=r"^[0-9a-f]{64}$",
-    description="The briefing's id: the sha256 cache key `POST /v1/briefings` returned.",
-)
 
 
 def _briefing(description: str) -> dict[int, ResponseSpec]:
@@ -93,7 +89,7 @@ class BriefingController(Controller):
     )
     async def fetch(
         self,
-        briefing_id: Annotated[str, BRIEFING_ID],
+        briefing_id: BriefingId,
         briefings: NamedDependency[BriefingService],
     ) -> Response[BriefingResponse]:
         payload = await briefings.get(briefing_id)
