@@ -23,5 +23,7 @@ Decoder = tuple[Callable[[Any], bool], Callable[[Any, Any], Any]]
 class ModelStrictnessPlugin(PydanticInitPlugin):
     @classmethod
     def decoders(cls, validate_strict: bool = False) -> list[Decoder]:
-        ours: Decoder = (is_pydantic_v2_model_class, partial(_dec_pydantic_v2, strict=None))
+        # strict=None is what pydantic takes to mean "as the model says"; Litestar types it bool.
+        decode = partial(_dec_pydantic_v2, strict=None)  # type: ignore[arg-type]
+        ours: Decoder = (is_pydantic_v2_model_class, decode)
         return [ours, *super().decoders(validate_strict=validate_strict)]

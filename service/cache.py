@@ -52,7 +52,7 @@ class BriefingCache:
             self._down(exc)
             return None
         self._up()
-        return value
+        return value if value is None or isinstance(value, bytes) else value.encode()
 
     async def put(self, briefing_id: str, payload: bytes) -> bool:
         try:

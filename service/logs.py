@@ -85,6 +85,7 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
+        method = scope["method"]  # type: ignore[typeddict-item]  # http scopes have one
         rid = _incoming_id(scope) or uuid.uuid4().hex
         token = request_id.set(rid)
         started = time.perf_counter()
@@ -104,11 +105,11 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
         finally:
             access_log.info(
                 "%s %s %s",
-                scope["method"],
+                method,
                 scope["path"],
                 status,
                 extra={
-                    "method": scope["method"],
+                    "method": method,
                     "path": scope["path"],
                     "status": status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),

@@ -24,11 +24,12 @@ async def evaluate(
             outcome = await service.brief(
                 BriefingRequest(article=case.article), use_cache=not fresh
             )
-            result: BriefingResponse | None = BriefingResponse.model_validate_json(outcome.payload)
+            parsed = BriefingResponse.model_validate_json(outcome.payload)
+            result: BriefingResponse | None = parsed
             error = None
             # a cached result reports the time it took when it was computed
             seconds = (
-                result.meta.latency_ms / 1000 if outcome.cached else time.perf_counter() - began
+                parsed.meta.latency_ms / 1000 if outcome.cached else time.perf_counter() - began
             )
         except BriefingError as exc:
             result, error, seconds = (

@@ -99,7 +99,8 @@ def score_article(
         return score
     text = case.article.text
     score.schema_valid = True  # it was parsed into BriefingResponse
-    spans = [s for item in [*result.briefing.key_points, *result.events] for s in item.evidence]
+    spans = [s for kp in result.briefing.key_points for s in kp.evidence]
+    spans += [s for event in result.events for s in event.evidence]
     score.spans = len(spans)
     score.spans_valid = sum(text[s.start : s.end] == s.quote for s in spans)
     whole_items = [d for d in result.meta.dropped if d.what.count(".") == 0]

@@ -188,8 +188,8 @@ def _relative_day(text: str, published: date | None) -> ResolvedDate | None:
     for pattern, offset in _RELATIVE_DAYS:
         if pattern.search(text):
             return _day(published + timedelta(days=offset))
-    offset = _relative_offset(text, "day")  # "three days ago"
-    return None if offset is None else _day(published + timedelta(days=offset))
+    ago = _relative_offset(text, "day")  # "three days ago"
+    return None if ago is None else _day(published + timedelta(days=ago))
 
 
 def _weekday(text: str, published: date | None) -> ResolvedDate | None:
