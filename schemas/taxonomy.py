@@ -48,7 +48,8 @@ def _t(acled: str | None, sub: str | None, cameo: str | None, label: str | None)
 
 
 TAXONOMY: dict[EventType, Taxonomy] = {
-    EventType.ATTACK: _t("Explosions/Remote violence", "Air/drone strike", "19", "Fight"),
+    # ACLED type and sub-type only when the evidence names the means (grounding/taxonomy.py)
+    EventType.ATTACK: _t(None, None, "19", "Fight"),
     EventType.INTERCEPTION: _t("Strategic developments", "Disrupted weapons use", "19", "Fight"),
     EventType.INFRASTRUCTURE_DAMAGE: _t(
         "Explosions/Remote violence",
