@@ -36,6 +36,8 @@ async def test_committed_spec_is_what_the_app_serves(client: Any) -> None:
 def test_every_operation_is_documented(path: str, method: str, op: dict[str, Any]) -> None:
     assert op.get("operationId"), f"{method} {path}"
     assert op.get("tags") and op.get("summary")
+    ok = [c for r, spec in op["responses"].items() if r < "300" for c in spec["content"].values()]
+    assert ok and all(c.get("examples") for c in ok), f"{method} {path} has no 2xx example"
     for status, response in op["responses"].items():
         if int(status) < 400:
             continue

@@ -99,6 +99,27 @@ class Verbatim(BaseSchemaObject):
         return self.value
 
 
+def ok_response(
+    container: Any,
+    description: str,
+    example: Any,
+    media_type: str = "application/json",
+    summary: str = "AP wire story",
+) -> dict[int, ResponseSpec]:
+    """The 200 answer with a real example (rendered verbatim) instead of invented values."""
+    return {
+        200: ResponseSpec(
+            data_container=container,
+            description=description,
+            media_type=media_type,
+            generate_examples=False,
+            examples=[Example(summary=summary, value=Verbatim(example))]
+            if example is not None
+            else None,
+        )
+    }
+
+
 def problem_responses(*codes: tuple[int, str]) -> dict[int, ResponseSpec]:
     """`{status: ResponseSpec}` for the given (status, when-it-happens) pairs."""
     specs = {}

@@ -15,23 +15,14 @@ from litestar.params import Body
 from schemas import BriefingRequest, BriefingResponse
 from service.briefing import BriefingService
 from service.routes._examples import SEED_REQUEST, SEED_RESPONSE
-from service.routes._openapi import BriefingId, Verbatim, problem_responses
+from service.routes._openapi import BriefingId, ok_response, problem_responses
 
 JSON = "application/json"
 
 
 def _briefing(description: str) -> dict[int, ResponseSpec]:
     """The 200 answer, with a real verified briefing of the seed article as its example."""
-    return {
-        200: ResponseSpec(
-            data_container=BriefingResponse,
-            description=description,
-            generate_examples=False,
-            examples=[Example(summary="AP wire story", value=Verbatim(SEED_RESPONSE))]
-            if SEED_RESPONSE
-            else None,
-        )
-    }
+    return ok_response(BriefingResponse, description, SEED_RESPONSE)
 
 
 _BRIEF_ERRORS = problem_responses(

@@ -12,11 +12,25 @@ from litestar.exceptions import NotFoundException
 from schemas import BriefingResponse
 from service import exports
 from service.briefing import BriefingService
-from service.routes._openapi import BriefingId, problem_responses
+from service.routes._examples import SEED_RESPONSE
+from service.routes._openapi import BriefingId, ok_response, problem_responses
 
 _ERRORS = problem_responses(
     (400, "`briefing_id` is not 64 lowercase hex characters."),
     (404, "No briefing with that id is stored (or it expired)."),
+)
+_SEED = BriefingResponse.model_validate(SEED_RESPONSE) if SEED_RESPONSE else None
+_CSV_OK = ok_response(
+    str,
+    "The events, one row each, after a header row.",
+    exports.events_csv(_SEED) if _SEED else None,
+    exports.CSV_MEDIA_TYPE,
+)
+_JSONL_OK = ok_response(
+    str,
+    "The events, one JSON object per line.",
+    exports.events_jsonl(_SEED) if _SEED else None,
+    exports.JSONL_MEDIA_TYPE,
 )
 _ATTACHMENT = [
     ResponseHeader(
@@ -61,7 +75,7 @@ class ExportController(Controller):
         "reported and `0` only when the article says nobody died. Text cells starting with "
         "`= + - @` are prefixed with `'` against formula injection.",
         media_type=exports.CSV_MEDIA_TYPE,
-        responses=_ERRORS,
+        responses=_CSV_OK | _ERRORS,
         response_headers=_ATTACHMENT,
     )
     async def events_csv(
@@ -78,7 +92,7 @@ class ExportController(Controller):
         description="One event per line, exactly as in the briefing's `events`, plus "
         "`briefing_id`. Media type `application/x-ndjson`.",
         media_type=exports.JSONL_MEDIA_TYPE,
-        responses=_ERRORS,
+        responses=_JSONL_OK | _ERRORS,
         response_headers=_ATTACHMENT,
     )
     async def events_jsonl(

@@ -6,7 +6,7 @@ from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from pydantic import BaseModel
 
-from service.routes._openapi import PROBLEM, problem_responses
+from service.routes._openapi import PROBLEM, ok_response, problem_responses
 from service.runtime import Runtime
 
 
@@ -25,7 +25,14 @@ class Readiness(BaseModel):
 class HealthController(Controller):
     tags = ["health"]
 
-    @get("/health", operation_id="health", summary="The process is up")
+    @get(
+        "/health",
+        operation_id="health",
+        summary="The process is up",
+        responses=ok_response(
+            Health, "Always, while the process runs.", {"status": "ok"}, summary="up"
+        ),
+    )
     async def health(self) -> Health:
         return Health(status="ok")
 
@@ -36,7 +43,19 @@ class HealthController(Controller):
         description="503 (a problem carrying the same fields) when the LLM is unreachable. "
         "A down Redis only degrades the service (it answers without a cache), so it reports "
         "`cache: degraded` with 200.",
-        responses=problem_responses((503, "The LLM backend is unreachable.")),
+        responses=ok_response(
+            Readiness,
+            "The LLM answers; `cache` says whether Redis does.",
+            {
+                "status": "ready",
+                "llm_backend": "embedded",
+                "llm_model": "qwen2.5-coder-0.5b-instruct",
+                "llm_reachable": True,
+                "cache": "redis",
+            },
+            summary="ready",
+        )
+        | problem_responses((503, "The LLM backend is unreachable.")),
     )
     async def ready(self, runtime: NamedDependency[Runtime]) -> Response[Readiness]:
         llm_ok = await runtime.llm.ping()
