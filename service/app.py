@@ -11,7 +11,7 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 
 from service.briefing import BriefingService
-from service.docs import assets_router, openapi_config
+from service.docs import assets_routers, openapi_config
 from service.problems import problem_details_plugin
 from service.routes.briefings import BriefingController
 from service.routes.health import HealthController
@@ -38,7 +38,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     return Litestar(
-        route_handlers=[BriefingController, HealthController, assets_router()],
+        route_handlers=[BriefingController, HealthController, *assets_routers()],
         dependencies={
             "runtime": Provide(provide_runtime, sync_to_thread=False),
             "briefings": Provide(provide_briefings, sync_to_thread=False),
