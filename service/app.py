@@ -11,7 +11,7 @@ from litestar.di import NamedDependency, Provide
 
 from service._validation import ModelStrictnessPlugin
 from service.briefing import BriefingService
-from service.docs import assets_router, openapi_config
+from service.docs import assets_routers, openapi_config
 from service.logs import configure_logging, request_id_middleware
 from service.metrics import prometheus
 from service.problems import problem_details_plugin
@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ExportController,
             HealthController,
             metrics_controller,
-            assets_router(),
+            *assets_routers(),
         ],
         middleware=[metrics_config.middleware],
         logging_config=None,  # ours (service/logs.py), not Litestar's default text handler

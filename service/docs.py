@@ -1,4 +1,7 @@
-"""OpenAPI and Swagger UI served from local files: these machines have no CDN."""
+"""OpenAPI viewers (Swagger UI, ReDoc) served from local files: these machines have no CDN.
+
+Every URL the viewer pages load is on this server; tests/test_browser.py fails on any other.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +10,13 @@ from pathlib import Path
 
 from litestar import Router
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.plugins import RedocRenderPlugin, SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
 
-ASSETS = "/static/swagger"
+SWAGGER_ASSETS = "/static/swagger"
+LOCAL_ASSETS = "/static/docs"  # service/static: our favicon and the vendored ReDoc bundle
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+FAVICON = f'<link rel="icon" type="image/svg+xml" href="{LOCAL_ASSETS}/favicon.svg">'
 
 
 def swagger_assets_dir() -> Path:
@@ -24,10 +30,16 @@ def swagger_assets_dir() -> Path:
 def openapi_config(version: str) -> OpenAPIConfig:
     swagger = SwaggerRenderPlugin(
         path="/swagger",
-        js_url=f"{ASSETS}/swagger-ui-bundle.js",
-        css_url=f"{ASSETS}/swagger-ui.css",
-        standalone_preset_js_url=f"{ASSETS}/swagger-ui-standalone-preset.js",
-        favicon=f'<link rel="icon" type="image/png" href="{ASSETS}/favicon-32x32.png">',
+        js_url=f"{SWAGGER_ASSETS}/swagger-ui-bundle.js",
+        css_url=f"{SWAGGER_ASSETS}/swagger-ui.css",
+        standalone_preset_js_url=f"{SWAGGER_ASSETS}/swagger-ui-standalone-preset.js",
+        favicon=FAVICON,
+    )
+    redoc = RedocRenderPlugin(  # see service/static/redoc/VENDORED.md
+        path="/redoc",
+        js_url=f"{LOCAL_ASSETS}/redoc/redoc.standalone.js",
+        google_fonts=False,
+        favicon=FAVICON,
     )
     return OpenAPIConfig(
         title="Grounded news-briefing API",
@@ -35,13 +47,12 @@ def openapi_config(version: str) -> OpenAPIConfig:
         description="Briefings and event lists from news articles, every item verified "
         "against the article text.",
         path="/schema",
-        render_plugins=[swagger],
+        render_plugins=[swagger, redoc],
     )
 
 
-def assets_router() -> Router:
-    return create_static_files_router(
-        path=ASSETS,
-        directories=[swagger_assets_dir()],
-        include_in_schema=False,
-    )
+def assets_routers() -> list[Router]:
+    return [
+        create_static_files_router(path=path, directories=[directory], include_in_schema=False)
+        for path, directory in ((SWAGGER_ASSETS, swagger_assets_dir()), (LOCAL_ASSETS, STATIC_DIR))
+    ]
