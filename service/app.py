@@ -15,6 +15,7 @@ from service.docs import assets_router, openapi_config
 from service.problems import problem_details_plugin
 from service.routes.briefings import BriefingController
 from service.routes.health import HealthController
+from service.routes.stream import BriefingStreamController
 from service.runtime import Runtime, open_runtime
 from service.settings import Settings
 
@@ -38,7 +39,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     return Litestar(
-        route_handlers=[BriefingController, HealthController, assets_router()],
+        route_handlers=[
+            BriefingController,
+            BriefingStreamController,
+            HealthController,
+            assets_router(),
+        ],
         dependencies={
             "runtime": Provide(provide_runtime, sync_to_thread=False),
             "briefings": Provide(provide_briefings, sync_to_thread=False),
