@@ -1,61 +1,27 @@
-"""POST /v1/briefings/stream over real uvicorn and real sockets: frames, cache, failures.
+"""POST /v1/briefings/stream over real uvicorn: drafts, the verified frame, cache, chunks.
 
 The scripted LLM streams its tool-call arguments in pieces with pauses, so the drafts a
-client sees grow the way a real model's do.
+client sees grow the way a real model's do. Failures and concurrency: test_stream_flows.py.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
-from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
-import httpx
 import pytest
 import redis
-from litestar import Litestar
 
 from schemas import BriefingResponse
-from service.app import create_app
-from service.briefing import BriefingService
 from service.llm.draft import Draft
 from service.settings import Settings
 from tests.drafts import good_draft, sid
-from tests.live import serve
 from tests.scripted_llm import Reply, ScriptedLLM
+from tests.sse import Live, as_hit, client, live_server, stream
 from tests.test_long_articles import long_article, per_chunk_draft
 
-STREAM = "/v1/briefings/stream"
 INVENTED = "Russia admitted that 900 drones hit Kyiv on Sunday."
-
-
-@dataclass
-class Frame:
-    event: str | None
-    data: str
-    id: str | None
-
-    @property
-    def json(self) -> Any:
-        return json.loads(self.data)
-
-
-@dataclass
-class Live:
-    url: str
-    app: Litestar
-
-    @property
-    def briefings(self) -> BriefingService:
-        return self.app.state.runtime.briefings  # type: ignore[no-any-return]
-
-
-def live_server(settings: Settings) -> Iterator[Live]:
-    app = create_app(settings)
-    with serve(settings, app) as url:
-        yield Live(url, app)
 
 
 @pytest.fixture
@@ -66,57 +32,6 @@ def live(settings: Settings) -> Iterator[Live]:
 @pytest.fixture
 def live_no_reask(settings: Settings) -> Iterator[Live]:
     yield from live_server(replace(settings, llm_max_retries=0))
-
-
-async def sse(response: httpx.Response) -> AsyncIterator[Frame | str]:
-    """Frames as a browser's EventSource parses them; a comment line comes as its text."""
-    fields: dict[str, list[str]] = {}
-    async for line in response.aiter_lines():
-        if not line:
-            if fields:
-                yield Frame(
-                    event=(fields.get("event") or [None])[-1],
-                    data="\n".join(fields.get("data", [])),
-                    id=(fields.get("id") or [None])[-1],
-                )
-                fields = {}
-            continue
-        if line.startswith(":"):
-            yield line[1:].strip()
-            continue
-        name, _, value = line.partition(":")
-        fields.setdefault(name, []).append(value[1:] if value.startswith(" ") else value)
-
-
-async def stream(
-    http: httpx.AsyncClient, body: dict[str, Any]
-) -> tuple[httpx.Response, list[Frame], list[str]]:
-    """The whole stream: response (headers), frames, comments."""
-    frames: list[Frame] = []
-    comments: list[str] = []
-    async with http.stream("POST", STREAM, json=body) as response:
-        async for item in sse(response):
-            (frames if isinstance(item, Frame) else comments).append(item)
-    return response, frames, comments
-
-
-def as_hit(payload: str) -> bytes:
-    """A miss's bytes as the cache stores them: only `meta.cached` differs."""
-    assert payload.count('"cached":false') == 1
-    return payload.replace('"cached":false', '"cached":true').encode()
-
-
-async def eventually(check: Callable[[], bool], timeout_s: float = 5.0) -> bool:
-    """Polls: the server runs on another thread's loop, so there is nothing to await."""
-    for _ in range(int(timeout_s / 0.02)):
-        if check():
-            return True
-        await asyncio.sleep(0.02)
-    return check()
-
-
-def client(live: Live) -> httpx.AsyncClient:
-    return httpx.AsyncClient(base_url=live.url, timeout=30)
 
 
 async def test_miss_streams_growing_drafts_then_the_briefing_post_then_hits(
@@ -248,128 +163,6 @@ async def test_cached_result_is_one_briefing_frame(
     assert [(f.event, f.id) for f in frames] == [("briefing", "1")]
     assert frames[0].data.encode() == hit.content
     assert comments == []
-    assert llm.calls == 1
-
-
-async def test_llm_failure_mid_stream_is_a_problem_frame_and_nothing_is_cached(
-    live: Live, llm: ScriptedLLM, seed: dict[str, Any], redis_client: redis.Redis
-) -> None:
-    llm.reset(
-        default=Reply(
-            arguments=good_draft(), stream_chunks=10, chunk_delay_s=0.05, stream_error_after=5
-        )
-    )
-    async with client(live) as http:
-        response, frames, _ = await stream(http, seed)
-    assert response.status_code == 200  # the stream had started
-    *drafts, last = frames
-    assert drafts and {f.event for f in drafts} == {"draft"}
-    assert last.event == "problem"
-    assert last.json == {
-        "status": 503,
-        "type": "/problems/llm-unavailable",
-        "title": "LLM backend unavailable",
-        "detail": "the LLM backend failed: APIError",
-    }
-    assert redis_client.dbsize() == 0
-    assert live.briefings._inflight == {}
-
-
-async def test_llm_error_frame_is_the_plain_endpoints_problem(
-    live: Live, llm: ScriptedLLM, seed: dict[str, Any], redis_client: redis.Redis
-) -> None:
-    llm.script(Reply(status=500), Reply(status=500))
-    async with client(live) as http:
-        plain = await http.post("/v1/briefings", json=seed)
-        _, frames, _ = await stream(http, seed)
-    assert plain.status_code == 503
-    assert [f.event for f in frames] == ["problem"]
-    assert frames[0].data.encode() == plain.content
-    assert frames[0].json["detail"] == "the LLM backend answered HTTP 500"
-    assert redis_client.dbsize() == 0
-
-
-async def test_output_that_never_validates_is_a_502_problem_frame(
-    live: Live, llm: ScriptedLLM, seed: dict[str, Any], redis_client: redis.Redis
-) -> None:
-    llm.script(
-        Reply(arguments='{"headline": "Strikes", "events": "many"}', stream_chunks=3),
-        Reply(arguments='{"headline": "Strikes", "events": "many"}'),
-    )
-    async with client(live) as http:
-        _, frames, _ = await stream(http, seed)
-    problem = frames[-1]
-    assert problem.event == "problem"
-    assert problem.json["status"] == 502
-    assert problem.json["type"] == "/problems/llm-bad-output"
-    assert "after 2 attempt(s)" in problem.json["detail"]
-    assert llm.calls == 2
-    assert redis_client.dbsize() == 0
-
-
-async def test_invalid_or_too_large_request_is_a_problem_response_not_a_stream(
-    settings: Settings, llm: ScriptedLLM, seed: dict[str, Any]
-) -> None:
-    for live in live_server(replace(settings, max_article_chars=500)):
-        async with client(live) as http:
-            invalid = await http.post(STREAM, json={"article": {"text": 5}, "extra": 1})
-            too_large = await http.post(STREAM, json=seed)
-    assert invalid.status_code == 400
-    assert invalid.headers["content-type"] == "application/problem+json"
-    assert invalid.json()["extra"]
-    assert too_large.status_code == 413
-    assert too_large.headers["content-type"] == "application/problem+json"
-    assert too_large.json()["type"] == "/problems/article-too-large"
-    assert llm.calls == 0
-
-
-async def test_client_that_hangs_up_leaves_the_computation_to_finish_and_cache(
-    live: Live, llm: ScriptedLLM, seed: dict[str, Any], redis_client: redis.Redis
-) -> None:
-    llm.reset(default=Reply(arguments=good_draft(), stream_chunks=20, chunk_delay_s=0.05))
-    async with client(live) as http:
-        async with http.stream("POST", STREAM, json=seed) as response:
-            async for item in sse(response):
-                assert isinstance(item, Frame) and item.event == "draft"
-                break  # leaving the block closes the connection
-        assert redis_client.dbsize() == 0  # still computing
-        assert await eventually(lambda: redis_client.dbsize() == 1)
-        assert await eventually(lambda: not live.briefings._inflight)
-        hit = await http.post("/v1/briefings", json=seed)
-    assert hit.headers["x-cache"] == "hit"
-    assert llm.calls == 1
-
-
-async def test_keepalive_while_waiting_and_a_plain_request_joins_the_stream(
-    live: Live, llm: ScriptedLLM, seed: dict[str, Any]
-) -> None:
-    live.briefings.stream_keepalive_s = 0.1
-    llm.reset(
-        default=Reply(arguments=good_draft(), delay_s=0.5, stream_chunks=6, chunk_delay_s=0.05)
-    )
-    async with client(live) as http:
-        streamed = asyncio.create_task(stream(http, seed))
-        await asyncio.sleep(0.2)
-        plain = await http.post("/v1/briefings", json=seed)
-        _, frames, comments = await streamed
-    assert "keep-alive" in comments
-    assert plain.headers["x-cache"] == "miss"  # it joined the computation in progress
-    assert plain.content == frames[-1].data.encode()  # the very same bytes
-    assert llm.calls == 1
-
-
-async def test_stream_joins_a_plain_computation_without_drafts(
-    live: Live, llm: ScriptedLLM, seed: dict[str, Any]
-) -> None:
-    llm.reset(default=Reply(arguments=good_draft(), delay_s=0.5))
-    async with client(live) as http:
-        plain = asyncio.create_task(http.post("/v1/briefings", json=seed))
-        await asyncio.sleep(0.2)
-        response, frames, _ = await stream(http, seed)
-        answer = await plain
-    assert response.headers["x-cache"] == "miss"
-    assert [f.event for f in frames] == ["briefing"]
-    assert frames[0].data.encode() == answer.content
     assert llm.calls == 1
 
 
