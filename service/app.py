@@ -18,6 +18,7 @@ from service.problems import problem_details_plugin
 from service.routes.briefings import BriefingController
 from service.routes.exports import ExportController
 from service.routes.health import HealthController
+from service.routes.stream import BriefingStreamController
 from service.runtime import Runtime, open_runtime
 from service.settings import Settings
 
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[
             BriefingController,
+            BriefingStreamController,
             ExportController,
             HealthController,
             metrics_controller,

@@ -7,23 +7,23 @@ ready-made, so tests and the CLI build it the same way the app does.
 from __future__ import annotations
 
 import asyncio
-import re
+import functools
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 
-from schemas import SCHEMA_VERSION, BriefingRequest, BriefingResponse, Meta
+from schemas import SCHEMA_VERSION, BriefingRequest, BriefingResponse, Meta, Usage
 from service.cache import BriefingCache, cache_key
 from service.errors import ArticleTooLarge
 from service.grounding.chunks import chunk_sentences
 from service.grounding.evidence import ArticleText
-from service.grounding.text import split_sentences
+from service.grounding.text import Sentence, split_sentences
 from service.grounding.verify import verify
 from service.llm.draft import draft_schema_hash
 from service.llm.extractor import Extraction, Extractor, merge_extractions
-from service.metrics import CACHE, DROPPED
-
-_INDEX = re.compile(r"\[\d+\]")
+from service.metrics import CACHE, observe_dropped, observe_llm
+from service.streaming import KEEPALIVE_S, THROTTLE_S, BriefingStream, DraftFeed, Flight
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,9 @@ class BriefingService:
     extractor: Extractor
     max_article_chars: int = 100_000
     chunk_chars: int = 16_000
-    _inflight: dict[str, asyncio.Task[bytes]] = field(default_factory=dict)
+    stream_throttle_s: float = THROTTLE_S
+    stream_keepalive_s: float = KEEPALIVE_S
+    _inflight: dict[str, Flight] = field(default_factory=dict)
 
     @property
     def model(self) -> str:
@@ -72,57 +74,124 @@ class BriefingService:
 
     async def brief(self, request: BriefingRequest, *, use_cache: bool = True) -> Outcome:
         """The briefing for a request; `use_cache=False` recomputes (the result is still stored)."""
+        briefing_id = self._admit(request)
+        if use_cache and (stored := await self.cache.get(briefing_id)) is not None:
+            CACHE.labels("hit").inc()
+            return Outcome(briefing_id, stored, cached=True)
+        flight = self._join(briefing_id, request, stream=False)
+        payload = await asyncio.shield(flight.task)
+        return Outcome(briefing_id, payload, cached=False)
+
+    async def open_stream(self, request: BriefingRequest) -> BriefingStream:
+        """`brief` as server-sent events (see service/streaming.py for the frames).
+
+        Checked and keyed here, before any frame, so a rejected request is an ordinary
+        error response. A hit is one `briefing` frame. A miss joins the computation in
+        progress for the same key if there is one: a streamed one shares its drafts, a
+        non-streamed one has none to share and the stream carries only its result.
+        Otherwise it starts a streamed computation, which a later `brief` joins in turn.
+        """
+        briefing_id = self._admit(request)
+        if (stored := await self.cache.get(briefing_id)) is not None:
+            CACHE.labels("hit").inc()
+            return BriefingStream(briefing_id, payload=stored)
+        return BriefingStream(
+            briefing_id,
+            flight=self._join(briefing_id, request, stream=True),
+            throttle_s=self.stream_throttle_s,
+            keepalive_s=self.stream_keepalive_s,
+        )
+
+    def _admit(self, request: BriefingRequest) -> str:
         if len(request.article.text) > self.max_article_chars:
             raise ArticleTooLarge(
                 f"article.text has {len(request.article.text):,} characters; "
                 f"the limit is {self.max_article_chars:,}"
             )
-        briefing_id = self.key(request)
-        if use_cache and (stored := await self.cache.get(briefing_id)) is not None:
-            CACHE.labels("hit").inc()
-            return Outcome(briefing_id, stored, cached=True)
-        task = self._inflight.get(briefing_id)
-        CACHE.labels("joined" if task else "miss").inc()
-        if task is None:
-            # The computation outlives any one caller: if the client that started it goes
-            # away, the others waiting on the same key still get their answer.
-            task = asyncio.create_task(self._compute(briefing_id, request))
-            self._inflight[briefing_id] = task
-            task.add_done_callback(lambda _: self._inflight.pop(briefing_id, None))
-        payload = await asyncio.shield(task)
-        return Outcome(briefing_id, payload, cached=False)
+        return self.key(request)
+
+    def _join(self, briefing_id: str, request: BriefingRequest, *, stream: bool) -> Flight:
+        """The computation for this key: the one in progress, whoever started it, or a new one.
+
+        It outlives any one caller: if the client that started it goes away, the others
+        waiting on the same key still get their answer, and the result is still cached.
+        """
+        flight = self._inflight.get(briefing_id)
+        CACHE.labels("joined" if flight else "miss").inc()
+        if flight is None:
+            feed = DraftFeed()
+            task = asyncio.create_task(
+                self._compute(briefing_id, request, feed if stream else None)
+            )
+            flight = Flight(task, feed)
+            self._inflight[briefing_id] = flight
+            task.add_done_callback(functools.partial(self._landed, briefing_id))
+        return flight
+
+    def _landed(self, briefing_id: str, task: asyncio.Task[bytes]) -> None:
+        if (flight := self._inflight.pop(briefing_id, None)) is not None:
+            flight.feed.close()
+        if not task.cancelled():
+            task.exception()  # retrieved: every caller may have gone; each one still sees it
 
     async def get(self, briefing_id: str) -> bytes | None:
         return await self.cache.get(briefing_id)
 
     async def _extract(
-        self, text: ArticleText, request: BriefingRequest, published: date | None
+        self,
+        text: ArticleText,
+        request: BriefingRequest,
+        published: date | None,
+        feed: DraftFeed | None,
     ) -> Extraction:
         """One call per chunk, in order; a short article is one chunk.
 
         The merged draft takes its headline and summary from the first chunk (a news story
         puts its gist first) and every chunk's key points and events; verification then
-        merges the events the overlap or the story's repetitions produced.
+        merges the events the overlap or the story's repetitions produced. With a `feed`,
+        each chunk's call is streamed and its partial drafts published as chunk `i`.
         """
-        chunks = chunk_sentences(text.sentences, text.text, self.chunk_chars)
-        parts = [
-            await self.extractor.extract(
-                text,
-                request.options,
-                title=request.article.title,
-                published=published.isoformat() if published else None,
-                sentences=chunk,
+        chunks = chunk_sentences(text.sentences, text.text, self.chunk_chars) or [[]]
+        started = time.perf_counter()
+        try:
+            extraction = await self._extract_chunks(text, request, published, feed, chunks)
+        except BaseException as exc:
+            observe_llm(type(exc).__name__, time.perf_counter() - started, Usage(), 0, 0)
+            raise
+        seconds = time.perf_counter() - started
+        observe_llm("ok", seconds, extraction.usage, extraction.attempts, len(chunks))
+        return extraction
+
+    async def _extract_chunks(
+        self,
+        text: ArticleText,
+        request: BriefingRequest,
+        published: date | None,
+        feed: DraftFeed | None,
+        chunks: list[list[Sentence]],
+    ) -> Extraction:
+        parts = []
+        for i, chunk in enumerate(chunks):
+            about: dict[str, Any] = {
+                "title": request.article.title,
+                "published": published.isoformat() if published else None,
+                "sentences": chunk,
+            }
+            parts.append(
+                await self.extractor.extract(text, request.options, **about)
+                if feed is None
+                else await self.extractor.stream(text, request.options, feed.publisher(i), **about)
             )
-            for chunk in chunks or [[]]
-        ]
         return merge_extractions(parts)
 
-    async def _compute(self, briefing_id: str, request: BriefingRequest) -> bytes:
+    async def _compute(
+        self, briefing_id: str, request: BriefingRequest, feed: DraftFeed | None = None
+    ) -> bytes:
         started = time.perf_counter()
         article = request.article
         text = ArticleText(article.text, split_sentences(article.text))
         published = article.published_date()
-        extraction = await self._extract(text, request, published)
+        extraction = await self._extract(text, request, published, feed)
         verified = verify(
             extraction.draft,
             text,
@@ -130,8 +199,7 @@ class BriefingService:
             options=request.options,
             title=article.title,
         )
-        for item in verified.dropped:  # `events[3].date` → `events.date`: bounded label values
-            DROPPED.labels(_INDEX.sub("", item.what), item.reason).inc()
+        observe_dropped(verified.dropped)
         response = BriefingResponse(
             id=briefing_id,
             briefing=verified.briefing,

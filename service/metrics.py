@@ -8,8 +8,13 @@ HTTP request counts and latencies come from Litestar's Prometheus middleware (ap
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from prometheus_client import Counter, Histogram
+
+from schemas import Dropped, Usage
 
 PREFIX = "briefings"
 
@@ -36,6 +41,22 @@ DROPPED = Counter(
 ERRORS = Counter(
     f"{PREFIX}_errors_total", "Problem responses by status and problem type.", ["status", "type"]
 )
+
+
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def observe_llm(outcome: str, seconds: float, usage: Usage, attempts: int, calls: int) -> None:
+    """One briefing's extraction: `calls` first attempts (one per chunk), the rest re-asks."""
+    LLM_SECONDS.labels(outcome).observe(seconds)
+    LLM_TOKENS.labels("prompt").inc(usage.prompt_tokens)
+    LLM_TOKENS.labels("completion").inc(usage.completion_tokens)
+    LLM_REASKS.inc(max(0, attempts - calls))
+
+
+def observe_dropped(dropped: Iterable[Dropped]) -> None:
+    for item in dropped:  # `events[3].date` → `events.date`: bounded label values
+        DROPPED.labels(_INDEX.sub("", item.what), item.reason).inc()
 
 
 def prometheus() -> tuple[PrometheusConfig, type[PrometheusController]]:

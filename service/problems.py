@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 from http import HTTPStatus
+from typing import Any, cast
 
+from litestar import Request
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.plugins.problem_details import (
     ProblemDetailsConfig,
@@ -66,3 +68,15 @@ def problem_details_plugin() -> ProblemDetailsPlugin:
             },
         )
     )
+
+
+def problem_body(exc: BaseException) -> dict[str, Any]:
+    """The problem JSON an error would be answered with, for a response already under way
+    (a stream's `problem` frame). Headers such as Retry-After cannot follow; they are lost."""
+    problem = (
+        from_http_exception(exc)
+        if isinstance(exc, HTTPException)
+        else from_unexpected(exc if isinstance(exc, Exception) else RuntimeError(repr(exc)))
+    )
+    # to_response only builds the body and headers; it does not read the request.
+    return problem.to_response(cast("Request[Any, Any, Any]", None)).content

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 
 import httpx
 import uvicorn
+from litestar import Litestar
 
 from service.app import create_app
 from service.settings import Settings
@@ -27,11 +28,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(settings: Settings) -> Iterator[str]:
-    """Serve `create_app(settings)` until the block ends; yields the base URL."""
+def serve(settings: Settings, app: Litestar | None = None) -> Iterator[str]:
+    """Serve `app` (default `create_app(settings)`) until the block ends; yields the base URL.
+    Pass the app to look at its state (`app.state.runtime`) from the test."""
     port = free_port()
     config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+        app or create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)

@@ -3,7 +3,10 @@
 Real sockets and real HTTP, so the real openai client and instructor run unchanged
 against it. A test queues replies (a tool call with chosen arguments, raw text, an HTTP
 error, a delay); when the queue is empty the default reply is used. Every request body is
-recorded so tests can count LLM calls and read what was re-asked.
+recorded so tests can count LLM calls and read what was re-asked. A request with
+`"stream": true` is answered as OpenAI streams: server-sent `chat.completion.chunk`s that
+carry the arguments in `stream_chunks` pieces, a usage chunk when
+`stream_options.include_usage` asks for one, then `data: [DONE]`.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -26,6 +29,9 @@ class Reply:
     delay_s: float = 0.0
     prompt_tokens: int = 100
     completion_tokens: int = 20
+    stream_chunks: int = 6  # a streamed answer's arguments arrive in this many pieces
+    chunk_delay_s: float = 0.0  # pause before each chunk sent
+    stream_error_after: int | None = None  # send an error event after this many pieces
 
 
 @dataclass
@@ -100,7 +106,29 @@ class ScriptedLLM:
                     body = reply.body or {"error": {"message": f"scripted {reply.status}"}}
                     self._send(reply.status, body, reply.headers)
                     return
+                if request.get("stream"):
+                    self._stream(request, reply)
+                    return
                 self._send(200, completion(request, reply), reply.headers)
+
+            def _stream(self, request: dict[str, Any], reply: Reply) -> None:
+                """Server-sent events until the end, then close (no length to announce)."""
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Connection", "close")
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.close_connection = True
+                try:
+                    for event in stream_events(request, reply):
+                        time.sleep(reply.chunk_delay_s)
+                        self.wfile.write(b"data: " + json.dumps(event).encode() + b"\n\n")
+                        self.wfile.flush()
+                    self.wfile.write(b"data: [DONE]\n\n")
+                    self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client went away; so does this answer
 
         self._server = ThreadingHTTPServer((self.host, self.port), Handler)
         self._server.daemon_threads = True
@@ -114,10 +142,22 @@ class ScriptedLLM:
             self._server.server_close()
 
 
+def _text(reply: Reply) -> str:
+    arguments = reply.arguments
+    return arguments if isinstance(arguments, str) else json.dumps(arguments)
+
+
+def _usage(reply: Reply) -> dict[str, int]:
+    return {
+        "prompt_tokens": reply.prompt_tokens,
+        "completion_tokens": reply.completion_tokens,
+        "total_tokens": reply.prompt_tokens + reply.completion_tokens,
+    }
+
+
 def completion(request: dict[str, Any], reply: Reply) -> dict[str, Any]:
     """A chat.completion answering with a tool call when tools were offered, else text."""
-    arguments = reply.arguments
-    text = arguments if isinstance(arguments, str) else json.dumps(arguments)
+    text = _text(reply)
     message: dict[str, Any] = {"role": "assistant", "content": None}
     tools = request.get("tools") or []
     if tools:
@@ -135,9 +175,40 @@ def completion(request: dict[str, Any], reply: Reply) -> dict[str, Any]:
         "created": int(time.time()),
         "model": request.get("model", "scripted"),
         "choices": [{"index": 0, "message": message, "finish_reason": finish}],
-        "usage": {
-            "prompt_tokens": reply.prompt_tokens,
-            "completion_tokens": reply.completion_tokens,
-            "total_tokens": reply.prompt_tokens + reply.completion_tokens,
-        },
+        "usage": _usage(reply),
     }
+
+
+def stream_events(request: dict[str, Any], reply: Reply) -> Iterator[dict[str, Any]]:
+    """The chunks of a streamed answer: role and tool name, argument pieces, finish, usage."""
+    text = _text(reply)
+    size = max(1, -(-len(text) // max(1, reply.stream_chunks)))
+    pieces = [text[i : i + size] for i in range(0, len(text), size)]
+    tools = request.get("tools") or []
+    base = {
+        "id": "chatcmpl-scripted",
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": request.get("model", "scripted"),
+    }
+
+    def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+        return base | {"choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+
+    if tools:
+        name = tools[0]["function"]["name"]
+        call = {"index": 0, "id": "call_1", "type": "function"}
+        yield chunk({"role": "assistant", "tool_calls": [call | {"function": {"name": name}}]})
+    else:
+        yield chunk({"role": "assistant", "content": ""})
+    for n, piece in enumerate(pieces):
+        if reply.stream_error_after is not None and n >= reply.stream_error_after:
+            yield {"error": {"message": "scripted failure mid-stream", "type": "server_error"}}
+            return
+        if tools:
+            yield chunk({"tool_calls": [{"index": 0, "function": {"arguments": piece}}]})
+        else:
+            yield chunk({"content": piece})
+    yield chunk({}, "tool_calls" if tools else "stop")
+    if (request.get("stream_options") or {}).get("include_usage"):
+        yield base | {"choices": [], "usage": _usage(reply)}

@@ -2,14 +2,14 @@
 
 Every attempt goes through instructor over the official openai client, so any
 OpenAI-compatible backend works. Usage and attempts are counted with per-call hooks,
-because the response only carries the last attempt's usage.
+because the response only carries the last attempt's usage (a stream carries it in its last
+chunk, and only when the backend honours `stream_options.include_usage`).
 """
 
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,8 +24,8 @@ from schemas import BriefingOptions, Usage
 from service.errors import LLMBadOutput, LLMTimeout, LLMUnavailable
 from service.grounding.evidence import ArticleText
 from service.grounding.text import Sentence
+from service.llm._partial import DraftSketch, reask_messages, sketch_fields, sketch_json, tap_usage
 from service.llm.draft import CONTEXT_ARTICLE, CONTEXT_LENIENT, Draft
-from service.metrics import LLM_REASKS, LLM_SECONDS, LLM_TOKENS
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,25 @@ class Extraction:
     draft: Draft
     attempts: int
     usage: Usage
+
+
+def sum_usage(*usages: Any) -> Usage:
+    """Token counts added up (an openai usage object or ours; missing counts are 0)."""
+    return Usage(
+        prompt_tokens=sum(u.prompt_tokens or 0 for u in usages),
+        completion_tokens=sum(u.completion_tokens or 0 for u in usages),
+        total_tokens=sum(u.total_tokens or 0 for u in usages),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Resume:
+    """Earlier attempts of one extraction (a streamed one): the re-ask that follows them,
+    how many there were and what they cost."""
+
+    history: Sequence[dict[str, Any]] = ()
+    attempts: int = 0
+    usage: Usage = field(default_factory=Usage)
 
 
 @dataclass(slots=True)
@@ -51,21 +70,13 @@ class _CallStats:
         self.context[CONTEXT_LENIENT] = self.attempts >= self.max_attempts
 
     def on_response(self, response: Any) -> None:
-        usage = getattr(response, "usage", None)
-        if usage is None:
+        if tap_usage(response, self.add):  # a stream: its usage comes with its last chunk
             return
-        self.usage = Usage(
-            prompt_tokens=self.usage.prompt_tokens + (usage.prompt_tokens or 0),
-            completion_tokens=self.usage.completion_tokens + (usage.completion_tokens or 0),
-            total_tokens=self.usage.total_tokens + (usage.total_tokens or 0),
-        )
+        if (usage := getattr(response, "usage", None)) is not None:
+            self.add(usage)
 
-    def record(self, outcome: str, seconds: float) -> None:
-        """Export this extraction's time, tokens and re-asks to /metrics."""
-        LLM_SECONDS.labels(outcome).observe(seconds)
-        LLM_TOKENS.labels("prompt").inc(self.usage.prompt_tokens)
-        LLM_TOKENS.labels("completion").inc(self.usage.completion_tokens)
-        LLM_REASKS.inc(max(0, self.attempts - 1))
+    def add(self, usage: Any) -> None:
+        self.usage = sum_usage(self.usage, usage)
 
     def hooks(self) -> Hooks:
         hooks = Hooks()
@@ -99,19 +110,15 @@ class Extractor:
     temperature: float = 0.0
     max_tokens: int = 2048
 
-    async def extract(
+    def _messages(
         self,
         article: ArticleText,
         options: BriefingOptions,
-        *,
-        title: str | None = None,
-        published: str | None = None,
-        sentences: Sequence[Sentence] | None = None,
-    ) -> Extraction:
-        """Draft for the article, or for `sentences` (one chunk) checked against the article."""
-        context: dict[str, Any] = {CONTEXT_ARTICLE: article, CONTEXT_LENIENT: False}
-        stats = _CallStats(max_attempts=self.max_retries + 1, context=context)
-        messages: Sequence[dict[str, str]] = [
+        title: str | None,
+        published: str | None,
+        sentences: Sequence[Sentence] | None,
+    ) -> list[dict[str, Any]]:
+        return [
             {"role": "system", "content": self.prompt.render(**options.model_dump())},
             {
                 "role": "user",
@@ -122,24 +129,38 @@ class Extractor:
                 ),
             },
         ]
-        started = time.perf_counter()
-        try:
-            draft = await self._create(messages, context, stats)
-        except BaseException as exc:
-            stats.record(type(exc).__name__, time.perf_counter() - started)
-            raise
-        stats.record("ok", time.perf_counter() - started)
-        return Extraction(draft=draft, attempts=stats.attempts, usage=stats.usage)
 
-    async def _create(
-        self, messages: Sequence[dict[str, str]], context: dict[str, Any], stats: _CallStats
-    ) -> Draft:
+    async def extract(
+        self,
+        article: ArticleText,
+        options: BriefingOptions,
+        *,
+        title: str | None = None,
+        published: str | None = None,
+        sentences: Sequence[Sentence] | None = None,
+        resume: Resume | None = None,
+    ) -> Extraction:
+        """Draft for the article, or for `sentences` (one chunk) checked against the article.
+
+        With `resume`, the exchange continues after earlier attempts: their messages are
+        sent, they count against the re-ask budget, and their usage is included.
+        """
+        prior = resume or Resume()
+        context: dict[str, Any] = {CONTEXT_ARTICLE: article, CONTEXT_LENIENT: False}
+        stats = _CallStats(
+            max_attempts=self.max_retries + 1,
+            context=context,
+            attempts=prior.attempts,
+            usage=prior.usage,
+        )
+        messages = self._messages(article, options, title, published, sentences)
+        messages.extend(prior.history)
         try:
-            return await self.client.chat.completions.create(
+            draft = await self.client.chat.completions.create(
                 model=self.model,
-                messages=list(messages),  # type: ignore[arg-type]
+                messages=messages,  # type: ignore[arg-type]
                 response_model=Draft,
-                max_retries=self.max_retries,
+                max_retries=self.max_retries - prior.attempts,
                 context=context,
                 hooks=stats.hooks(),
                 temperature=self.temperature,
@@ -149,12 +170,73 @@ class Extractor:
         except openai.APIError as exc:
             raise _api_error(exc, self.timeout_s) from exc
         except (InstructorRetryException, ValidationError) as exc:
-            if isinstance(cause := _root_cause(exc), openai.APIError):
-                raise _api_error(cause, self.timeout_s) from exc
-            raise LLMBadOutput(
-                f"the model's output failed validation after {stats.attempts} attempt(s): "
-                f"{_short(exc)}"
-            ) from exc
+            raise self._failure(exc, stats.attempts) from exc
+        return Extraction(draft=draft, attempts=stats.attempts, usage=stats.usage)
+
+    async def stream(
+        self,
+        article: ArticleText,
+        options: BriefingOptions,
+        on_partial: Callable[[dict[str, Any]], None],
+        *,
+        title: str | None = None,
+        published: str | None = None,
+        sentences: Sequence[Sentence] | None = None,
+    ) -> Extraction:
+        """`extract`, streamed: `on_partial` gets the draft as written so far, unchecked.
+
+        The finished answer is validated against `Draft` with the context `extract` uses
+        (lenient when no re-ask is allowed). If it fails and a re-ask is allowed, the
+        correction instructor would send goes through `extract`, not streamed: the partials
+        already shown are superseded, and the result counts every attempt and token.
+        """
+        context: dict[str, Any] = {CONTEXT_ARTICLE: article, CONTEXT_LENIENT: False}
+        stats = _CallStats(max_attempts=self.max_retries + 1, context=context)
+        messages = self._messages(article, options, title, published, sentences)
+        sketch: DraftSketch | None = None
+        try:
+            partials = self.client.chat.completions.create_partial(
+                model=self.model,
+                messages=messages,  # type: ignore[arg-type]
+                response_model=DraftSketch,
+                max_retries=0,
+                # Unused by the sketch, but instructor treats messages differently with a
+                # context (it renders them as templates): the same request as `extract`.
+                context=context,
+                hooks=stats.hooks(),
+                temperature=self.temperature,
+                max_tokens=self.max_tokens,
+                timeout=self.timeout_s,
+                stream_options={"include_usage": True},
+            )
+            async for sketch in partials:
+                on_partial(sketch_fields(sketch))
+            if sketch is None:
+                raise ValueError("the model returned no draft")
+            draft = Draft.model_validate_json(sketch_json(sketch), context=context, strict=True)
+        except openai.APIError as exc:
+            raise _api_error(exc, self.timeout_s) from exc
+        except (InstructorRetryException, ValueError) as exc:  # ValidationError is one
+            if isinstance(_root_cause(exc), openai.APIError) or self.max_retries == 0:
+                raise self._failure(exc, stats.attempts) from exc
+            history = reask_messages(self.client, messages, sketch_json(sketch), exc)
+            resume = Resume(history=history, attempts=stats.attempts, usage=stats.usage)
+            return await self.extract(
+                article,
+                options,
+                title=title,
+                published=published,
+                sentences=sentences,
+                resume=resume,
+            )
+        return Extraction(draft=draft, attempts=stats.attempts, usage=stats.usage)
+
+    def _failure(self, exc: Exception, attempts: int) -> LLMUnavailable | LLMTimeout | LLMBadOutput:
+        if isinstance(cause := _root_cause(exc), openai.APIError):
+            return _api_error(cause, self.timeout_s)
+        return LLMBadOutput(
+            f"the model's output failed validation after {attempts} attempt(s): {_short(exc)}"
+        )
 
 
 def merge_extractions(parts: Sequence[Extraction]) -> Extraction:
@@ -168,11 +250,7 @@ def merge_extractions(parts: Sequence[Extraction]) -> Extraction:
         key_points=[kp for p in parts for kp in p.draft.key_points],
         events=[ev for p in parts for ev in p.draft.events],
     )
-    usage = Usage(
-        prompt_tokens=sum(p.usage.prompt_tokens for p in parts),
-        completion_tokens=sum(p.usage.completion_tokens for p in parts),
-        total_tokens=sum(p.usage.total_tokens for p in parts),
-    )
+    usage = sum_usage(*(p.usage for p in parts))
     return Extraction(draft=draft, attempts=sum(p.attempts for p in parts), usage=usage)
 
 

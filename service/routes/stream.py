@@ -1,0 +1,115 @@
+"""HTTP face of the streamed briefing: the same request as POST /v1/briefings, answered as
+server-sent events. The frames and their order are made in service/streaming.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from litestar import Controller, post
+from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import (
+    Example,
+    OpenAPIHeader,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    Schema,
+)
+from litestar.params import Body
+from litestar.response import ServerSentEvent
+
+from schemas import BriefingRequest
+from service.briefing import BriefingService
+from service.routes._examples import SEED_REQUEST
+from service.routes.briefings import _BRIEF_ERRORS
+
+EVENT_STREAM = "text/event-stream"
+
+_DESCRIPTION = """\
+The same request, checks and limits as `POST /v1/briefings` (`createBriefing`); an invalid
+body or a too-long article is an ordinary `application/problem+json` error, sent before any
+stream starts. Otherwise the answer is `text/event-stream`, each frame with an `id`:
+
+- `event: draft` while the model writes: `data: {"verified": false, "draft": {"headline",
+  "summary", "key_points", "events"}}`, the model's answer so far exactly as written:
+  **unverified**, possibly cut mid-word, possibly holding items the verifier will drop.
+  Sent only when it changed, at most one every 150 ms.
+- `event: briefing`, once, last: `data:` the verified `BriefingResponse`, byte for byte
+  what `createBriefing` answers for this request (the same computation; it is cached under
+  the same key, so either endpoint hits what the other computed).
+- `event: problem`, instead of `briefing`, if the briefing fails after the stream started:
+  `data:` the problem JSON (`type`, `title`, `status`, `detail`) `createBriefing` would have
+  answered with. Nothing is cached.
+- `: keep-alive` comment lines after 15 s without a frame (a local model can take minutes).
+
+A cached result is a single `briefing` frame with `X-Cache: hit`. If the same request is
+already being computed in this process (streamed or not), the stream joins it; a
+non-streamed computation has no drafts to share, so only its `briefing` frame is sent. A
+client that disconnects stops only its own frames: the computation finishes and is cached.
+If the finished draft fails validation and a re-ask is allowed, the re-ask is not streamed;
+the drafts already sent are superseded by the final frame.
+"""
+
+_STREAM_EXAMPLE = (
+    'id: 1\nevent: draft\ndata: {"verified":false,"draft":{"headline":"Ukrainian str",'
+    '"summary":null,"key_points":[],"events":[]}}\n\n'
+    'id: 7\nevent: briefing\ndata: {"id":"…","briefing":{…},"events":[…],"meta":{…}}\n\n'
+)
+_STREAM_RESPONSE = ResponseSpec(
+    data_container=str,
+    media_type=EVENT_STREAM,
+    description="Server-sent events: `draft` frames (unverified), then one `briefing` "
+    "(verified) or one `problem`.",
+    examples=[Example(summary="a miss, abridged", value=_STREAM_EXAMPLE)],
+    generate_examples=False,
+)
+# Only these are HTTP statuses here: LLM failures happen after the stream started and
+# arrive as `problem` frames.
+_STREAM_ERRORS = {code: _BRIEF_ERRORS[code] for code in (400, 413)}
+
+
+@dataclass
+class _StreamOperation(Operation):
+    """Documents X-Cache on the 200, which Litestar leaves out when `responses` gives it."""
+
+    def __post_init__(self) -> None:
+        ok = (self.responses or {}).get("200")
+        if isinstance(ok, OpenAPIResponse):
+            ok.headers = {
+                "X-Cache": OpenAPIHeader(
+                    schema=Schema(type=OpenAPIType.STRING, enum=["hit", "miss"]),
+                    description="`hit`: the stored result follows at once; `miss`: computed now.",
+                )
+            }
+
+
+class BriefingStreamController(Controller):
+    path = "/v1/briefings"
+    tags = ["briefings"]
+
+    @post(
+        "/stream",
+        operation_id="streamBriefing",
+        summary="Brief an article, streaming drafts as server-sent events",
+        description=_DESCRIPTION,
+        status_code=200,
+        media_type=EVENT_STREAM,
+        responses={200: _STREAM_RESPONSE, **_STREAM_ERRORS},
+        operation_class=_StreamOperation,
+    )
+    async def stream(
+        self,
+        data: Annotated[
+            BriefingRequest,
+            Body(examples=[Example(summary="AP wire story", value=SEED_REQUEST)]),
+        ],
+        briefings: NamedDependency[BriefingService],
+    ) -> ServerSentEvent:
+        """Thin on purpose: `open_stream` checks and keys the request (errors raise here,
+        before the stream), and the frames come from service/streaming.py."""
+        stream = await briefings.open_stream(data)
+        return ServerSentEvent(
+            stream.frames(), headers={"X-Cache": "hit" if stream.cached else "miss"}
+        )
