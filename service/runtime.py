@@ -46,6 +46,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             cache=cache,
             extractor=extractor,
             max_article_chars=settings.max_article_chars,
+            chunk_chars=settings.chunk_chars,
         )
         yield Runtime(settings=settings, llm=llm, cache=cache, briefings=service)
     finally:

@@ -32,6 +32,7 @@ class Reply:
     stream_chunks: int = 6  # a streamed answer's arguments arrive in this many pieces
     chunk_delay_s: float = 0.0  # pause before each chunk sent
     stream_error_after: int | None = None  # send an error event after this many pieces
+    finish_reason: str | None = None  # e.g. "length": the answer was cut off at max_tokens
 
 
 @dataclass
@@ -174,7 +175,9 @@ def completion(request: dict[str, Any], reply: Reply) -> dict[str, Any]:
         "object": "chat.completion",
         "created": int(time.time()),
         "model": request.get("model", "scripted"),
-        "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+        "choices": [
+            {"index": 0, "message": message, "finish_reason": reply.finish_reason or finish}
+        ],
         "usage": _usage(reply),
     }
 

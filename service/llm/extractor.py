@@ -15,7 +15,7 @@ from typing import Any
 
 import openai
 from instructor import AsyncInstructor
-from instructor.core.exceptions import InstructorRetryException
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from instructor.core.hooks import Hooks
 from pydantic import ValidationError
 
@@ -118,16 +118,12 @@ class Extractor:
         published: str | None,
         sentences: Sequence[Sentence] | None,
     ) -> list[dict[str, Any]]:
+        article_text = render_article(
+            article.sentences if sentences is None else sentences, title=title, published=published
+        )
         return [
             {"role": "system", "content": self.prompt.render(**options.model_dump())},
-            {
-                "role": "user",
-                "content": render_article(
-                    article.sentences if sentences is None else sentences,
-                    title=title,
-                    published=published,
-                ),
-            },
+            {"role": "user", "content": article_text},
         ]
 
     async def extract(
@@ -154,7 +150,7 @@ class Extractor:
             usage=prior.usage,
         )
         messages = self._messages(article, options, title, published, sentences)
-        messages.extend(prior.history)
+        messages = jinja_literal([*messages, *prior.history])
         try:
             draft = await self.client.chat.completions.create(
                 model=self.model,
@@ -169,7 +165,7 @@ class Extractor:
             )
         except openai.APIError as exc:
             raise _api_error(exc, self.timeout_s) from exc
-        except (InstructorRetryException, ValidationError) as exc:
+        except (InstructorRetryException, IncompleteOutputException, ValidationError) as exc:
             raise self._failure(exc, stats.attempts) from exc
         return Extraction(draft=draft, attempts=stats.attempts, usage=stats.usage)
 
@@ -192,7 +188,7 @@ class Extractor:
         """
         context: dict[str, Any] = {CONTEXT_ARTICLE: article, CONTEXT_LENIENT: False}
         stats = _CallStats(max_attempts=self.max_retries + 1, context=context)
-        messages = self._messages(article, options, title, published, sentences)
+        messages = jinja_literal(self._messages(article, options, title, published, sentences))
         sketch: DraftSketch | None = None
         try:
             partials = self.client.chat.completions.create_partial(
@@ -216,7 +212,7 @@ class Extractor:
             draft = Draft.model_validate_json(sketch_json(sketch), context=context, strict=True)
         except openai.APIError as exc:
             raise _api_error(exc, self.timeout_s) from exc
-        except (InstructorRetryException, ValueError) as exc:  # ValidationError is one
+        except (InstructorRetryException, IncompleteOutputException, ValueError) as exc:
             if isinstance(_root_cause(exc), openai.APIError) or self.max_retries == 0:
                 raise self._failure(exc, stats.attempts) from exc
             history = reask_messages(self.client, messages, sketch_json(sketch), exc)
@@ -234,9 +230,30 @@ class Extractor:
     def _failure(self, exc: Exception, attempts: int) -> LLMUnavailable | LLMTimeout | LLMBadOutput:
         if isinstance(cause := _root_cause(exc), openai.APIError):
             return _api_error(cause, self.timeout_s)
+        if isinstance(cause, IncompleteOutputException):
+            return LLMBadOutput(
+                f"the model's answer was cut off at the {self.max_tokens}-token limit "
+                f"(LLM_MAX_TOKENS) after {attempts} attempt(s)"
+            )
         return LLMBadOutput(
             f"the model's output failed validation after {attempts} attempt(s): {_short(exc)}"
         )
+
+
+def jinja_literal(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Messages whose text survives instructor's templating unchanged.
+
+    Passing a validation `context` makes instructor render every message as a Jinja
+    template, so an article saying `{{ 7*7 }}` would reach the model as `49`, and `{% x`
+    would fail the request. Article text is data: every `{` is written as a Jinja
+    expression that renders `{`, so no template syntax can start.
+    """
+    return [
+        {**m, "content": m["content"].replace("{", "{{ '{' }}")}
+        if isinstance(m.get("content"), str)
+        else m
+        for m in messages
+    ]
 
 
 def merge_extractions(parts: Sequence[Extraction]) -> Extraction:
