@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from litestar.openapi.spec import Example
+from litestar.params import Body
+
+from schemas import BriefingRequest
 
 _SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -29,3 +34,9 @@ def _seed_response() -> dict[str, Any] | None:
 
 
 SEED_RESPONSE = _seed_response()
+
+
+BriefingBody = Annotated[
+    BriefingRequest, Body(examples=[Example(summary="AP wire story", value=SEED_REQUEST)])
+]
+"""The request body of the briefing operations, with the seed article as its example."""

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from litestar import Controller, Response, get, post
 from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import Example
-from litestar.params import Body
 
-from schemas import BriefingRequest, BriefingResponse
+from schemas import BriefingResponse
 from service.briefing import BriefingService
-from service.routes._examples import SEED_REQUEST, SEED_RESPONSE
+from service.routes._examples import SEED_RESPONSE, BriefingBody
 from service.routes._openapi import BriefingId, ok_response, problem_responses
 
 JSON = "application/json"
@@ -55,10 +51,7 @@ class BriefingController(Controller):
     )
     async def create(
         self,
-        data: Annotated[
-            BriefingRequest,
-            Body(examples=[Example(summary="AP wire story", value=SEED_REQUEST)]),
-        ],
+        data: BriefingBody,
         briefings: NamedDependency[BriefingService],
     ) -> Response[BriefingResponse]:
         outcome = await briefings.brief(data)

@@ -4,7 +4,6 @@ server-sent events. The frames and their order are made in service/streaming.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
 
 from litestar import Controller, post
 from litestar.di import NamedDependency
@@ -17,12 +16,10 @@ from litestar.openapi.spec import (
     Operation,
     Schema,
 )
-from litestar.params import Body
 from litestar.response import ServerSentEvent
 
-from schemas import BriefingRequest
 from service.briefing import BriefingService
-from service.routes._examples import SEED_REQUEST
+from service.routes._examples import BriefingBody
 from service.routes.briefings import _BRIEF_ERRORS
 
 EVENT_STREAM = "text/event-stream"
@@ -101,10 +98,7 @@ class BriefingStreamController(Controller):
     )
     async def stream(
         self,
-        data: Annotated[
-            BriefingRequest,
-            Body(examples=[Example(summary="AP wire story", value=SEED_REQUEST)]),
-        ],
+        data: BriefingBody,
         briefings: NamedDependency[BriefingService],
     ) -> ServerSentEvent:
         """Thin on purpose: `open_stream` checks and keys the request (errors raise here,
