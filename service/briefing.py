@@ -23,6 +23,7 @@ from service.grounding.verify import verify
 from service.llm.draft import draft_schema_hash
 from service.llm.extractor import Extraction, Extractor, merge_extractions
 from service.metrics import CACHE, observe_dropped, observe_llm
+from service.singleflight import RedisSingleFlight
 from service.streaming import KEEPALIVE_S, THROTTLE_S, BriefingStream, DraftFeed, Flight
 
 
@@ -41,6 +42,7 @@ class BriefingService:
     chunk_chars: int = 16_000
     stream_throttle_s: float = THROTTLE_S
     stream_keepalive_s: float = KEEPALIVE_S
+    flights: RedisSingleFlight | None = None  # across processes; None: this process only
     _inflight: dict[str, Flight] = field(default_factory=dict)
 
     @property
@@ -121,7 +123,7 @@ class BriefingService:
         if flight is None:
             feed = DraftFeed()
             task = asyncio.create_task(
-                self._compute(briefing_id, request, feed if stream else None)
+                self._compute_once(briefing_id, request, feed if stream else None)
             )
             flight = Flight(task, feed)
             self._inflight[briefing_id] = flight
@@ -136,6 +138,16 @@ class BriefingService:
 
     async def get(self, briefing_id: str) -> bytes | None:
         return await self.cache.get(briefing_id)
+
+    async def _compute_once(
+        self, briefing_id: str, request: BriefingRequest, feed: DraftFeed | None
+    ) -> bytes:
+        """`_compute`, or, when another process holds the key's lock, its cached result."""
+        if self.flights is None:
+            return await self._compute(briefing_id, request, feed)
+        return await self.flights.run(
+            briefing_id, lambda: self._compute(briefing_id, request, feed), self.cache.get
+        )
 
     async def _extract(
         self,

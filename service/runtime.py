@@ -16,6 +16,7 @@ from service.cache import BriefingCache, connect
 from service.llm.backend import LLMBackend, open_backend
 from service.llm.extractor import Extractor
 from service.settings import Settings
+from service.singleflight import RedisSingleFlight
 
 
 @dataclass(slots=True)
@@ -47,6 +48,9 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             extractor=extractor,
             max_article_chars=settings.max_article_chars,
             chunk_chars=settings.chunk_chars,
+            flights=RedisSingleFlight(
+                redis, prefix=settings.cache_prefix, ttl_ms=int(settings.lock_ttl_s * 1000)
+            ),
         )
         yield Runtime(settings=settings, llm=llm, cache=cache, briefings=service)
     finally:

@@ -103,9 +103,11 @@ async def test_client_that_hangs_up_leaves_the_computation_to_finish_and_cache(
             async for item in sse(response):
                 assert isinstance(item, Frame) and item.event == "draft"
                 break  # leaving the block closes the connection
-        assert redis_client.dbsize() == 0  # still computing
-        assert await eventually(lambda: redis_client.dbsize() == 1)
+        assert redis_client.keys("gb:briefing:*") == []  # still computing, under its lock
+        assert len(redis_client.keys("gb:lock:*")) == 1
+        assert await eventually(lambda: len(redis_client.keys("gb:briefing:*")) == 1)
         assert await eventually(lambda: not live.briefings._inflight)
+        assert await eventually(lambda: redis_client.keys("gb:lock:*") == [])  # released
         hit = await http.post("/v1/briefings", json=seed)
     assert hit.headers["x-cache"] == "hit"
     assert llm.calls == 1
