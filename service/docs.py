@@ -8,7 +8,10 @@ from pathlib import Path
 from litestar import Router
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components
 from litestar.static_files import create_static_files_router
+
+from service.routes._openapi import SECURITY_SCHEMES
 
 ASSETS = "/static/swagger"
 
@@ -36,6 +39,7 @@ def openapi_config(version: str) -> OpenAPIConfig:
         "against the article text.",
         path="/schema",
         render_plugins=[swagger],
+        components=Components(security_schemes=SECURITY_SCHEMES),  # used by the /v1 controllers
     )
 
 
