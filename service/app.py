@@ -12,6 +12,7 @@ from litestar.di import NamedDependency, Provide
 from service._validation import ModelStrictnessPlugin
 from service.briefing import BriefingService
 from service.docs import assets_routers, openapi_config
+from service.gate import gate_middleware
 from service.logs import configure_logging, request_id_middleware
 from service.metrics import prometheus
 from service.problems import problem_details_plugin
@@ -51,7 +52,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             metrics_controller,
             *assets_routers(),
         ],
-        middleware=[metrics_config.middleware],
+        middleware=[metrics_config.middleware, gate_middleware],
         logging_config=None,  # ours (service/logs.py), not Litestar's default text handler
         dependencies={
             "runtime": Provide(provide_runtime, sync_to_thread=False),

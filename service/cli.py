@@ -88,6 +88,10 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--fresh", action="store_true", help="ignore cached briefings")
     ev.add_argument("--out", type=Path, default=Path("eval-runs"), help="where runs are saved")
     ev.add_argument("--compare", type=Path, nargs="*", default=[], help="earlier run JSON files")
+    keys = commands.add_parser("apikey", help="manage the API keys kept (hashed) in Redis")
+    keys.add_argument("action", choices=["add", "remove", "list"])
+    keys.add_argument("name", nargs="?", help="the client's name (add), a name or key id (remove)")
+    keys.add_argument("--key", help="(add) store this key instead of a new random one")
     return parser
 
 
@@ -114,6 +118,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "eval":
         return asyncio.run(_eval(args))
+    if args.command == "apikey":
+        from service.auth import apikey_command
+
+        return asyncio.run(apikey_command(Settings.from_env(), args.action, args.name, args.key))
     try:
         paths = find_articles(args.paths)
         if args.title is not None and len(paths) > 1:

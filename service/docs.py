@@ -11,7 +11,10 @@ from pathlib import Path
 from litestar import Router
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import RedocRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components
 from litestar.static_files import create_static_files_router
+
+from service.routes._openapi import SECURITY_SCHEMES
 
 SWAGGER_ASSETS = "/static/swagger"
 LOCAL_ASSETS = "/static/docs"  # service/static: our favicon and the vendored ReDoc bundle
@@ -48,6 +51,7 @@ def openapi_config(version: str) -> OpenAPIConfig:
         "against the article text.",
         path="/schema",
         render_plugins=[swagger, redoc],
+        components=Components(security_schemes=SECURITY_SCHEMES),  # used by the /v1 controllers
     )
 
 

@@ -42,6 +42,13 @@ ERRORS = Counter(
     f"{PREFIX}_errors_total", "Problem responses by status and problem type.", ["status", "type"]
 )
 
+API_REQUESTS = Counter(
+    f"{PREFIX}_api_requests_total",
+    "/v1 requests past the API-key check, by client (a key's name, never the key; "
+    "`anonymous` when auth is off) and outcome: admitted or limited (429).",
+    ["client", "outcome"],
+)
+
 
 _INDEX = re.compile(r"\[\d+\]")
 

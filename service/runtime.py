@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import prompts
 from service.briefing import BriefingService
 from service.cache import BriefingCache, connect
+from service.gate import Gate, open_gate
 from service.llm.backend import LLMBackend, open_backend
 from service.llm.extractor import Extractor
 from service.settings import Settings
@@ -25,11 +26,13 @@ class Runtime:
     llm: LLMBackend
     cache: BriefingCache
     briefings: BriefingService
+    gate: Gate  # API keys and rate limit (service/gate.py), on the cache's Redis client
 
 
 @contextlib.asynccontextmanager
 async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     redis = connect(settings.redis_url)
+    gate = open_gate(settings, redis)
     cache = BriefingCache(redis=redis, ttl_s=settings.cache_ttl_s, prefix=settings.cache_prefix)
     await cache.ping()  # logs a degraded start; the service answers either way
     llm = await open_backend(settings)
@@ -52,7 +55,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
                 redis, prefix=settings.cache_prefix, ttl_ms=int(settings.lock_ttl_s * 1000)
             ),
         )
-        yield Runtime(settings=settings, llm=llm, cache=cache, briefings=service)
+        yield Runtime(settings=settings, llm=llm, cache=cache, briefings=service, gate=gate)
     finally:
         await llm.close()
         await redis.aclose()

@@ -14,6 +14,7 @@ from typing import Literal
 Backend = Literal["embedded", "remote"]
 
 DEFAULT_EMBEDDED_MODEL = "qwen2.5-coder-0.5b-instruct"
+DEFAULT_PUBLIC_PATHS = ("/health", "/ready", "/schema", "/static", "/metrics")
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -29,6 +30,12 @@ def _int(name: str, default: int) -> int:
 def _float(name: str, default: float) -> float:
     raw = _env(name)
     return default if raw is None else float(raw)
+
+
+def _list(name: str) -> tuple[str, ...] | None:
+    """Comma-separated values; None when unset, () for "," (set, but to nothing)."""
+    raw = _env(name)
+    return None if raw is None else tuple(p.strip() for p in raw.split(",") if p.strip())
 
 
 def _default_cache_dir() -> Path:
@@ -67,6 +74,10 @@ class Settings:
     # Logs: one JSON object per line (for log shippers) or plain text (for people)
     log_format: str = "json"
     log_level: str = "INFO"
+    # Access (service/auth.py, service/ratelimit.py): keys as `key` or `name:key` entries
+    api_keys: tuple[str, ...] = field(default=(), repr=False)
+    public_paths: tuple[str, ...] = DEFAULT_PUBLIC_PATHS
+    rate_limit: str | None = None
 
     @property
     def max_retries(self) -> int:
@@ -121,4 +132,7 @@ class Settings:
             llm_context_tokens=int(c) if (c := _env("LLM_CONTEXT_TOKENS")) else None,
             log_format=(_env("LOG_FORMAT", "json") or "json").lower(),
             log_level=(_env("LOG_LEVEL", "INFO") or "INFO").upper(),
+            api_keys=_list("API_KEYS") or (),
+            public_paths=p if (p := _list("PUBLIC_PATHS")) is not None else DEFAULT_PUBLIC_PATHS,
+            rate_limit=_env("RATE_LIMIT"),
         )

@@ -13,6 +13,7 @@ import redis
 from tests.drafts import good_draft
 from tests.processes import service_processes
 from tests.scripted_llm import Reply, ScriptedLLM
+from tests.sse import eventually
 
 
 def _env(llm: ScriptedLLM, redis_url: str, **extra: str) -> dict[str, str]:
@@ -55,8 +56,7 @@ async def test_a_waiter_takes_over_when_the_lock_holder_dies(
         (holder_url, holder), (other_url, _) = services
         async with httpx.AsyncClient(timeout=30) as http:
             first = asyncio.create_task(http.post(f"{holder_url}/v1/briefings", json=seed))
-            while llm.calls == 0:
-                await asyncio.sleep(0.05)
+            assert await eventually(lambda: llm.calls == 1)
             waiting = asyncio.create_task(http.post(f"{other_url}/v1/briefings", json=seed))
             await asyncio.sleep(0.5)
             assert not waiting.done()  # it waits on the lock, it does not call the LLM
@@ -83,8 +83,7 @@ async def test_a_failure_is_not_shared_as_a_result_and_is_retried_once(
         (a, _), (b, _) = services
         async with httpx.AsyncClient(timeout=30) as http:
             failed = asyncio.create_task(http.post(f"{a}/v1/briefings", json=seed))
-            while llm.calls == 0:
-                await asyncio.sleep(0.02)
+            assert await eventually(lambda: llm.calls == 1)
             ok = await http.post(f"{b}/v1/briefings", json=seed)
             failed_response = await failed
     assert failed_response.status_code == 503

@@ -12,7 +12,7 @@ from http import HTTPStatus
 from typing import Annotated, Any
 
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import Example
+from litestar.openapi.spec import Example, Reference, SecurityRequirement, SecurityScheme
 from litestar.openapi.spec.base import BaseSchemaObject
 from litestar.params import Parameter
 
@@ -135,3 +135,30 @@ def problem_responses(*codes: tuple[int, str]) -> dict[int, ResponseSpec]:
             examples=[Example(summary=HTTPStatus(code).phrase, value=example)],
         )
     return specs
+
+
+_WHEN_KEYS = (
+    "Needed only when the server has API keys (`API_KEYS`, or `python -m service apikey add`); "
+    "without any, the API is open."
+)
+SECURITY_SCHEMES: dict[str, SecurityScheme | Reference] = {
+    "ApiKey": SecurityScheme(
+        type="apiKey", name="X-API-Key", security_scheme_in="header", description=_WHEN_KEYS
+    ),
+    "BearerKey": SecurityScheme(
+        type="http", scheme="bearer", description=f"The API key as a bearer token. {_WHEN_KEYS}"
+    ),
+}
+API_KEY_SECURITY: list[SecurityRequirement] = [{"ApiKey": []}, {"BearerKey": []}, {}]
+"""Either scheme, or none (`{}`) on a server without keys: set on the /v1 controllers."""
+
+ACCESS_ERRORS = problem_responses(
+    (401, "No API key, or not a valid one (only when the server has keys); `WWW-Authenticate`."),
+    (
+        429,
+        "The caller's rate limit (`RATE_LIMIT`) is used up; `Retry-After` says when to retry. "
+        "Every /v1 answer under a limit carries `RateLimit-Limit`, `RateLimit-Remaining`, "
+        "`RateLimit-Reset` and `RateLimit-Policy` (draft-ietf-httpapi-ratelimit-headers-06).",
+    ),
+)
+"""The answers the access gate (service/gate.py) may give on any /v1 operation."""

@@ -11,7 +11,13 @@ from litestar.openapi.datastructures import ResponseSpec
 from schemas import BriefingResponse
 from service.briefing import BriefingService
 from service.routes._examples import SEED_RESPONSE, BriefingBody
-from service.routes._openapi import BriefingId, ok_response, problem_responses
+from service.routes._openapi import (
+    ACCESS_ERRORS,
+    API_KEY_SECURITY,
+    BriefingId,
+    ok_response,
+    problem_responses,
+)
 
 JSON = "application/json"
 
@@ -33,6 +39,7 @@ _BRIEF_ERRORS = problem_responses(
 class BriefingController(Controller):
     path = "/v1/briefings"
     tags = ["briefings"]
+    security = API_KEY_SECURITY
 
     @post(
         operation_id="createBriefing",
@@ -40,7 +47,7 @@ class BriefingController(Controller):
         description="Extracts a briefing and events with the LLM, verifies every item against "
         "the article text, and caches the result. `X-Cache` says whether it was a hit.",
         status_code=200,
-        responses=_briefing("The verified briefing.") | _BRIEF_ERRORS,
+        responses=_briefing("The verified briefing.") | _BRIEF_ERRORS | ACCESS_ERRORS,
         response_headers=[
             ResponseHeader(
                 name="X-Cache",
@@ -69,7 +76,8 @@ class BriefingController(Controller):
         | problem_responses(
             (400, "The id is not 64 lowercase hex digits."),
             (404, "No briefing with that id is stored (or it expired)."),
-        ),
+        )
+        | ACCESS_ERRORS,
     )
     async def fetch(
         self,

@@ -13,7 +13,13 @@ from schemas import BriefingResponse
 from service import exports
 from service.briefing import BriefingService
 from service.routes._examples import SEED_RESPONSE
-from service.routes._openapi import BriefingId, ok_response, problem_responses
+from service.routes._openapi import (
+    ACCESS_ERRORS,
+    API_KEY_SECURITY,
+    BriefingId,
+    ok_response,
+    problem_responses,
+)
 
 _ERRORS = problem_responses(
     (400, "`briefing_id` is not 64 lowercase hex characters."),
@@ -63,6 +69,7 @@ async def _download(
 class ExportController(Controller):
     path = "/v1/briefings/{briefing_id:str}"
     tags = ["exports"]
+    security = API_KEY_SECURITY
 
     @get(
         "/events.csv",
@@ -75,7 +82,7 @@ class ExportController(Controller):
         "reported and `0` only when the article says nobody died. Text cells starting with "
         "`= + - @` are prefixed with `'` against formula injection.",
         media_type=exports.CSV_MEDIA_TYPE,
-        responses=_CSV_OK | _ERRORS,
+        responses=_CSV_OK | _ERRORS | ACCESS_ERRORS,
         response_headers=_ATTACHMENT,
     )
     async def events_csv(
@@ -92,7 +99,7 @@ class ExportController(Controller):
         description="One event per line, exactly as in the briefing's `events`, plus "
         "`briefing_id`. Media type `application/x-ndjson`.",
         media_type=exports.JSONL_MEDIA_TYPE,
-        responses=_JSONL_OK | _ERRORS,
+        responses=_JSONL_OK | _ERRORS | ACCESS_ERRORS,
         response_headers=_ATTACHMENT,
     )
     async def events_jsonl(

@@ -20,6 +20,7 @@ from litestar.response import ServerSentEvent
 
 from service.briefing import BriefingService
 from service.routes._examples import BriefingBody
+from service.routes._openapi import ACCESS_ERRORS, API_KEY_SECURITY
 from service.routes.briefings import _BRIEF_ERRORS
 
 EVENT_STREAM = "text/event-stream"
@@ -85,6 +86,7 @@ class _StreamOperation(Operation):
 class BriefingStreamController(Controller):
     path = "/v1/briefings"
     tags = ["briefings"]
+    security = API_KEY_SECURITY
 
     @post(
         "/stream",
@@ -93,7 +95,7 @@ class BriefingStreamController(Controller):
         description=_DESCRIPTION,
         status_code=200,
         media_type=EVENT_STREAM,
-        responses={200: _STREAM_RESPONSE, **_STREAM_ERRORS},
+        responses={200: _STREAM_RESPONSE, **_STREAM_ERRORS} | ACCESS_ERRORS,
         operation_class=_StreamOperation,
     )
     async def stream(
