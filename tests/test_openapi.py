@@ -128,3 +128,18 @@ def test_generated_client_calls_the_running_service(
         assert bad.parsed.type_ == "/problems/invalid-request"
         assert [p.key for p in bad.parsed.extra] == ["options.max_events"]
     assert llm.calls == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "header"),
+    [
+        ("/v1/briefings", "post", "X-Cache"),
+        ("/v1/briefings/stream", "post", "X-Cache"),
+        ("/v1/briefings/{briefing_id}/events.csv", "get", "Content-Disposition"),
+        ("/v1/briefings/{briefing_id}/events.jsonl", "get", "Content-Disposition"),
+    ],
+)
+def test_response_headers_are_documented(path: str, method: str, header: str) -> None:
+    """Litestar drops them when the 200 is given explicitly; headers_on_200 puts them back."""
+    documented = SPEC["paths"][path][method]["responses"]["200"]["headers"][header]
+    assert documented["description"]

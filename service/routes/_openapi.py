@@ -12,7 +12,17 @@ from http import HTTPStatus
 from typing import Annotated, Any
 
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import Example, Reference, SecurityRequirement, SecurityScheme
+from litestar.openapi.spec import (
+    Example,
+    OpenAPIHeader,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    Reference,
+    Schema,
+    SecurityRequirement,
+    SecurityScheme,
+)
 from litestar.openapi.spec.base import BaseSchemaObject
 from litestar.params import Parameter
 
@@ -162,3 +172,33 @@ ACCESS_ERRORS = problem_responses(
     ),
 )
 """The answers the access gate (service/gate.py) may give on any /v1 operation."""
+
+
+def header(description: str, values: list[str] | None = None) -> OpenAPIHeader:
+    return OpenAPIHeader(
+        schema=Schema(type=OpenAPIType.STRING, enum=values), description=description
+    )
+
+
+X_CACHE = header(
+    "`hit`: served from the cache; `miss`: computed now (or awaited from the identical "
+    "request already computing).",
+    ["hit", "miss"],
+)
+
+
+def headers_on_200(**headers: OpenAPIHeader) -> type[Operation]:
+    """An `operation_class` that documents response headers on the 200.
+
+    Litestar drops a handler's `response_headers` from the spec when `responses` gives the
+    200 explicitly (as ours do, for real examples), so the headers are put back here.
+    """
+
+    @dataclass
+    class _WithHeaders(Operation):
+        def __post_init__(self) -> None:
+            ok = (self.responses or {}).get("200")
+            if isinstance(ok, OpenAPIResponse):
+                ok.headers = {**(ok.headers or {}), **headers}
+
+    return _WithHeaders

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from litestar import Controller, Response, get, post
-from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.openapi.datastructures import ResponseSpec
@@ -14,7 +13,9 @@ from service.routes._examples import SEED_RESPONSE, BriefingBody
 from service.routes._openapi import (
     ACCESS_ERRORS,
     API_KEY_SECURITY,
+    X_CACHE,
     BriefingId,
+    headers_on_200,
     ok_response,
     problem_responses,
 )
@@ -48,13 +49,7 @@ class BriefingController(Controller):
         "the article text, and caches the result. `X-Cache` says whether it was a hit.",
         status_code=200,
         responses=_briefing("The verified briefing.") | _BRIEF_ERRORS | ACCESS_ERRORS,
-        response_headers=[
-            ResponseHeader(
-                name="X-Cache",
-                description="`hit` when served from the cache, `miss` when computed.",
-                documentation_only=True,
-            )
-        ],
+        operation_class=headers_on_200(**{"X-Cache": X_CACHE}),
     )
     async def create(
         self,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from litestar import Controller, Response, get
-from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 
@@ -17,6 +16,8 @@ from service.routes._openapi import (
     ACCESS_ERRORS,
     API_KEY_SECURITY,
     BriefingId,
+    header,
+    headers_on_200,
     ok_response,
     problem_responses,
 )
@@ -38,13 +39,9 @@ _JSONL_OK = ok_response(
     exports.events_jsonl(_SEED) if _SEED else None,
     exports.JSONL_MEDIA_TYPE,
 )
-_ATTACHMENT = [
-    ResponseHeader(
-        name="Content-Disposition",
-        description='`attachment; filename="<first 12 of id>-events.<ext>"`.',
-        documentation_only=True,
-    )
-]
+_ATTACHMENT = headers_on_200(
+    **{"Content-Disposition": header('`attachment; filename="<first 12 of id>-events.<ext>"`.')}
+)
 
 
 async def _download(
@@ -83,7 +80,7 @@ class ExportController(Controller):
         "`= + - @` are prefixed with `'` against formula injection.",
         media_type=exports.CSV_MEDIA_TYPE,
         responses=_CSV_OK | _ERRORS | ACCESS_ERRORS,
-        response_headers=_ATTACHMENT,
+        operation_class=_ATTACHMENT,
     )
     async def events_csv(
         self, briefing_id: BriefingId, briefings: NamedDependency[BriefingService]
@@ -100,7 +97,7 @@ class ExportController(Controller):
         "`briefing_id`. Media type `application/x-ndjson`.",
         media_type=exports.JSONL_MEDIA_TYPE,
         responses=_JSONL_OK | _ERRORS | ACCESS_ERRORS,
-        response_headers=_ATTACHMENT,
+        operation_class=_ATTACHMENT,
     )
     async def events_jsonl(
         self, briefing_id: BriefingId, briefings: NamedDependency[BriefingService]

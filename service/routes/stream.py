@@ -3,24 +3,17 @@ server-sent events. The frames and their order are made in service/streaming.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from litestar import Controller, post
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import (
     Example,
-    OpenAPIHeader,
-    OpenAPIResponse,
-    OpenAPIType,
-    Operation,
-    Schema,
 )
 from litestar.response import ServerSentEvent
 
 from service.briefing import BriefingService
 from service.routes._examples import BriefingBody
-from service.routes._openapi import ACCESS_ERRORS, API_KEY_SECURITY
+from service.routes._openapi import ACCESS_ERRORS, API_KEY_SECURITY, X_CACHE, headers_on_200
 from service.routes.briefings import _BRIEF_ERRORS
 
 EVENT_STREAM = "text/event-stream"
@@ -68,21 +61,6 @@ _STREAM_RESPONSE = ResponseSpec(
 _STREAM_ERRORS = {code: _BRIEF_ERRORS[code] for code in (400, 413)}
 
 
-@dataclass
-class _StreamOperation(Operation):
-    """Documents X-Cache on the 200, which Litestar leaves out when `responses` gives it."""
-
-    def __post_init__(self) -> None:
-        ok = (self.responses or {}).get("200")
-        if isinstance(ok, OpenAPIResponse):
-            ok.headers = {
-                "X-Cache": OpenAPIHeader(
-                    schema=Schema(type=OpenAPIType.STRING, enum=["hit", "miss"]),
-                    description="`hit`: the stored result follows at once; `miss`: computed now.",
-                )
-            }
-
-
 class BriefingStreamController(Controller):
     path = "/v1/briefings"
     tags = ["briefings"]
@@ -96,7 +74,7 @@ class BriefingStreamController(Controller):
         status_code=200,
         media_type=EVENT_STREAM,
         responses={200: _STREAM_RESPONSE, **_STREAM_ERRORS} | ACCESS_ERRORS,
-        operation_class=_StreamOperation,
+        operation_class=headers_on_200(**{"X-Cache": X_CACHE}),
     )
     async def stream(
         self,
