@@ -16,6 +16,7 @@ from service.gate import gate_middleware
 from service.logs import configure_logging, request_id_middleware
 from service.metrics import prometheus
 from service.problems import problem_details_plugin
+from service.routes.bench import BenchController
 from service.routes.briefings import BriefingController
 from service.routes.exports import ExportController
 from service.routes.health import HealthController
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             HealthController,
             metrics_controller,
             *assets_routers(),
+            *([BenchController] if settings.bench_routes else []),
         ],
         middleware=[metrics_config.middleware, gate_middleware],
         logging_config=None,  # ours (service/logs.py), not Litestar's default text handler

@@ -78,6 +78,8 @@ class Settings:
     api_keys: tuple[str, ...] = field(default=(), repr=False)
     public_paths: tuple[str, ...] = DEFAULT_PUBLIC_PATHS
     rate_limit: str | None = None
+    # Benchmarks only (service/routes/bench.py): extra routes, never in the OpenAPI document
+    bench_routes: bool = False
 
     @property
     def max_retries(self) -> int:
@@ -135,4 +137,5 @@ class Settings:
             api_keys=_list("API_KEYS") or (),
             public_paths=p if (p := _list("PUBLIC_PATHS")) is not None else DEFAULT_PUBLIC_PATHS,
             rate_limit=_env("RATE_LIMIT"),
+            bench_routes=_env("BENCH_ROUTES") == "1",
         )

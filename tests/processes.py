@@ -6,9 +6,10 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -19,9 +20,17 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @contextmanager
 def service_processes(
-    count: int, env: dict[str, str]
+    count: int,
+    env: dict[str, str],
+    *,
+    args: Sequence[str] = ("--log-level", "warning"),
+    output: IO[bytes] | int = subprocess.DEVNULL,
+    start_timeout_s: float = 30.0,
 ) -> Iterator[list[tuple[str, subprocess.Popen[bytes]]]]:
-    """`count` × `python -m service serve`, each on its own port; yields (url, process)."""
+    """`count` × `python -m service serve [args]`, each on its own port; yields (url, process).
+
+    `output` takes the processes' stdout and stderr (their logs); the benchmarks (bench/)
+    pass e.g. `--workers 2` and a log file."""
     started = []
     for _ in range(count):
         port = free_port()
@@ -33,18 +42,17 @@ def service_processes(
                 "serve",
                 "--port",
                 str(port),
-                "--log-level",
-                "warning",
+                *args,
             ],
             cwd=ROOT,
             env={**os.environ, "LOG_LEVEL": "WARNING", **env},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=output,
+            stderr=output,
         )
         started.append((f"http://127.0.0.1:{port}", process))
     try:
         for url, process in started:
-            _wait_healthy(url, process)
+            _wait_healthy(url, process, start_timeout_s)
         yield started
     finally:
         for _, process in started:
@@ -57,8 +65,8 @@ def service_processes(
                 process.kill()
 
 
-def _wait_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
+def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"service on {url} exited with {process.returncode}")
