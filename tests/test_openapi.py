@@ -128,3 +128,12 @@ def test_generated_client_calls_the_running_service(
         assert bad.parsed.type_ == "/problems/invalid-request"
         assert [p.key for p in bad.parsed.extra] == ["options.max_events"]
     assert llm.calls == 1
+
+
+def test_models_that_forbid_extra_fields_say_so() -> None:
+    """Litestar leaves `extra="forbid"` out; service/_validation.py documents it, or tools
+    (schemathesis) send unknown fields as valid and get a 400."""
+    schemas = SPEC["components"]["schemas"]
+    for name in ("BriefingRequest", "Article", "BriefingOptions", "BriefingResponse", "Event"):
+        assert schemas[name]["additionalProperties"] is False, name
+    assert "additionalProperties" not in schemas["Problem"]  # extra="allow": open

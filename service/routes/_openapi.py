@@ -12,7 +12,15 @@ from http import HTTPStatus
 from typing import Annotated, Any
 
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import Example
+from litestar.openapi.spec import (
+    Example,
+    Link,
+    OpenAPIHeader,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    Schema,
+)
 from litestar.openapi.spec.base import BaseSchemaObject
 from litestar.params import Parameter
 
@@ -135,3 +143,39 @@ def problem_responses(*codes: tuple[int, str]) -> dict[int, ResponseSpec]:
             examples=[Example(summary=HTTPStatus(code).phrase, value=example)],
         )
     return specs
+
+
+X_CACHE = OpenAPIHeader(
+    schema=Schema(type=OpenAPIType.STRING, enum=["hit", "miss"]),
+    description="`hit` when served from the cache, `miss` when computed now.",
+)
+
+
+def stored_briefing_links(*operation_ids: str) -> dict[str, Link]:
+    """OpenAPI links from a 200 whose body has the briefing `id` to the operations that read
+    the stored briefing; generated clients and schemathesis's stateful tests follow them."""
+    return {
+        operation_id: Link(
+            operation_id=operation_id,
+            parameters={"briefing_id": "$response.body#/id"},
+            description="The briefing just returned, as stored under its id.",
+        )
+        for operation_id in operation_ids
+    }
+
+
+def ok_extras(
+    headers: dict[str, OpenAPIHeader] | None = None, links: dict[str, Link] | None = None
+) -> type[Operation]:
+    """An `operation_class` adding `headers` and `links` to the 200 response: Litestar drops a
+    route's `response_headers` once `responses` documents the 200, and cannot express links."""
+
+    @dataclass
+    class _Operation(Operation):
+        def __post_init__(self) -> None:
+            ok = (self.responses or {}).get("200")
+            if isinstance(ok, OpenAPIResponse):
+                ok.headers = {**(ok.headers or {}), **(headers or {})} or None
+                ok.links = {**(ok.links or {}), **(links or {})} or None
+
+    return _Operation

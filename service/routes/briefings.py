@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from litestar import Controller, Response, get, post
-from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.openapi.datastructures import ResponseSpec
@@ -11,7 +10,14 @@ from litestar.openapi.datastructures import ResponseSpec
 from schemas import BriefingResponse
 from service.briefing import BriefingService
 from service.routes._examples import SEED_RESPONSE, BriefingBody
-from service.routes._openapi import BriefingId, ok_response, problem_responses
+from service.routes._openapi import (
+    X_CACHE,
+    BriefingId,
+    ok_extras,
+    ok_response,
+    problem_responses,
+    stored_briefing_links,
+)
 
 JSON = "application/json"
 
@@ -41,13 +47,12 @@ class BriefingController(Controller):
         "the article text, and caches the result. `X-Cache` says whether it was a hit.",
         status_code=200,
         responses=_briefing("The verified briefing.") | _BRIEF_ERRORS,
-        response_headers=[
-            ResponseHeader(
-                name="X-Cache",
-                description="`hit` when served from the cache, `miss` when computed.",
-                documentation_only=True,
-            )
-        ],
+        operation_class=ok_extras(
+            headers={"X-Cache": X_CACHE},
+            links=stored_briefing_links(
+                "getBriefing", "getBriefingEventsCsv", "getBriefingEventsJsonl"
+            ),
+        ),
     )
     async def create(
         self,

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from litestar import Controller, Response, get
-from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.openapi.spec import OpenAPIHeader, OpenAPIType, Schema
 
 from schemas import BriefingResponse
 from service import exports
 from service.briefing import BriefingService
 from service.routes._examples import SEED_RESPONSE
-from service.routes._openapi import BriefingId, ok_response, problem_responses
+from service.routes._openapi import BriefingId, ok_extras, ok_response, problem_responses
 
 _ERRORS = problem_responses(
     (400, "`briefing_id` is not 64 lowercase hex characters."),
@@ -32,13 +32,14 @@ _JSONL_OK = ok_response(
     exports.events_jsonl(_SEED) if _SEED else None,
     exports.JSONL_MEDIA_TYPE,
 )
-_ATTACHMENT = [
-    ResponseHeader(
-        name="Content-Disposition",
-        description='`attachment; filename="<first 12 of id>-events.<ext>"`.',
-        documentation_only=True,
-    )
-]
+_ATTACHMENT = ok_extras(
+    headers={
+        "Content-Disposition": OpenAPIHeader(
+            schema=Schema(type=OpenAPIType.STRING),
+            description='`attachment; filename="<first 12 of id>-events.<ext>"`.',
+        )
+    }
+)
 
 
 async def _download(
@@ -76,7 +77,7 @@ class ExportController(Controller):
         "`= + - @` are prefixed with `'` against formula injection.",
         media_type=exports.CSV_MEDIA_TYPE,
         responses=_CSV_OK | _ERRORS,
-        response_headers=_ATTACHMENT,
+        operation_class=_ATTACHMENT,
     )
     async def events_csv(
         self, briefing_id: BriefingId, briefings: NamedDependency[BriefingService]
@@ -93,7 +94,7 @@ class ExportController(Controller):
         "`briefing_id`. Media type `application/x-ndjson`.",
         media_type=exports.JSONL_MEDIA_TYPE,
         responses=_JSONL_OK | _ERRORS,
-        response_headers=_ATTACHMENT,
+        operation_class=_ATTACHMENT,
     )
     async def events_jsonl(
         self, briefing_id: BriefingId, briefings: NamedDependency[BriefingService]

@@ -3,23 +3,18 @@ server-sent events. The frames and their order are made in service/streaming.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Literal
 
 from litestar import Controller, post
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import (
-    Example,
-    OpenAPIHeader,
-    OpenAPIResponse,
-    OpenAPIType,
-    Operation,
-    Schema,
-)
+from litestar.openapi.spec import Example
 from litestar.response import ServerSentEvent
+from pydantic import BaseModel, Field
 
 from service.briefing import BriefingService
 from service.routes._examples import BriefingBody
+from service.routes._openapi import X_CACHE, ok_extras
 from service.routes.briefings import _BRIEF_ERRORS
 
 EVENT_STREAM = "text/event-stream"
@@ -49,37 +44,55 @@ If the finished draft fails validation and a re-ask is allowed, the re-ask is no
 the drafts already sent are superseded by the final frame.
 """
 
-_STREAM_EXAMPLE = (
-    'id: 1\nevent: draft\ndata: {"verified":false,"draft":{"headline":"Ukrainian str",'
-    '"summary":null,"key_points":[],"events":[]}}\n\n'
-    'id: 7\nevent: briefing\ndata: {"id":"…","briefing":{…},"events":[…],"meta":{…}}\n\n'
-)
+
+class StreamFrame(BaseModel):
+    """One server-sent event as an SSE client reads it (`id`, `event`, `data`).
+
+    OpenAPI 3.1 cannot describe the items of a stream (3.2 adds `itemSchema`); tools that
+    check streams, schemathesis among them, read the `schema` of a text/event-stream
+    response as the schema of each event, as 3.2's own SSE example models one. Describing
+    the stream as one string would make every event fail its schema.
+    """
+
+    id: str = Field(description="Increasing within the stream, from 1.")
+    event: Literal["draft", "briefing", "problem"]
+    data: str = Field(
+        description='JSON. `draft`: `{"verified": false, "draft": {...}}`, unverified; '
+        "`briefing`: the `BriefingResponse`; `problem`: the `Problem`.",
+        json_schema_extra={"contentMediaType": "application/json"},
+    )
+
+
+_FRAME_EXAMPLES = [
+    Example(
+        summary="a draft frame (unverified, cut mid-word)",
+        value={
+            "id": "1",
+            "event": "draft",
+            "data": '{"verified":false,"draft":{"headline":"Ukrainian str","summary":null,'
+            '"key_points":[],"events":[]}}',
+        },
+    ),
+    Example(
+        summary="the last frame of a success (abridged)",
+        value={
+            "id": "7",
+            "event": "briefing",
+            "data": '{"id":"…","briefing":{…},"events":[…],"meta":{…}}',
+        },
+    ),
+]
 _STREAM_RESPONSE = ResponseSpec(
-    data_container=str,
+    data_container=StreamFrame,
     media_type=EVENT_STREAM,
     description="Server-sent events: `draft` frames (unverified), then one `briefing` "
-    "(verified) or one `problem`.",
-    examples=[Example(summary="a miss, abridged", value=_STREAM_EXAMPLE)],
+    "(verified) or one `problem`. The schema is that of one event.",
+    examples=_FRAME_EXAMPLES,
     generate_examples=False,
 )
 # Only these are HTTP statuses here: LLM failures happen after the stream started and
 # arrive as `problem` frames.
 _STREAM_ERRORS = {code: _BRIEF_ERRORS[code] for code in (400, 413)}
-
-
-@dataclass
-class _StreamOperation(Operation):
-    """Documents X-Cache on the 200, which Litestar leaves out when `responses` gives it."""
-
-    def __post_init__(self) -> None:
-        ok = (self.responses or {}).get("200")
-        if isinstance(ok, OpenAPIResponse):
-            ok.headers = {
-                "X-Cache": OpenAPIHeader(
-                    schema=Schema(type=OpenAPIType.STRING, enum=["hit", "miss"]),
-                    description="`hit`: the stored result follows at once; `miss`: computed now.",
-                )
-            }
 
 
 class BriefingStreamController(Controller):
@@ -94,7 +107,7 @@ class BriefingStreamController(Controller):
         status_code=200,
         media_type=EVENT_STREAM,
         responses={200: _STREAM_RESPONSE, **_STREAM_ERRORS},
-        operation_class=_StreamOperation,
+        operation_class=ok_extras(headers={"X-Cache": X_CACHE}),
     )
     async def stream(
         self,
