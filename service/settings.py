@@ -67,6 +67,7 @@ class Settings:
     redis_url: str = "redis://127.0.0.1:6379/0"
     cache_ttl_s: int = 7 * 24 * 3600
     cache_prefix: str = "gb"
+    memory_cache_mb: int = 64  # per process, in front of Redis; 0 turns it off
     lock_ttl_s: float = 30.0  # single-flight lock; a dead holder frees its key after this
     # Input limits
     max_article_chars: int = 100_000
@@ -128,6 +129,7 @@ class Settings:
             cache_ttl_s=_int("CACHE_TTL_S", 7 * 24 * 3600),
             cache_prefix=_env("CACHE_PREFIX", "gb") or "gb",
             lock_ttl_s=_float("LOCK_TTL_S", 30.0),
+            memory_cache_mb=_int("MEMORY_CACHE_MB", 64),
             max_article_chars=_int("MAX_ARTICLE_CHARS", 100_000),
             llm_context_tokens=int(c) if (c := _env("LLM_CONTEXT_TOKENS")) else None,
             log_format=(_env("LOG_FORMAT", "json") or "json").lower(),
