@@ -50,9 +50,9 @@ class Settings:
     openai_api_key: str | None = field(default=None, repr=False)
     llm_model: str | None = None
     llm_mode: str = "TOOLS"
-    llm_timeout_s: float = 300.0
+    llm_timeout_s: float = 300.0  # one call: every try and wait (service/llm/_retry.py)
     llm_max_retries: int | None = None
-    llm_http_retries: int = 2
+    llm_http_retries: int = 2  # transport retries within llm_timeout_s, not re-asks
     llm_temperature: float = 0.0
     llm_max_tokens: int = 2048
     # Embedded llama.cpp server (used when no remote backend is configured)
