@@ -74,6 +74,7 @@ async def test_redis_stopped_mid_run_every_request_is_served_then_caching_resume
         api_keys=(f"alice:{KEY}",),
         rate_limit="1000/minute",
         lock_ttl_s=0.6,  # heartbeats every 0.2 s: some of them meet the dead Redis
+        memory_cache_mb=0,  # about Redis; the memory layer has tests/test_memory.py
     )
     store = redis.Redis(port=port)
     llm.reset(Reply(arguments=good_draft(), delay_s=0.8))
