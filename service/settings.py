@@ -71,6 +71,7 @@ class Settings:
     lock_ttl_s: float = 30.0  # single-flight lock; a dead holder frees its key after this
     # Input limits
     max_article_chars: int = 100_000
+    max_body_bytes: int = 2 * 2**20  # a 200,000-character article fits with room to spare
     llm_context_tokens: int | None = None
     # Logs: one JSON object per line (for log shippers) or plain text (for people)
     log_format: str = "json"
@@ -131,6 +132,7 @@ class Settings:
             lock_ttl_s=_float("LOCK_TTL_S", 30.0),
             memory_cache_mb=_int("MEMORY_CACHE_MB", 64),
             max_article_chars=_int("MAX_ARTICLE_CHARS", 100_000),
+            max_body_bytes=_int("MAX_BODY_BYTES", 2 * 2**20),
             llm_context_tokens=int(c) if (c := _env("LLM_CONTEXT_TOKENS")) else None,
             log_format=(_env("LOG_FORMAT", "json") or "json").lower(),
             log_level=(_env("LOG_LEVEL", "INFO") or "INFO").upper(),

@@ -15,6 +15,7 @@ import pytest
 import redis
 
 from schemas.article import NOT_BLANK
+from tests.conftest import ClientFactory
 from tests.drafts import good_draft
 from tests.scripted_llm import Reply, ScriptedLLM
 
@@ -129,11 +130,18 @@ async def test_every_error_status_is_a_problem(
     assert problem["title"] and problem["type"]
 
 
-async def test_body_over_the_request_limit_is_a_413_problem(client: Any, llm: ScriptedLLM) -> None:
-    body = b'{"article": {"text": "' + b"a" * (11 * 1024 * 1024) + b'"}}'
-    response = await client.post(
-        "/v1/briefings", content=body, headers={"content-type": "application/json"}
-    )
-    assert response.status_code == 413
-    assert response.headers["content-type"] == "application/problem+json"
-    assert llm.calls == 0
+async def test_body_over_the_request_limit_is_a_413_problem(
+    make_client: ClientFactory, llm: ScriptedLLM
+) -> None:
+    def body(size: int) -> bytes:
+        return b'{"article": {"text": "' + b"a" * size + b'"}}'
+
+    headers = {"content-type": "application/json"}
+    async with make_client(max_body_bytes=10_000, max_article_chars=20_000) as client:
+        too_big = await client.post("/v1/briefings", content=body(10_000), headers=headers)
+        fits = await client.post("/v1/briefings", content=body(5_000), headers=headers)
+    assert too_big.status_code == 413
+    assert too_big.headers["content-type"] == "application/problem+json"
+    assert too_big.json()["status"] == 413
+    assert fits.status_code != 413  # under the limit it is read (and briefed or refused)
+    assert llm.calls <= 1
