@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *([BenchController] if settings.bench_routes else []),
         ],
         middleware=[metrics_config.middleware, gate_middleware],
+        request_max_body_size=settings.max_body_bytes,  # larger bodies: a 413 problem
         logging_config=None,  # ours (service/logs.py), not Litestar's default text handler
         dependencies={
             "runtime": Provide(provide_runtime, sync_to_thread=False),

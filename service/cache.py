@@ -16,6 +16,8 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from service._memory import MemoryLRU
+
 log = logging.getLogger(__name__)
 
 
@@ -41,20 +43,30 @@ class BriefingCache:
     ttl_s: int
     prefix: str = "gb"
     healthy: bool = True
+    memory: MemoryLRU | None = None  # hot copies in this process (service/_memory.py)
 
     def _key(self, briefing_id: str) -> str:
         return f"{self.prefix}:briefing:{briefing_id}"
 
     async def get(self, briefing_id: str) -> bytes | None:
+        if self.memory is not None and (value := self.memory.get(briefing_id)) is not None:
+            return value
         try:
-            value = await self.redis.get(self._key(briefing_id))
+            stored = await self.redis.get(self._key(briefing_id))
         except (RedisError, OSError) as exc:
             self._down(exc)
             return None
         self._up()
-        return value if value is None or isinstance(value, bytes) else value.encode()
+        if stored is None:
+            return None
+        payload = stored if isinstance(stored, bytes) else stored.encode()
+        if self.memory is not None:
+            self.memory.put(briefing_id, payload)
+        return payload
 
     async def put(self, briefing_id: str, payload: bytes) -> bool:
+        if self.memory is not None:
+            self.memory.put(briefing_id, payload)
         try:
             await self.redis.set(self._key(briefing_id), payload, ex=self.ttl_s)
         except (RedisError, OSError) as exc:

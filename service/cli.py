@@ -78,7 +78,9 @@ def _parser() -> argparse.ArgumentParser:
     brief.add_argument("--progress", action="store_true", help="show progress even in a pipe")
     brief.add_argument("--title", help="(one article only)")
     brief.add_argument("--source")
-    brief.add_argument("--published-at", help="YYYY-MM-DD or an ISO datetime")
+    brief.add_argument(
+        "--published-at", help="YYYY-MM-DD, or a date-time with offset (2025-11-09T10:30:00Z)"
+    )
     brief.add_argument("-v", "--verbose", action="store_true", help="log what verification drops")
     spec = commands.add_parser("openapi", help="write the OpenAPI document (schemas/openapi.json)")
     spec.add_argument("--out", type=Path, help="where to write it (default: the committed file)")

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import prompts
+from service._memory import MemoryLRU
 from service.briefing import BriefingService
 from service.cache import BriefingCache, connect
 from service.gate import Gate, open_gate
@@ -33,7 +34,14 @@ class Runtime:
 async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     redis = connect(settings.redis_url)
     gate = open_gate(settings, redis)
-    cache = BriefingCache(redis=redis, ttl_s=settings.cache_ttl_s, prefix=settings.cache_prefix)
+    memory = (
+        MemoryLRU(settings.memory_cache_mb * 2**20, min(60.0, settings.cache_ttl_s))
+        if settings.memory_cache_mb > 0
+        else None
+    )
+    cache = BriefingCache(
+        redis=redis, ttl_s=settings.cache_ttl_s, prefix=settings.cache_prefix, memory=memory
+    )
     await cache.ping()  # logs a degraded start; the service answers either way
     llm = await open_backend(settings)
     try:

@@ -50,9 +50,9 @@ class Settings:
     openai_api_key: str | None = field(default=None, repr=False)
     llm_model: str | None = None
     llm_mode: str = "TOOLS"
-    llm_timeout_s: float = 300.0
+    llm_timeout_s: float = 300.0  # one call: every try and wait (service/llm/_retry.py)
     llm_max_retries: int | None = None
-    llm_http_retries: int = 2
+    llm_http_retries: int = 2  # transport retries within llm_timeout_s, not re-asks
     llm_temperature: float = 0.0
     llm_max_tokens: int = 2048
     # Embedded llama.cpp server (used when no remote backend is configured)
@@ -67,9 +67,11 @@ class Settings:
     redis_url: str = "redis://127.0.0.1:6379/0"
     cache_ttl_s: int = 7 * 24 * 3600
     cache_prefix: str = "gb"
+    memory_cache_mb: int = 64  # per process, in front of Redis; 0 turns it off
     lock_ttl_s: float = 30.0  # single-flight lock; a dead holder frees its key after this
     # Input limits
     max_article_chars: int = 100_000
+    max_body_bytes: int = 2 * 2**20  # a 200,000-character article fits with room to spare
     llm_context_tokens: int | None = None
     # Logs: one JSON object per line (for log shippers) or plain text (for people)
     log_format: str = "json"
@@ -130,7 +132,9 @@ class Settings:
             cache_ttl_s=_int("CACHE_TTL_S", 7 * 24 * 3600),
             cache_prefix=_env("CACHE_PREFIX", "gb") or "gb",
             lock_ttl_s=_float("LOCK_TTL_S", 30.0),
+            memory_cache_mb=_int("MEMORY_CACHE_MB", 64),
             max_article_chars=_int("MAX_ARTICLE_CHARS", 100_000),
+            max_body_bytes=_int("MAX_BODY_BYTES", 2 * 2**20),
             llm_context_tokens=int(c) if (c := _env("LLM_CONTEXT_TOKENS")) else None,
             log_format=(_env("LOG_FORMAT", "json") or "json").lower(),
             log_level=(_env("LOG_LEVEL", "INFO") or "INFO").upper(),

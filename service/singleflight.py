@@ -12,7 +12,7 @@ take the lock and compute itself. Failures are never cached, so each is retried 
 process at a time.
 
 Redis down: fail open. Computing without a lock can cost a duplicate LLM call; refusing to
-serve would cost every request.
+serve would cost every request. Logged once per outage, like the cache's.
 """
 
 from __future__ import annotations
@@ -22,10 +22,11 @@ import contextlib
 import logging
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
+
+from service._outage import REDIS_ERRORS, Outage
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,6 @@ _EXTEND = """
 if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end
 return 0
 """
-_REDIS_ERRORS = (RedisError, OSError)
 
 
 @dataclass(slots=True)
@@ -46,6 +46,9 @@ class RedisSingleFlight:
     redis: Redis
     prefix: str = "gb"
     ttl_ms: int = 30_000
+    outage: Outage = field(
+        default_factory=lambda: Outage(log, "computing without single-flight locks")
+    )
 
     def _lock(self, key: str) -> str:
         return f"{self.prefix}:lock:{key}"
@@ -64,9 +67,10 @@ class RedisSingleFlight:
             token = secrets.token_hex(16)
             try:
                 won = await self.redis.set(self._lock(key), token, nx=True, px=self.ttl_ms)
-            except _REDIS_ERRORS as exc:
-                log.warning("single-flight lock unavailable, computing without it: %s", exc)
+            except REDIS_ERRORS as exc:
+                self.outage.down(exc)
                 return await compute()
+            self.outage.up()
             if won:
                 return await self._lead(key, token, compute)
             if (payload := await self._follow(key, stored)) is not None:
@@ -82,7 +86,7 @@ class RedisSingleFlight:
                 await asyncio.shield(self._release(key, token))
 
     async def _release(self, key: str, token: str) -> None:
-        with contextlib.suppress(*_REDIS_ERRORS):
+        with contextlib.suppress(*REDIS_ERRORS):
             await self.redis.eval(_RELEASE, 1, self._lock(key), token)  # type: ignore[misc]
             await self.redis.publish(self._channel(key), b"done")
 
@@ -91,7 +95,7 @@ class RedisSingleFlight:
         async def beat() -> None:
             while True:
                 await asyncio.sleep(self.ttl_ms / 3000)
-                with contextlib.suppress(*_REDIS_ERRORS):
+                with contextlib.suppress(*REDIS_ERRORS):
                     extended = await self.redis.eval(  # type: ignore[misc]
                         _EXTEND, 1, self._lock(key), token, self.ttl_ms
                     )
@@ -124,6 +128,6 @@ class RedisSingleFlight:
                     )
                     if message is None and await self.redis.pttl(self._lock(key)) < 0:
                         return await stored(key)  # holder died: TTL ran out
-        except _REDIS_ERRORS as exc:
-            log.warning("single-flight wait failed, computing without it: %s", exc)
+        except REDIS_ERRORS as exc:
+            self.outage.down(exc)
             return None

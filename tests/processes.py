@@ -25,7 +25,7 @@ def service_processes(
     *,
     args: Sequence[str] = ("--log-level", "warning"),
     output: IO[bytes] | int = subprocess.DEVNULL,
-    start_timeout_s: float = 30.0,
+    start_timeout_s: float = 90.0,  # two cold starts on a busy 2-core box can take 20+ s
 ) -> Iterator[list[tuple[str, subprocess.Popen[bytes]]]]:
     """`count` × `python -m service serve [args]`, each on its own port; yields (url, process).
 

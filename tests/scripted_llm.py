@@ -2,11 +2,12 @@
 
 Real sockets and real HTTP, so the real openai client and instructor run unchanged
 against it. A test queues replies (a tool call with chosen arguments, raw text, an HTTP
-error, a delay); when the queue is empty the default reply is used. Every request body is
-recorded so tests can count LLM calls and read what was re-asked. A request with
-`"stream": true` is answered as OpenAI streams: server-sent `chat.completion.chunk`s that
-carry the arguments in `stream_chunks` pieces, a usage chunk when
-`stream_options.include_usage` asks for one, then `data: [DONE]`.
+error, a delay, a body that is not an answer at all); when the queue is empty the default
+reply is used. Every request body is recorded so tests can count LLM calls and read what was
+re-asked, and so is its arrival time (`arrivals`, time.monotonic()) to measure retry gaps.
+A request with `"stream": true` is answered as OpenAI streams: server-sent
+`chat.completion.chunk`s that carry the arguments in `stream_chunks` pieces, a usage chunk
+when `stream_options.include_usage` asks for one, then `data: [DONE]`.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class Reply:
     chunk_delay_s: float = 0.0  # pause before each chunk sent
     stream_error_after: int | None = None  # send an error event after this many pieces
     finish_reason: str | None = None  # e.g. "length": the answer was cut off at max_tokens
+    raw: bytes | None = None  # sent verbatim as the body, whatever the status
+    content_type: str = "application/json"
 
 
 @dataclass
@@ -42,6 +45,7 @@ class ScriptedLLM:
     default: Reply | Callable[[dict[str, Any]], Reply] | None = None
     queue: list[Reply] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
+    arrivals: list[float] = field(default_factory=list)  # time.monotonic() of each request
     _server: ThreadingHTTPServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -62,11 +66,13 @@ class ScriptedLLM:
         with self._lock:
             self.queue.clear()
             self.requests.clear()
+            self.arrivals.clear()
             self.default = default
 
     def _next(self, request: dict[str, Any]) -> Reply:
         with self._lock:
             self.requests.append(request)
+            self.arrivals.append(time.monotonic())
             if self.queue:
                 return self.queue.pop(0)
             default = self.default
@@ -83,15 +89,24 @@ class ScriptedLLM:
             def log_message(self, *_: Any) -> None:
                 pass
 
-            def _send(self, status: int, body: dict[str, Any], headers: dict[str, str]) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(data)
+            def _send(
+                self,
+                status: int,
+                body: dict[str, Any] | bytes,
+                headers: dict[str, str],
+                content_type: str = "application/json",
+            ) -> None:
+                data = body if isinstance(body, bytes) else json.dumps(body).encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", content_type)
+                    self.send_header("Content-Length", str(len(data)))
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True  # the client gave up (a timeout); so do we
 
             def do_GET(self) -> None:
                 models = {"object": "list", "data": [{"id": "scripted", "object": "model"}]}
@@ -103,6 +118,9 @@ class ScriptedLLM:
                 reply = scripted._next(request)
                 if reply.delay_s:
                     time.sleep(reply.delay_s)
+                if reply.raw is not None:
+                    self._send(reply.status, reply.raw, reply.headers, reply.content_type)
+                    return
                 if reply.status != 200:
                     body = reply.body or {"error": {"message": f"scripted {reply.status}"}}
                     self._send(reply.status, body, reply.headers)

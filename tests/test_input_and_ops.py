@@ -91,7 +91,9 @@ async def test_redis_outage_degrades_then_recovers(
     port = _free_port()
     server = start_redis_server(port)
     try:
-        async with make_client(redis_url=f"redis://127.0.0.1:{port}/0") as client:
+        # memory_cache_mb=0: this is about Redis; tests/test_memory.py covers the memory layer
+        url = f"redis://127.0.0.1:{port}/0"
+        async with make_client(redis_url=url, memory_cache_mb=0) as client:
             assert (await client.post("/v1/briefings", json=seed)).headers["x-cache"] == "miss"
             assert (await client.post("/v1/briefings", json=seed)).headers["x-cache"] == "hit"
             server.terminate()

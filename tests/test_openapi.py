@@ -140,6 +140,15 @@ def test_generated_client_calls_the_running_service(
     ],
 )
 def test_response_headers_are_documented(path: str, method: str, header: str) -> None:
-    """Litestar drops them when the 200 is given explicitly; headers_on_200 puts them back."""
+    """Litestar drops them when the 200 is given explicitly; ok_extras puts them back."""
     documented = SPEC["paths"][path][method]["responses"]["200"]["headers"][header]
     assert documented["description"]
+
+
+def test_models_that_forbid_extra_fields_say_so() -> None:
+    """Litestar leaves `extra="forbid"` out; service/_validation.py documents it, or tools
+    (schemathesis) send unknown fields as valid and get a 400."""
+    schemas = SPEC["components"]["schemas"]
+    for name in ("BriefingRequest", "Article", "BriefingOptions", "BriefingResponse", "Event"):
+        assert schemas[name]["additionalProperties"] is False, name
+    assert "additionalProperties" not in schemas["Problem"]  # extra="allow": open

@@ -85,6 +85,8 @@ async def test_stream_asks_the_model_what_the_plain_endpoint_asks(
     async with client(live) as http:
         plain = await http.post("/v1/briefings", json=seed)
         redis_client.flushdb()
+        if live.briefings.cache.memory is not None:
+            live.briefings.cache.memory.clear()
         _, frames, _ = await stream(http, seed)
     asked, streamed = llm.requests
     assert streamed["stream"] is True and not asked.get("stream")

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from schemas import Span
 from service.grounding.checks import Failure
+from service.grounding.instructions import addresses_the_model
 from service.grounding.text import Sentence, locate
 
 
@@ -54,7 +55,9 @@ def resolve_ref(ref: EvidenceRef, article: ArticleText) -> Span | Failure:
                 "evidence sentence id does not exist",
                 f"sentence id {ref} does not exist (the article has {len(article.sentences)})",
             )
-        return Span(quote=sentence.text, start=sentence.start, end=sentence.end)
+        return _not_an_instruction(
+            Span(quote=sentence.text, start=sentence.start, end=sentence.end)
+        )
     stripped = ref.strip().strip("[]")
     if stripped.isdigit():  # small models often send "[4]" or "4" as a string
         return resolve_ref(int(stripped), article)
@@ -65,7 +68,16 @@ def resolve_ref(ref: EvidenceRef, article: ArticleText) -> Span | Failure:
             f"quote not found in the article: {_clip(ref)!r}",
         )
     start, end = found
-    return Span(quote=article.text[start:end], start=start, end=end)
+    return _not_an_instruction(Span(quote=article.text[start:end], start=start, end=end))
+
+
+def _not_an_instruction(span: Span) -> Span | Failure:
+    if addresses_the_model(span.quote):
+        return Failure(
+            "evidence is an instruction to the model, not reported content",
+            f"evidence addresses the model: {_clip(span.quote)!r}",
+        )
+    return span
 
 
 def resolve_refs(

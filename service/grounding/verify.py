@@ -33,6 +33,7 @@ from service.grounding.checks import Failure
 from service.grounding.dates import find_date_phrase, resolve_date
 from service.grounding.dedupe import merge_duplicates
 from service.grounding.evidence import ArticleText, evidence_text, resolve_refs
+from service.grounding.instructions import addresses_the_model
 from service.grounding.taxonomy import refine_taxonomy
 from service.llm.draft import Draft, DraftEvent, DraftKeyPoint
 
@@ -206,12 +207,16 @@ def verify(
 
 
 def _grounded_text(verifier: _Verifier, what: str, text: str, fallback: str) -> str:
-    """Headline and summary cite no spans, so their numbers must at least be in the article."""
+    """Headline and summary cite no spans, so their numbers must at least be in the article,
+    in a sentence that reports something (not one that addresses the model)."""
     text = text.strip()
     if not text:
         verifier.drop(what, Failure("empty; replaced from verified material", "empty"))
         return fallback
-    if problem := checks.numbers_problem(text, verifier.article.text, f"the {what}"):
+    reported = " ".join(
+        s.text for s in verifier.article.sentences if not addresses_the_model(s.text)
+    )
+    if problem := checks.numbers_problem(text, reported, f"the {what}"):
         verifier.drop(
             what,
             Failure(problem.reason + "; replaced from verified material", problem.detail),

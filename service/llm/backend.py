@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 import instructor
 import openai
 
+from service.llm._retry import RetryPolicy
 from service.llm.embedded import EmbeddedServer
 from service.llm.modelpack import resolve_model
 from service.settings import Backend, Settings
@@ -50,6 +52,16 @@ def _mode(name: str) -> instructor.Mode:
         raise ValueError(f"LLM_MODE={name!r} is not an instructor mode (try TOOLS)") from exc
 
 
+def _retry_chat_calls(client: openai.AsyncOpenAI, policy: RetryPolicy) -> None:
+    """Route the client's chat calls (the ones instructor makes) through `policy`.
+
+    The same move as instructor's own `patch(client)`: the resource object is cached on the
+    client, so replacing its `create` covers every call; `models.list` (the ping) stays as is.
+    """
+    completions: Any = client.chat.completions
+    completions.create = policy.wrap(completions.create)
+
+
 async def open_backend(settings: Settings) -> LLMBackend:
     embedded: EmbeddedServer | None = None
     if settings.backend == "embedded":
@@ -79,8 +91,9 @@ async def open_backend(settings: Settings) -> LLMBackend:
         base_url=base_url,
         api_key=api_key,
         timeout=settings.llm_timeout_s,
-        max_retries=settings.llm_http_retries,
+        max_retries=0,  # ours, bounded by the call's timeout: service/llm/_retry.py
     )
+    _retry_chat_calls(client, RetryPolicy(settings.llm_http_retries, settings.llm_timeout_s))
     log.info("LLM backend %s: model %s at %s", settings.backend, model, base_url)
     return LLMBackend(
         kind=settings.backend,

@@ -9,6 +9,7 @@ chunk, and only when the backend honours `stream_options.include_usage`).
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,7 @@ from service.errors import LLMBadOutput, LLMTimeout, LLMUnavailable
 from service.grounding.evidence import ArticleText
 from service.grounding.text import Sentence
 from service.llm._partial import DraftSketch, reask_messages, sketch_fields, sketch_json, tap_usage
+from service.llm._retry import retry_after_s
 from service.llm.draft import CONTEXT_ARTICLE, CONTEXT_LENIENT, Draft
 
 log = logging.getLogger(__name__)
@@ -228,15 +230,25 @@ class Extractor:
         return Extraction(draft=draft, attempts=stats.attempts, usage=stats.usage)
 
     def _failure(self, exc: Exception, attempts: int) -> LLMUnavailable | LLMTimeout | LLMBadOutput:
-        if isinstance(cause := _root_cause(exc), openai.APIError):
-            return _api_error(cause, self.timeout_s)
+        if isinstance(api_error := _root_cause(exc), openai.APIError):
+            return _api_error(api_error, self.timeout_s)
+        cause = _reason(exc)
         if isinstance(cause, IncompleteOutputException):
             return LLMBadOutput(
                 f"the model's answer was cut off at the {self.max_tokens}-token limit "
                 f"(LLM_MAX_TOKENS) after {attempts} attempt(s)"
             )
+        if isinstance(cause, ValidationError):
+            return LLMBadOutput(
+                f"the model's output failed validation after {attempts} attempt(s): "
+                + _short(_errors(cause))
+            )
+        # Not an answer to validate: no tool call in it, a body that is not a chat completion
+        # (instructor's ResponseParsingError, the JSON parser's error), or what instructor
+        # raised on meeting one. Still the backend's doing, so a 502, saying which it was.
         return LLMBadOutput(
-            f"the model's output failed validation after {attempts} attempt(s): {_short(exc)}"
+            f"the LLM backend's answer could not be read after {attempts} attempt(s): "
+            f"{type(cause).__name__}: {_short(cause)}"
         )
 
 
@@ -285,6 +297,18 @@ def _root_cause(exc: BaseException) -> BaseException:
     return exc
 
 
+def _reason(exc: BaseException) -> BaseException:
+    """The failure to report: the last answer's parse error when there was one (after it,
+    instructor may trip over its own re-ask and raise that instead), else what instructor
+    gave up on."""
+    if isinstance(exc, InstructorRetryException):
+        if exc.failed_attempts:
+            return exc.failed_attempts[-1].exception
+        if exc.__cause__ is not None:
+            return exc.__cause__
+    return exc
+
+
 def _api_error(exc: openai.APIError, timeout_s: float) -> LLMUnavailable | LLMTimeout:
     if isinstance(exc, openai.APITimeoutError):  # a subclass of APIConnectionError
         return LLMTimeout(f"the LLM did not answer within {timeout_s:g} s")
@@ -294,14 +318,33 @@ def _api_error(exc: openai.APIError, timeout_s: float) -> LLMUnavailable | LLMTi
         return LLMUnavailable(f"the LLM backend failed: {type(exc).__name__}")
     if exc.status_code in (408, 504):
         return LLMTimeout(f"the LLM backend timed out (HTTP {exc.status_code})")
-    headers = (
-        {"Retry-After": exc.response.headers["retry-after"]}
-        if (exc.status_code == 429 and "retry-after" in exc.response.headers)
-        else None
+    return LLMUnavailable(
+        f"the LLM backend answered HTTP {exc.status_code}", headers=_retry_after(exc)
     )
-    return LLMUnavailable(f"the LLM backend answered HTTP {exc.status_code}", headers=headers)
 
 
-def _short(exc: BaseException, limit: int = 400) -> str:
-    text = " ".join(str(exc).split())
+def _retry_after(exc: openai.APIStatusError) -> dict[str, str] | None:
+    """The backend's own Retry-After on a 429 or 503, passed on in whole seconds (the only
+    form clients must understand) however the backend wrote it; we did not wait for it
+    (service/llm/_retry.py says when we do)."""
+    if exc.status_code not in (429, 503):
+        return None
+    seconds = retry_after_s(exc.response.headers)
+    return None if seconds is None else {"Retry-After": str(math.ceil(max(0.0, seconds)))}
+
+
+def _errors(exc: ValidationError, limit: int = 5) -> str:
+    """`headline: Input should be a valid string; summary: Field required`, not pydantic's
+    multi-line report with its input values and documentation links."""
+    errors = exc.errors(include_url=False, include_input=False)
+    parts = [
+        f"{'.'.join(map(str, e['loc']))}: {e['msg']}" if e["loc"] else e["msg"]
+        for e in errors[:limit]
+    ]
+    more = f" (and {len(errors) - limit} more)" if len(errors) > limit else ""
+    return "; ".join(parts) + more
+
+
+def _short(what: BaseException | str, limit: int = 400) -> str:
+    text = " ".join(str(what).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import (
     Example,
+    Link,
     OpenAPIHeader,
     OpenAPIResponse,
     OpenAPIType,
@@ -174,31 +175,37 @@ ACCESS_ERRORS = problem_responses(
 """The answers the access gate (service/gate.py) may give on any /v1 operation."""
 
 
-def header(description: str, values: list[str] | None = None) -> OpenAPIHeader:
-    return OpenAPIHeader(
-        schema=Schema(type=OpenAPIType.STRING, enum=values), description=description
-    )
-
-
-X_CACHE = header(
-    "`hit`: served from the cache; `miss`: computed now (or awaited from the identical "
-    "request already computing).",
-    ["hit", "miss"],
+X_CACHE = OpenAPIHeader(
+    schema=Schema(type=OpenAPIType.STRING, enum=["hit", "miss"]),
+    description="`hit` when served from the cache, `miss` when computed now.",
 )
 
 
-def headers_on_200(**headers: OpenAPIHeader) -> type[Operation]:
-    """An `operation_class` that documents response headers on the 200.
+def stored_briefing_links(*operation_ids: str) -> dict[str, Link]:
+    """OpenAPI links from a 200 whose body has the briefing `id` to the operations that read
+    the stored briefing; generated clients and schemathesis's stateful tests follow them."""
+    return {
+        operation_id: Link(
+            operation_id=operation_id,
+            parameters={"briefing_id": "$response.body#/id"},
+            description="The briefing just returned, as stored under its id.",
+        )
+        for operation_id in operation_ids
+    }
 
-    Litestar drops a handler's `response_headers` from the spec when `responses` gives the
-    200 explicitly (as ours do, for real examples), so the headers are put back here.
-    """
+
+def ok_extras(
+    headers: dict[str, OpenAPIHeader] | None = None, links: dict[str, Link] | None = None
+) -> type[Operation]:
+    """An `operation_class` adding `headers` and `links` to the 200 response: Litestar drops a
+    route's `response_headers` once `responses` documents the 200, and cannot express links."""
 
     @dataclass
-    class _WithHeaders(Operation):
+    class _Operation(Operation):
         def __post_init__(self) -> None:
             ok = (self.responses or {}).get("200")
             if isinstance(ok, OpenAPIResponse):
-                ok.headers = {**(ok.headers or {}), **headers}
+                ok.headers = {**(ok.headers or {}), **(headers or {})} or None
+                ok.links = {**(ok.links or {}), **(links or {})} or None
 
-    return _WithHeaders
+    return _Operation

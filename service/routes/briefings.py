@@ -15,9 +15,10 @@ from service.routes._openapi import (
     API_KEY_SECURITY,
     X_CACHE,
     BriefingId,
-    headers_on_200,
+    ok_extras,
     ok_response,
     problem_responses,
+    stored_briefing_links,
 )
 
 JSON = "application/json"
@@ -49,7 +50,12 @@ class BriefingController(Controller):
         "the article text, and caches the result. `X-Cache` says whether it was a hit.",
         status_code=200,
         responses=_briefing("The verified briefing.") | _BRIEF_ERRORS | ACCESS_ERRORS,
-        operation_class=headers_on_200(**{"X-Cache": X_CACHE}),
+        operation_class=ok_extras(
+            headers={"X-Cache": X_CACHE},
+            links=stored_briefing_links(
+                "getBriefing", "getBriefingEventsCsv", "getBriefingEventsJsonl"
+            ),
+        ),
     )
     async def create(
         self,

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.openapi.spec import OpenAPIHeader, OpenAPIType, Schema
 
 from schemas import BriefingResponse
 from service import exports
@@ -16,8 +17,7 @@ from service.routes._openapi import (
     ACCESS_ERRORS,
     API_KEY_SECURITY,
     BriefingId,
-    header,
-    headers_on_200,
+    ok_extras,
     ok_response,
     problem_responses,
 )
@@ -39,8 +39,13 @@ _JSONL_OK = ok_response(
     exports.events_jsonl(_SEED) if _SEED else None,
     exports.JSONL_MEDIA_TYPE,
 )
-_ATTACHMENT = headers_on_200(
-    **{"Content-Disposition": header('`attachment; filename="<first 12 of id>-events.<ext>"`.')}
+_ATTACHMENT = ok_extras(
+    headers={
+        "Content-Disposition": OpenAPIHeader(
+            schema=Schema(type=OpenAPIType.STRING),
+            description='`attachment; filename="<first 12 of id>-events.<ext>"`.',
+        )
+    }
 )
 
 

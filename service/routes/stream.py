@@ -3,17 +3,18 @@ server-sent events. The frames and their order are made in service/streaming.py.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from litestar import Controller, post
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import (
-    Example,
-)
+from litestar.openapi.spec import Example
 from litestar.response import ServerSentEvent
+from pydantic import BaseModel, Field
 
 from service.briefing import BriefingService
 from service.routes._examples import BriefingBody
-from service.routes._openapi import ACCESS_ERRORS, API_KEY_SECURITY, X_CACHE, headers_on_200
+from service.routes._openapi import ACCESS_ERRORS, API_KEY_SECURITY, X_CACHE, ok_extras
 from service.routes.briefings import _BRIEF_ERRORS
 
 EVENT_STREAM = "text/event-stream"
@@ -43,17 +44,50 @@ If the finished draft fails validation and a re-ask is allowed, the re-ask is no
 the drafts already sent are superseded by the final frame.
 """
 
-_STREAM_EXAMPLE = (
-    'id: 1\nevent: draft\ndata: {"verified":false,"draft":{"headline":"Ukrainian str",'
-    '"summary":null,"key_points":[],"events":[]}}\n\n'
-    'id: 7\nevent: briefing\ndata: {"id":"…","briefing":{…},"events":[…],"meta":{…}}\n\n'
-)
+
+class StreamFrame(BaseModel):
+    """One server-sent event as an SSE client reads it (`id`, `event`, `data`).
+
+    OpenAPI 3.1 cannot describe the items of a stream (3.2 adds `itemSchema`); tools that
+    check streams, schemathesis among them, read the `schema` of a text/event-stream
+    response as the schema of each event, as 3.2's own SSE example models one. Describing
+    the stream as one string would make every event fail its schema.
+    """
+
+    id: str = Field(description="Increasing within the stream, from 1.")
+    event: Literal["draft", "briefing", "problem"]
+    data: str = Field(
+        description='JSON. `draft`: `{"verified": false, "draft": {...}}`, unverified; '
+        "`briefing`: the `BriefingResponse`; `problem`: the `Problem`.",
+        json_schema_extra={"contentMediaType": "application/json"},
+    )
+
+
+_FRAME_EXAMPLES = [
+    Example(
+        summary="a draft frame (unverified, cut mid-word)",
+        value={
+            "id": "1",
+            "event": "draft",
+            "data": '{"verified":false,"draft":{"headline":"Ukrainian str","summary":null,'
+            '"key_points":[],"events":[]}}',
+        },
+    ),
+    Example(
+        summary="the last frame of a success (abridged)",
+        value={
+            "id": "7",
+            "event": "briefing",
+            "data": '{"id":"…","briefing":{…},"events":[…],"meta":{…}}',
+        },
+    ),
+]
 _STREAM_RESPONSE = ResponseSpec(
-    data_container=str,
+    data_container=StreamFrame,
     media_type=EVENT_STREAM,
     description="Server-sent events: `draft` frames (unverified), then one `briefing` "
-    "(verified) or one `problem`.",
-    examples=[Example(summary="a miss, abridged", value=_STREAM_EXAMPLE)],
+    "(verified) or one `problem`. The schema is that of one event.",
+    examples=_FRAME_EXAMPLES,
     generate_examples=False,
 )
 # Only these are HTTP statuses here: LLM failures happen after the stream started and
@@ -74,7 +108,7 @@ class BriefingStreamController(Controller):
         status_code=200,
         media_type=EVENT_STREAM,
         responses={200: _STREAM_RESPONSE, **_STREAM_ERRORS} | ACCESS_ERRORS,
-        operation_class=headers_on_200(**{"X-Cache": X_CACHE}),
+        operation_class=ok_extras(headers={"X-Cache": X_CACHE}),
     )
     async def stream(
         self,
