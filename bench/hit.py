@@ -92,6 +92,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         multiproc = Path(tmp) / "prometheus"
         multiproc.mkdir()
         env = service_env(llm.base_url, BENCH_ROUTES="1", LOG_LEVEL=args.log_level)
+        if args.memory_mb is not None:  # 0: every hit reads Redis (no in-process copy)
+            env["MEMORY_CACHE_MB"] = str(args.memory_mb)
         if args.workers > 1:
             env["PROMETHEUS_MULTIPROC_DIR"] = str(multiproc)
         serve_args = ["--workers", str(args.workers), "--log-level", "info"]
@@ -185,7 +187,8 @@ def _hits_sent(result: dict[str, Any]) -> int:
 def table(result: dict[str, Any]) -> str:
     s = result["settings"]
     lines = [
-        f"workers={s['workers']} LOG_LEVEL={s['log_level']} {s['reps']}×{s['duration']}s",
+        f"workers={s['workers']} LOG_LEVEL={s['log_level']} MEMORY_CACHE_MB="
+        f"{'default' if s['memory_mb'] is None else s['memory_mb']} {s['reps']}×{s['duration']}s",
         "| conns | bare req/s | bare p50 / p99 ms | hit req/s | hit p50 / p99 ms | hit ÷ bare |",
         "|---|---|---|---|---|---|",
     ]
@@ -205,6 +208,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per path")
     parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--memory-mb", type=int, help="MEMORY_CACHE_MB (0: Redis on every hit)")
     parser.add_argument("--connections", type=int, nargs="+", default=[1, 50])
     parser.add_argument("--out", type=Path, help="write the raw results here as JSON")
     parser.add_argument("--profile", type=Path, help="also record py-spy stacks into this dir")
