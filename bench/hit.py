@@ -41,10 +41,13 @@ from bench._common import (
 from tests.processes import service_processes
 
 LUA = ROOT / "bench" / "post.lua"
+FRESH_LUA = ROOT / "bench" / "post_fresh.lua"  # a new body every request: no recall
 ENDPOINTS = {"bare": "/bench/bare", "hit": "/v1/briefings"}
 
 
-def wrk(url: str, body: Path, connections: int, seconds: int) -> dict[str, Any]:
+def wrk(
+    url: str, body: Path, connections: int, seconds: int, script: Path = LUA
+) -> dict[str, Any]:
     threads = min(2, connections)  # two cores: more wrk threads only steal the server's CPU
     command = [
         "wrk",
@@ -53,12 +56,12 @@ def wrk(url: str, body: Path, connections: int, seconds: int) -> dict[str, Any]:
         f"-d{seconds}s",
         "--latency",
         "-s",
-        str(LUA),
+        str(script),
         url,
         "--",
         str(body),
     ]
-    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT).stdout
     run: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     run["rps"] = run["requests"] / (run["duration_us"] / 1e6)
     run["command"] = " ".join(command)
@@ -108,7 +111,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                 for connections in args.connections:
                     for name, path in ENDPOINTS.items():
                         others = wait_quiet()
-                        run = wrk(base + path, body, connections, args.duration)
+                        script = FRESH_LUA if args.fresh_bodies else LUA
+                        run = wrk(base + path, body, connections, args.duration, script)
                         run |= {"rep": rep, "endpoint": name, "connections": connections}
                         run |= {"others_cores": others, "load": load()}
                         result["runs"].append(run)
@@ -188,7 +192,8 @@ def table(result: dict[str, Any]) -> str:
     s = result["settings"]
     lines = [
         f"workers={s['workers']} LOG_LEVEL={s['log_level']} MEMORY_CACHE_MB="
-        f"{'default' if s['memory_mb'] is None else s['memory_mb']} {s['reps']}×{s['duration']}s",
+        f"{'default' if s['memory_mb'] is None else s['memory_mb']} {s['reps']}×{s['duration']}s"
+        f"{' fresh bodies' if s.get('fresh_bodies') else ''}",
         "| conns | bare req/s | bare p50 / p99 ms | hit req/s | hit p50 / p99 ms | hit ÷ bare |",
         "|---|---|---|---|---|---|",
     ]
@@ -212,6 +217,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, nargs="+", default=[1, 50])
     parser.add_argument("--out", type=Path, help="write the raw results here as JSON")
     parser.add_argument("--profile", type=Path, help="also record py-spy stacks into this dir")
+    parser.add_argument(
+        "--fresh-bodies",
+        action="store_true",
+        help="new bytes every request (bench/post_fresh.lua): hits parse, validate and key",
+    )
     args = parser.parse_args()
     result = measure(args)
     print(table(result))

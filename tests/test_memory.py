@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -59,3 +60,42 @@ async def test_hits_skip_redis_and_survive_an_outage(
         server.terminate()
         server.wait()
     assert llm.calls == 1
+
+
+async def test_the_same_bytes_again_are_a_hit_that_still_honours_cache_and_gate(
+    make_client: ClientFactory, llm: ScriptedLLM, seed: dict[str, Any], redis_client: redis.Redis
+) -> None:
+    """`recall`: a body seen before is keyed without parsing. It must answer exactly what the
+    ordinary path answers, recompute once the briefing is gone, and never skip the API-key
+    gate, the body limit or validation of bytes that were not accepted before."""
+    llm.reset(Reply(arguments=good_draft()))
+    body = json.dumps(seed).encode()
+    headers = {"content-type": "application/json", "x-api-key": "k1"}
+    async with make_client(api_keys=("k1",), max_article_chars=len(seed["article"]["text"])) as c:
+        runtime = c.app.state.runtime
+        first = await c.post("/v1/briefings", content=body, headers=headers)
+        again = await c.post("/v1/briefings", content=body, headers=headers)
+        assert (first.headers["x-cache"], again.headers["x-cache"]) == ("miss", "hit")
+        stored = await c.get(f"/v1/briefings/{first.json()['id']}", headers=headers)
+        assert again.content == stored.content
+        respaced = json.dumps(seed, indent=1).encode()  # other bytes, same request: parsed
+        respaced_answer = await c.post("/v1/briefings", content=respaced, headers=headers)
+        assert (respaced_answer.headers["x-cache"], respaced_answer.json()["id"]) == (
+            "hit",
+            first.json()["id"],
+        )
+
+        unauthorised = await c.post("/v1/briefings", content=body, headers={"x-api-key": "nope"})
+        assert unauthorised.status_code == 401
+
+        runtime.cache.memory.clear()
+        redis_client.flushdb()  # the briefing is gone; the memo of its key is not
+        recomputed = await c.post("/v1/briefings", content=body, headers=headers)
+        assert (recomputed.headers["x-cache"], llm.calls) == ("miss", 2)
+
+        too_long = dict(seed, article=dict(seed["article"], text=seed["article"]["text"] + "!"))
+        long_body = json.dumps(too_long).encode()
+        for _ in range(2):
+            rejected = await c.post("/v1/briefings", content=long_body, headers=headers)
+            assert rejected.status_code == 413
+        assert llm.calls == 2

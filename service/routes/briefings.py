@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Response, get, post
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.openapi.datastructures import ResponseSpec
 
 from schemas import BriefingResponse
-from service.briefing import BriefingService
+from service.briefing import BriefingService, Outcome
 from service.routes._examples import SEED_RESPONSE, BriefingBody
 from service.routes._openapi import (
     ACCESS_ERRORS,
@@ -38,6 +40,22 @@ _BRIEF_ERRORS = problem_responses(
 )
 
 
+def _answer(outcome: Outcome) -> Response[BriefingResponse]:
+    return Response(
+        content=outcome.payload,  # type: ignore[arg-type]  # pre-serialised bytes
+        media_type=JSON,
+        headers={"X-Cache": "hit" if outcome.cached else "miss"},
+    )
+
+
+async def _recall(request: Request[Any, Any, Any]) -> Response[BriefingResponse] | None:
+    """Runs before Litestar parses the body: a body answered before is served from the cache
+    without being parsed again (BriefingService.recall). None: the handler runs as usual."""
+    briefings: BriefingService = request.app.state.runtime.briefings
+    outcome = await briefings.recall(await request.body())
+    return None if outcome is None else _answer(outcome)
+
+
 class BriefingController(Controller):
     path = "/v1/briefings"
     tags = ["briefings"]
@@ -56,18 +74,15 @@ class BriefingController(Controller):
                 "getBriefing", "getBriefingEventsCsv", "getBriefingEventsJsonl"
             ),
         ),
+        before_request=_recall,
     )
     async def create(
         self,
+        request: Request[Any, Any, Any],
         data: BriefingBody,
         briefings: NamedDependency[BriefingService],
     ) -> Response[BriefingResponse]:
-        outcome = await briefings.brief(data)
-        return Response(
-            content=outcome.payload,  # type: ignore[arg-type]  # pre-serialised bytes
-            media_type=JSON,
-            headers={"X-Cache": "hit" if outcome.cached else "miss"},
-        )
+        return _answer(await briefings.brief(data, body=await request.body()))
 
     @get(
         "/{briefing_id:str}",
