@@ -228,9 +228,11 @@ def foreign_cpu(seconds: float = 1.0) -> float:
     return round(ticks / os.sysconf("SC_CLK_TCK") / seconds, 2)
 
 
-def wait_quiet(limit: float = 0.15, patience_s: float = 120.0) -> float:
-    """Wait (up to `patience_s`) until other processes use under `limit` cores; the last
-    reading, reported beside each measurement."""
+def wait_quiet(limit: float = 0.15, patience_s: float | None = None) -> float:
+    """Wait (up to `patience_s`, env BENCH_PATIENCE_S, default 120) until other processes use
+    under `limit` cores; the last reading, reported beside each measurement."""
+    if patience_s is None:
+        patience_s = float(os.environ.get("BENCH_PATIENCE_S", "120"))
     deadline = time.monotonic() + patience_s
     while (busy := foreign_cpu()) >= limit and time.monotonic() < deadline:
         time.sleep(2)

@@ -45,9 +45,7 @@ FRESH_LUA = ROOT / "bench" / "post_fresh.lua"  # a new body every request: no re
 ENDPOINTS = {"bare": "/bench/bare", "hit": "/v1/briefings"}
 
 
-def wrk(
-    url: str, body: Path, connections: int, seconds: int, script: Path = LUA
-) -> dict[str, Any]:
+def wrk(url: str, body: Path, connections: int, seconds: int, script: Path = LUA) -> dict[str, Any]:
     threads = min(2, connections)  # two cores: more wrk threads only steal the server's CPU
     command = [
         "wrk",
@@ -138,7 +136,8 @@ def profile(pid: int, base: str, body: Path, args: argparse.Namespace) -> None:
     at 50 connections; summarise them with bench/profile.py."""
     args.profile.mkdir(parents=True, exist_ok=True)
     for name, path in ENDPOINTS.items():
-        out = args.profile / f"{name}-w{args.workers}-{args.log_level.lower()}.txt"
+        fresh = "-fresh" if args.fresh_bodies else ""
+        out = args.profile / f"{name}-w{args.workers}-{args.log_level.lower()}{fresh}.txt"
         spy = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "py-spy"),
@@ -148,7 +147,7 @@ def profile(pid: int, base: str, body: Path, args: argparse.Namespace) -> None:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        run = wrk(base + path, body, 50, args.duration)
+        run = wrk(base + path, body, 50, args.duration, FRESH_LUA if args.fresh_bodies else LUA)
         spy.wait()
         print(f"profiled {name}: {run['rps']:.0f} req/s under py-spy, stacks in {out}")
 

@@ -8,11 +8,11 @@ it once per outage, and uses Redis again as soon as a command succeeds.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
@@ -27,14 +27,13 @@ def cache_key(*, article: dict[str, Any], options: dict[str, Any], **versions: s
     `article` must already be normalised (see BriefingService); `versions` names the
     model, prompt, draft schema and response schema, so a change to any of them is a miss.
     """
-    material = json.dumps(
-        {"article": article, "options": options, **versions},
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-        default=str,
+    # The bytes json.dumps(sort_keys=True, ensure_ascii=False, separators=(",", ":")) gives
+    # (ids stay what they were: tests/test_briefings_api.py checks), ~8x faster: this runs
+    # on every request whose body is not remembered (BENCHMARKS.md, the parsed hit).
+    material = msgspec.json.encode(
+        {"article": article, "options": options, **versions}, order="sorted", enc_hook=str
     )
-    return hashlib.sha256(material.encode()).hexdigest()
+    return hashlib.sha256(material).hexdigest()
 
 
 @dataclass(slots=True)

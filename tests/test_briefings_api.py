@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
 import redis
 
 from schemas import BriefingResponse
+from service.cache import cache_key
 from tests.conftest import ClientFactory
 from tests.drafts import SEED_TEXT, good_draft
 from tests.scripted_llm import Reply, ScriptedLLM
@@ -172,3 +174,17 @@ async def test_get_unknown_briefing_is_404_problem(client: Any) -> None:
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["status"] == 404
+
+
+def test_cache_key_is_the_sha256_of_sorted_compact_utf8_json() -> None:
+    """Ids are stored and shared: the key's bytes must not drift when its encoder changes."""
+    article = {"text": 'Kyiv\x00\x1f \u2028 ü € 😀 \\ " / \t\n', "title": "T", "url": ""}
+    options = {"max_events": 10, "max_key_points": 5}
+    material = json.dumps(
+        {"article": article, "options": options, "model": "m", "prompt": "p"},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    expected = hashlib.sha256(material.encode()).hexdigest()
+    assert cache_key(article=article, options=options, model="m", prompt="p") == expected
