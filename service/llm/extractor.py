@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import openai
-from instructor import AsyncInstructor
+from instructor import AsyncInstructor, response_schema
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from instructor.core.hooks import Hooks
 from pydantic import ValidationError
@@ -28,6 +28,13 @@ from service.grounding.text import Sentence
 from service.llm._partial import DraftSketch, reask_messages, sketch_fields, sketch_json, tap_usage
 from service.llm._retry import retry_after_s
 from service.llm.draft import CONTEXT_ARTICLE, CONTEXT_LENIENT, Draft
+
+# Instructor wraps a plain model in a new class on every call (`response_schema`), so its
+# schema cache never hits and each call rebuilt a pydantic class and Draft's JSON schema:
+# ~10 ms of CPU per call, a quarter of a miss (BENCHMARKS.md). Wrapped once here, they are
+# passed as they are; the wrapper subclasses the model, so the results are still Drafts.
+_DRAFT = response_schema(Draft)
+_SKETCH = response_schema(DraftSketch)
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +164,7 @@ class Extractor:
             draft = await self.client.chat.completions.create(
                 model=self.model,
                 messages=messages,  # type: ignore[arg-type]
-                response_model=Draft,
+                response_model=_DRAFT,
                 max_retries=self.max_retries - prior.attempts,
                 context=context,
                 hooks=stats.hooks(),
@@ -196,7 +203,7 @@ class Extractor:
             partials = self.client.chat.completions.create_partial(
                 model=self.model,
                 messages=messages,  # type: ignore[arg-type]
-                response_model=DraftSketch,
+                response_model=_SKETCH,
                 max_retries=0,
                 # Unused by the sketch, but instructor treats messages differently with a
                 # context (it renders them as templates): the same request as `extract`.
