@@ -50,6 +50,10 @@ class ScriptedLLM:
     queue: list[Reply] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
     arrivals: list[float] = field(default_factory=list)  # time.monotonic() of each request
+    # Off by default, as the benchmarks recorded so far ran: a plain answer is then written as
+    # headers, then body, and Nagle's algorithm meeting the client's delayed ACK holds the body
+    # ~40 ms on loopback. On, an answer takes ~1 ms more than its `delay_s`.
+    tcp_nodelay: bool = False
     in_flight: int = 0  # requests since the last `reset` not yet answered
     max_in_flight: int = 0
     _generation: int = 0  # bumped by `reset`: a request from before it no longer counts
@@ -104,6 +108,7 @@ class ScriptedLLM:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
             pending = False  # a POST being answered, counted in `in_flight`
+            disable_nagle_algorithm = scripted.tcp_nodelay
             generation = 0
 
             def log_message(self, *_: Any) -> None:
