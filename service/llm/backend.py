@@ -90,9 +90,9 @@ def _slots(settings: Settings, redis: Redis | None, base_url: str, model: str) -
     return slots
 
 
-async def open_backend(settings: Settings, redis: Redis | None = None) -> LLMBackend:
-    """The backend's clients; with `redis`, its calls share LLM_CONCURRENCY slots with every
-    process on that Redis."""
+async def open_backend(settings: Settings, redis: Redis | None) -> LLMBackend:
+    """The backend's clients. With `redis`, its calls share LLM_CONCURRENCY slots with every
+    process on that Redis; None (asked for, never defaulted) leaves them unlimited."""
     embedded: EmbeddedServer | None = None
     if settings.backend == "embedded":
         path = resolve_model(
