@@ -131,13 +131,13 @@ def variant(n: int, tag: str) -> dict[str, Any]:
     return request
 
 
-def _serve_scripted(port: int, reply: Reply, counter: Any) -> None:
+def _serve_scripted(port: int, reply: Reply, counter: Any, nodelay: bool) -> None:
     def answer(_: dict[str, Any]) -> Reply:
         with counter.get_lock():
             counter.value += 1
         return reply
 
-    ScriptedLLM(port=port, default=answer).start()
+    ScriptedLLM(port=port, default=answer, tcp_nodelay=nodelay).start()
     while True:
         time.sleep(3600)
 
@@ -145,12 +145,12 @@ def _serve_scripted(port: int, reply: Reply, counter: Any) -> None:
 class ScriptedProcess:
     """The scripted LLM in a child process: its threads never share our GIL."""
 
-    def __init__(self, reply: Reply) -> None:
+    def __init__(self, reply: Reply, *, nodelay: bool = False) -> None:
         ctx = multiprocessing.get_context("fork")
         self.port = free_port()
         self._calls = ctx.Value("i", 0)
         self._process = ctx.Process(
-            target=_serve_scripted, args=(self.port, reply, self._calls), daemon=True
+            target=_serve_scripted, args=(self.port, reply, self._calls, nodelay), daemon=True
         )
 
     @property

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 from schemas import Dropped, Usage
 
@@ -32,6 +32,18 @@ LLM_SECONDS = Histogram(
 LLM_TOKENS = Counter(f"{PREFIX}_llm_tokens_total", "Tokens the LLM reported.", ["kind"])
 LLM_REASKS = Counter(
     f"{PREFIX}_llm_reasks_total", "Extra LLM attempts after the model's output failed validation."
+)
+LLM_SLOT_WAIT = Histogram(
+    f"{PREFIX}_llm_slot_wait_seconds",
+    "Time one LLM call (one HTTP try) waited for a slot under LLM_CONCURRENCY, by outcome: "
+    "acquired, timeout (LLM_TIMEOUT_S ran out first: a 504), or unlimited (Redis down).",
+    ["outcome"],
+    buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300),
+)
+LLM_SLOTS_HELD = Gauge(
+    f"{PREFIX}_llm_slots_held",
+    "LLM slots (LLM_CONCURRENCY) this process holds now: its calls in flight to the backend.",
+    multiprocess_mode="livesum",
 )
 DROPPED = Counter(
     f"{PREFIX}_verification_dropped_total",

@@ -43,7 +43,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         redis=redis, ttl_s=settings.cache_ttl_s, prefix=settings.cache_prefix, memory=memory
     )
     await cache.ping()  # logs a degraded start; the service answers either way
-    llm = await open_backend(settings)
+    llm = await open_backend(settings, redis)  # its calls share LLM_CONCURRENCY slots
     try:
         extractor = Extractor(
             client=llm.instructor,

@@ -55,6 +55,8 @@ class Settings:
     llm_http_retries: int = 2  # transport retries within llm_timeout_s, not re-asks
     llm_temperature: float = 0.0
     llm_max_tokens: int = 2048
+    llm_concurrency: int | None = None  # across processes; see `concurrency_limit`
+    llm_slot_ttl_s: float = 30.0  # a dead holder's LLM slot is free again after this
     # Embedded llama.cpp server (used when no remote backend is configured)
     embedded_model: str = DEFAULT_EMBEDDED_MODEL
     embedded_model_path: Path | None = None
@@ -93,6 +95,17 @@ class Settings:
         return 0 if self.backend == "embedded" else 1
 
     @property
+    def concurrency_limit(self) -> int:
+        """LLM calls in flight at once to the backend, across every process sharing the
+        Redis (service/llm/limit.py); 0: no limit. The embedded llama.cpp server (one per
+        process) computes one answer at a time, and llama-cpp-python's server cuts a
+        streamed answer short when another request arrives, so it gets 1; a remote server
+        gets 8, which a vLLM or OpenAI deployment may raise."""
+        if self.llm_concurrency is not None:
+            return self.llm_concurrency
+        return 1 if self.backend == "embedded" else 8
+
+    @property
     def chunk_chars(self) -> int:
         """How much article text one LLM call gets: the context window less the answer
         budget and the instructions (~1,000 tokens), at a conservative 3 characters per
@@ -121,6 +134,8 @@ class Settings:
             llm_http_retries=_int("LLM_HTTP_RETRIES", 2),
             llm_temperature=_float("LLM_TEMPERATURE", 0.0),
             llm_max_tokens=_int("LLM_MAX_TOKENS", 2048),
+            llm_concurrency=int(n) if (n := _env("LLM_CONCURRENCY")) is not None else None,
+            llm_slot_ttl_s=_float("LLM_SLOT_TTL_S", 30.0),
             embedded_model=_env("EMBEDDED_MODEL", DEFAULT_EMBEDDED_MODEL) or DEFAULT_EMBEDDED_MODEL,
             embedded_model_path=Path(model_path) if model_path else None,
             embedded_n_ctx=_int("EMBEDDED_N_CTX", 8192),

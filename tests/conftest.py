@@ -137,6 +137,11 @@ def seed_request(name: str = "ap-ukraine-energy-strikes") -> dict[str, Any]:
     return {"article": {"text": text, **meta}}
 
 
+def retitled(body: dict[str, Any], n: int) -> dict[str, Any]:
+    """The request under another title: another briefing key, the same verifiable text."""
+    return body | {"article": body["article"] | {"title": f"Energy strikes, part {n}"}}
+
+
 @pytest.fixture
 def seed() -> dict[str, Any]:
     return seed_request()
@@ -148,4 +153,4 @@ def article() -> str:
     return str(seed_request()["article"]["text"])
 
 
-__all__ = ["Reply", "seed_request"]
+__all__ = ["Reply", "retitled", "seed_request"]

@@ -14,8 +14,21 @@ from typing import IO
 import httpx
 
 from tests.live import free_port
+from tests.scripted_llm import ScriptedLLM
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def service_env(llm: ScriptedLLM, redis_url: str, **extra: str) -> dict[str, str]:
+    """The environment for `service_processes` on the scripted LLM and a test Redis."""
+    return {
+        "OPENAI_BASE_URL": llm.base_url,
+        "OPENAI_API_KEY": "test-key",
+        "LLM_MODEL": "scripted-model",
+        "LLM_HTTP_RETRIES": "0",
+        "REDIS_URL": redis_url,
+        **extra,
+    }
 
 
 @contextmanager

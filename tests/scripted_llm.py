@@ -5,6 +5,10 @@ against it. A test queues replies (a tool call with chosen arguments, raw text, 
 error, a delay, a body that is not an answer at all); when the queue is empty the default
 reply is used. Every request body is recorded so tests can count LLM calls and read what was
 re-asked, and so is its arrival time (`arrivals`, time.monotonic()) to measure retry gaps.
+`max_in_flight` is the most requests it was answering at once (since the last `reset`), for
+tests of the concurrency limit: a request counts from its arrival until its answer's last
+bytes are about to be written, so a client that frees its slot on reading them cannot
+overlap with it.
 A request with `"stream": true` is answered as OpenAI streams: server-sent
 `chat.completion.chunk`s that carry the arguments in `stream_chunks` pieces, a usage chunk
 when `stream_options.include_usage` asks for one, then `data: [DONE]`.
@@ -46,6 +50,13 @@ class ScriptedLLM:
     queue: list[Reply] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
     arrivals: list[float] = field(default_factory=list)  # time.monotonic() of each request
+    # Off by default, as the benchmarks recorded so far ran: a plain answer is then written as
+    # headers, then body, and Nagle's algorithm meeting the client's delayed ACK holds the body
+    # ~40 ms on loopback. On, an answer takes ~1 ms more than its `delay_s`.
+    tcp_nodelay: bool = False
+    in_flight: int = 0  # requests since the last `reset` not yet answered
+    max_in_flight: int = 0
+    _generation: int = 0  # bumped by `reset`: a request from before it no longer counts
     _server: ThreadingHTTPServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -67,24 +78,38 @@ class ScriptedLLM:
             self.queue.clear()
             self.requests.clear()
             self.arrivals.clear()
+            self.in_flight = self.max_in_flight = 0
+            self._generation += 1
             self.default = default
 
-    def _next(self, request: dict[str, Any]) -> Reply:
+    def _next(self, request: dict[str, Any]) -> tuple[Reply, int]:
+        """The reply for `request`, and the generation it arrived in (for `_answered`)."""
         with self._lock:
+            generation = self._generation
             self.requests.append(request)
             self.arrivals.append(time.monotonic())
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
             if self.queue:
-                return self.queue.pop(0)
+                return self.queue.pop(0), generation
             default = self.default
         if callable(default):
-            return default(request)
-        return default or Reply(status=500, body={"error": {"message": "no reply"}})
+            return default(request), generation
+        return default or Reply(status=500, body={"error": {"message": "no reply"}}), generation
+
+    def _answered(self, generation: int) -> None:
+        with self._lock:
+            if generation == self._generation:
+                self.in_flight -= 1
 
     def start(self) -> ScriptedLLM:
         scripted = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            pending = False  # a POST being answered, counted in `in_flight`
+            disable_nagle_algorithm = scripted.tcp_nodelay
+            generation = 0
 
             def log_message(self, *_: Any) -> None:
                 pass
@@ -97,6 +122,7 @@ class ScriptedLLM:
                 content_type: str = "application/json",
             ) -> None:
                 data = body if isinstance(body, bytes) else json.dumps(body).encode()
+                self._answered()
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", content_type)
@@ -112,10 +138,23 @@ class ScriptedLLM:
                 models = {"object": "list", "data": [{"id": "scripted", "object": "model"}]}
                 self._send(200, models, {})
 
+            def _answered(self) -> None:
+                """This request no longer counts as in flight (once, before its last bytes)."""
+                if self.pending:
+                    self.pending = False
+                    scripted._answered(self.generation)
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 request = json.loads(self.rfile.read(length) or b"{}")
-                reply = scripted._next(request)
+                reply, self.generation = scripted._next(request)
+                self.pending = True
+                try:
+                    self._answer(request, reply)
+                finally:
+                    self._answered()
+
+            def _answer(self, request: dict[str, Any], reply: Reply) -> None:
                 if reply.delay_s:
                     time.sleep(reply.delay_s)
                 if reply.raw is not None:
@@ -139,9 +178,12 @@ class ScriptedLLM:
                     self.send_header(name, value)
                 self.end_headers()
                 self.close_connection = True
+                events = list(stream_events(request, reply))
                 try:
-                    for event in stream_events(request, reply):
+                    for n, event in enumerate(events, 1):
                         time.sleep(reply.chunk_delay_s)
+                        if n == len(events):  # the client may be done once it reads this
+                            self._answered()
                         self.wfile.write(b"data: " + json.dumps(event).encode() + b"\n\n")
                         self.wfile.flush()
                     self.wfile.write(b"data: [DONE]\n\n")

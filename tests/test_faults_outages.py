@@ -16,7 +16,7 @@ import redis
 
 from service.app import create_app
 from service.settings import Settings
-from tests.conftest import _free_port, start_redis_server
+from tests.conftest import _free_port, retitled, start_redis_server
 from tests.drafts import good_draft
 from tests.live import serve
 from tests.scripted_llm import Reply, ScriptedLLM
@@ -40,11 +40,6 @@ def throwaway_redis() -> Iterator[tuple[int, list[subprocess.Popen[bytes]]]]:
     for server in servers:
         server.terminate()
         server.wait()
-
-
-def article(seed: dict[str, Any], n: int) -> dict[str, Any]:
-    """The seed under another title: another briefing key, the same verifiable text."""
-    return seed | {"article": seed["article"] | {"title": f"Energy strikes, part {n}"}}
 
 
 async def brief_all(http: httpx.AsyncClient, bodies: list[dict[str, Any]]) -> list[httpx.Response]:
@@ -74,11 +69,12 @@ async def test_redis_stopped_mid_run_every_request_is_served_then_caching_resume
         api_keys=(f"alice:{KEY}",),
         rate_limit="1000/minute",
         lock_ttl_s=0.6,  # heartbeats every 0.2 s: some of them meet the dead Redis
+        llm_slot_ttl_s=0.6,  # the LLM slots' too
         memory_cache_mb=0,  # about Redis; the memory layer has tests/test_memory.py
     )
     store = redis.Redis(port=port)
     llm.reset(Reply(arguments=good_draft(), delay_s=0.8))
-    four = [article(seed, n) for n in range(4)]
+    four = [retitled(seed, n) for n in range(4)]
     with serve(local, create_app(local)) as url:
         async with httpx.AsyncClient(base_url=url, timeout=30) as http:
             # 12 requests for 4 articles; Redis dies while the 4 LLM calls are under way,
@@ -113,10 +109,16 @@ async def test_redis_stopped_mid_run_every_request_is_served_then_caching_resume
             assert served(await brief_all(http, [four[0]]), "hit")
             assert (await http.get("/ready")).json()["cache"] == "redis"
     assert store.keys("gb:lock:*") == []
+    assert store.keys("gb:llm-slots:*") == []
     assert len(store.keys("gb:briefing:*")) == 1
     store.close()
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
-    for consequence in ("without cache", "without rate limits", "without single-flight locks"):
+    for consequence in (
+        "without cache",
+        "without rate limits",
+        "without single-flight locks",
+        "without a concurrency limit",
+    ):
         assert sum(consequence in w for w in warnings) == 1, warnings  # once per outage
 
 
@@ -130,7 +132,7 @@ def coroutines(loop: asyncio.AbstractEventLoop) -> Counter[str]:
     return asyncio.run_coroutine_threadsafe(names(), loop).result(timeout=5)
 
 
-HEARTBEAT = "RedisSingleFlight._heartbeat.<locals>.beat"
+HEARTBEAT = "heartbeat.<locals>.beat"  # service/_heartbeat.py
 COMPUTE = "BriefingService._compute_once"
 
 

@@ -95,23 +95,31 @@ def reask_messages(
     return list(kwargs["messages"][len(messages) :])
 
 
+def wrap_stream(response: Any, wrap: Callable[[AsyncIterator[Any]], AsyncIterator[Any]]) -> bool:
+    """Pass an openai stream's chunks through `wrap` as they are read, whoever reads them.
+
+    The stream's iterator is private to openai (pinned by uv.lock and by tests/test_stream.py,
+    which asserts what goes through it). False when `response` is no stream.
+    """
+    inner = getattr(response, "_iterator", None)
+    if not isinstance(response, AsyncStream) or inner is None:
+        return False
+    response._iterator = wrap(inner)
+    return True
+
+
 def tap_usage(response: Any, on_usage: Callable[[Any], None]) -> bool:
     """Report the usage chunk of an openai stream as instructor iterates it.
 
     instructor hands the stream to its `completion:response` hook before reading it and
     drops chunks without choices, which is where `stream_options.include_usage` puts the
-    usage. This wraps the stream's iterator (private to openai; pinned by uv.lock and by
-    tests/test_stream.py, which asserts the usage). False when `response` is no stream.
+    usage. False when `response` is no stream.
     """
-    inner = getattr(response, "_iterator", None)
-    if not isinstance(response, AsyncStream) or inner is None:
-        return False
 
-    async def tapped() -> AsyncIterator[Any]:
-        async for chunk in inner:
+    async def tapped(chunks: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for chunk in chunks:
             if (usage := getattr(chunk, "usage", None)) is not None:
                 on_usage(usage)
             yield chunk
 
-    response._iterator = tapped()
-    return True
+    return wrap_stream(response, tapped)

@@ -1,7 +1,8 @@
 """Pick the LLM backend from settings and build its clients once per process.
 
 Remote when OPENAI_BASE_URL or OPENAI_API_KEY is set (OpenAI, vLLM, Ollama, a llama.cpp
-server…); otherwise the embedded llama.cpp server is started on loopback.
+server…); otherwise the embedded llama.cpp server is started on loopback. Every chat call the
+client makes goes through our retry policy and, given a Redis, the backend's concurrency limit.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from typing import Any
 
 import instructor
 import openai
+from redis.asyncio import Redis
 
 from service.llm._retry import RetryPolicy
 from service.llm.embedded import EmbeddedServer
+from service.llm.limit import LLMSlots
 from service.llm.modelpack import resolve_model
 from service.settings import Backend, Settings
 
@@ -31,6 +34,7 @@ class LLMBackend:
     client: openai.AsyncOpenAI
     instructor: instructor.AsyncInstructor
     embedded: EmbeddedServer | None = None
+    slots: LLMSlots | None = None  # None: unlimited (LLM_CONCURRENCY=0, or no Redis given)
 
     async def ping(self) -> bool:
         try:
@@ -52,17 +56,43 @@ def _mode(name: str) -> instructor.Mode:
         raise ValueError(f"LLM_MODE={name!r} is not an instructor mode (try TOOLS)") from exc
 
 
-def _retry_chat_calls(client: openai.AsyncOpenAI, policy: RetryPolicy) -> None:
-    """Route the client's chat calls (the ones instructor makes) through `policy`.
+def _wrap_chat_calls(
+    client: openai.AsyncOpenAI, policy: RetryPolicy, slots: LLMSlots | None
+) -> None:
+    """Route the client's chat calls (the ones instructor makes) through `policy`, and each
+    of its tries through `slots`, so no try holds a slot while it backs off.
 
     The same move as instructor's own `patch(client)`: the resource object is cached on the
     client, so replacing its `create` covers every call; `models.list` (the ping) stays as is.
     """
     completions: Any = client.chat.completions
-    completions.create = policy.wrap(completions.create)
+    create = completions.create if slots is None else slots.wrap(completions.create)
+    completions.create = policy.wrap(create)
 
 
-async def open_backend(settings: Settings) -> LLMBackend:
+def _slots(settings: Settings, redis: Redis | None, base_url: str, model: str) -> LLMSlots | None:
+    limit = settings.concurrency_limit
+    if limit < 0:
+        raise ValueError(f"LLM_CONCURRENCY={limit}: use 0 for no limit, or a positive number")
+    if redis is None or limit == 0:
+        log.info("LLM concurrency: not limited")
+        return None
+    slots = LLMSlots(
+        redis,
+        base_url=base_url,
+        model=model,
+        limit=limit,
+        prefix=settings.cache_prefix,
+        ttl_ms=int(settings.llm_slot_ttl_s * 1000),
+        default_budget_s=settings.llm_timeout_s,
+    )
+    log.info("LLM concurrency: at most %d calls at a time to backend %s", limit, slots.backend)
+    return slots
+
+
+async def open_backend(settings: Settings, redis: Redis | None) -> LLMBackend:
+    """The backend's clients. With `redis`, its calls share LLM_CONCURRENCY slots with every
+    process on that Redis; None (asked for, never defaulted) leaves them unlimited."""
     embedded: EmbeddedServer | None = None
     if settings.backend == "embedded":
         path = resolve_model(
@@ -93,7 +123,8 @@ async def open_backend(settings: Settings) -> LLMBackend:
         timeout=settings.llm_timeout_s,
         max_retries=0,  # ours, bounded by the call's timeout: service/llm/_retry.py
     )
-    _retry_chat_calls(client, RetryPolicy(settings.llm_http_retries, settings.llm_timeout_s))
+    slots = _slots(settings, redis, base_url, model)
+    _wrap_chat_calls(client, RetryPolicy(settings.llm_http_retries, settings.llm_timeout_s), slots)
     log.info("LLM backend %s: model %s at %s", settings.backend, model, base_url)
     return LLMBackend(
         kind=settings.backend,
@@ -102,4 +133,5 @@ async def open_backend(settings: Settings) -> LLMBackend:
         client=client,
         instructor=instructor.from_openai(client, mode=_mode(settings.llm_mode)),
         embedded=embedded,
+        slots=slots,
     )

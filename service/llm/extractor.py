@@ -28,6 +28,7 @@ from service.grounding.text import Sentence
 from service.llm._partial import DraftSketch, reask_messages, sketch_fields, sketch_json, tap_usage
 from service.llm._retry import retry_after_s
 from service.llm.draft import CONTEXT_ARTICLE, CONTEXT_LENIENT, Draft
+from service.llm.limit import SlotTimeout
 
 # Instructor wraps a plain model in a new class on every call (`response_schema`), so its
 # schema cache never hits and each call rebuilt a pydantic class and Draft's JSON schema:
@@ -317,6 +318,8 @@ def _reason(exc: BaseException) -> BaseException:
 
 
 def _api_error(exc: openai.APIError, timeout_s: float) -> LLMUnavailable | LLMTimeout:
+    if isinstance(exc, SlotTimeout):  # the backend was busy with our other calls
+        return LLMTimeout(exc.message)
     if isinstance(exc, openai.APITimeoutError):  # a subclass of APIConnectionError
         return LLMTimeout(f"the LLM did not answer within {timeout_s:g} s")
     if isinstance(exc, openai.APIConnectionError):
