@@ -1,4 +1,5 @@
-"""Command line: run the API, brief files or folders (in-process or via a server), evaluate."""
+"""Command line: run the API or a job worker, brief files or folders (in-process, via a server,
+or as a job), evaluate."""
 
 from __future__ import annotations
 
@@ -53,6 +54,18 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--log-level", default="info")
+    worker = commands.add_parser(
+        "worker",
+        help="brief the articles of batch jobs (POST /v1/jobs); run as many as you like",
+        description="Takes articles off the job queue in Redis (REDIS_URL) and briefs them "
+        "with the configured LLM, as the API would. Stops on SIGINT or SIGTERM; the articles "
+        "it was working on go back on the queue.",
+    )
+    worker.add_argument(
+        "--concurrency",
+        type=_concurrency,
+        help="articles in flight in this process (default WORKER_CONCURRENCY, 4)",
+    )
     brief = commands.add_parser(
         "brief",
         help="brief article files or folders of them",
@@ -112,6 +125,12 @@ def main(argv: list[str] | None = None) -> int:
             log_level=args.log_level,
             log_config=None,  # uvicorn's loggers propagate to ours (JSON by default)
         )
+        return 0
+    if args.command == "worker":
+        from service.jobs.worker import run_worker
+
+        settings = Settings.from_env()
+        asyncio.run(run_worker(settings, args.concurrency or settings.worker_concurrency))
         return 0
     if args.command == "openapi":
         from service.spec import COMMITTED, write_openapi
