@@ -21,11 +21,12 @@ import asyncio
 import contextlib
 import logging
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from redis.asyncio import Redis
 
+from service._heartbeat import beating
 from service._outage import REDIS_ERRORS, Outage
 
 log = logging.getLogger(__name__)
@@ -90,25 +91,16 @@ class RedisSingleFlight:
             await self.redis.eval(_RELEASE, 1, self._lock(key), token)  # type: ignore[misc]
             await self.redis.publish(self._channel(key), b"done")
 
-    @contextlib.asynccontextmanager
-    async def _heartbeat(self, key: str, token: str) -> AsyncIterator[None]:
-        async def beat() -> None:
-            while True:
-                await asyncio.sleep(self.ttl_ms / 3000)
-                with contextlib.suppress(*REDIS_ERRORS):
-                    extended = await self.redis.eval(  # type: ignore[misc]
-                        _EXTEND, 1, self._lock(key), token, self.ttl_ms
-                    )
-                    if not extended:
-                        log.warning("single-flight lock for %s was lost", key[:12])
+    def _heartbeat(self, key: str, token: str) -> contextlib.AbstractAsyncContextManager[None]:
+        async def extend() -> None:
+            with contextlib.suppress(*REDIS_ERRORS):
+                extended = await self.redis.eval(  # type: ignore[misc]
+                    _EXTEND, 1, self._lock(key), token, self.ttl_ms
+                )
+                if not extended:
+                    log.warning("single-flight lock for %s was lost", key[:12])
 
-        task = asyncio.create_task(beat())
-        try:
-            yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        return beating(self.ttl_ms / 3000, extend)
 
     async def _follow(
         self, key: str, stored: Callable[[str], Awaitable[bytes | None]]

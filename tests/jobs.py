@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any, Protocol
 
 from saq import Worker
@@ -35,16 +35,23 @@ async def in_process_worker(
             await task
 
 
-async def finished(http: Http, job_id: str, timeout_s: float = 30.0) -> dict[str, Any]:
-    """The job once every item has finished (`finished_at` set), all items listed."""
+async def job_when(
+    http: Http, job_id: str, ready: Callable[[dict[str, Any]], bool], timeout_s: float = 30.0
+) -> dict[str, Any]:
+    """The job (all items listed) once `ready(job)` holds; polls."""
     deadline = time.monotonic() + timeout_s
     while True:
-        job = (await http.get(f"/v1/jobs/{job_id}", params={"limit": 1000})).json()
-        if job["finished_at"] is not None:
-            return job  # type: ignore[no-any-return]
+        job: dict[str, Any] = (await http.get(f"/v1/jobs/{job_id}", params={"limit": 1000})).json()
+        if ready(job):
+            return job
         if time.monotonic() > deadline:
-            raise AssertionError(f"job did not finish: {job}")
+            raise AssertionError(f"the job never got there: {job}")
         await asyncio.sleep(0.05)
+
+
+async def finished(http: Http, job_id: str, timeout_s: float = 30.0) -> dict[str, Any]:
+    """The job once every item has finished (`finished_at` set)."""
+    return await job_when(http, job_id, lambda job: job["finished_at"] is not None, timeout_s)
 
 
 def article(text: str, **options: int) -> dict[str, Any]:

@@ -4,12 +4,10 @@ the real openai client against the scripted LLM. Processes and killed workers: t
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
 import redis
-import redis.asyncio
 
 from schemas import Job
 from service.settings import Settings
@@ -18,6 +16,7 @@ from tests.conftest import ClientFactory
 from tests.drafts import EMPTY_DRAFT, good_draft
 from tests.jobs import article, finished, in_process_worker
 from tests.scripted_llm import Reply, ScriptedLLM
+from tests.sse import eventually
 
 FAIL = "FAIL-ME"  # the scripted LLM answers 500 to an article containing this
 SEED_MARKER = "Some 20,000 households were affected"
@@ -159,8 +158,7 @@ async def test_cancel_stops_queued_articles_before_the_llm(
     articles = [article(f"Story number {i} happened on Monday.") for i in range(4)]
     job_id = (await client.post("/v1/jobs", json={"articles": articles})).json()["id"]
     async with in_process_worker(settings, concurrency=1):
-        while llm.calls < 1:  # the first article is with the LLM; the others wait
-            await _pause()
+        assert await eventually(lambda: llm.calls == 1)  # one is with the LLM; three wait
         cancelled = (await client.delete(f"/v1/jobs/{job_id}")).json()
         assert cancelled["status"] == "cancelled"
         assert cancelled["counts"] == counts(running=1, cancelled=3)
@@ -182,15 +180,20 @@ async def test_cancel_stops_queued_articles_before_the_llm(
 
 
 async def test_a_job_cancelled_before_any_worker_runs_nothing(
-    client: Any, settings: Settings, llm: ScriptedLLM
+    client: Any, settings: Settings, llm: ScriptedLLM, redis_client: redis.Redis
 ) -> None:
     llm.reset(answers())
     job_id = (await client.post("/v1/jobs", json={"articles": [BRIDGE] * 3})).json()["id"]
     cancelled = (await client.delete(f"/v1/jobs/{job_id}")).json()
     assert (cancelled["status"], cancelled["counts"]) == ("cancelled", counts(cancelled=3))
     assert cancelled["finished_at"] is not None
-    async with in_process_worker(settings):
-        await _drained(settings)
+    async with in_process_worker(settings):  # takes the three off the queue, and skips them
+        assert await eventually(
+            lambda: (
+                redis_client.llen("saq:gb:articles:queued") == 0
+                and redis_client.llen("saq:gb:articles:active") == 0
+            )
+        )
     assert llm.calls == 0
     assert (await client.get(f"/v1/jobs/{job_id}")).json() == cancelled
 
@@ -213,22 +216,6 @@ async def test_an_article_that_keeps_crashing_its_worker_fails_after_its_attempt
     assert broken["problem"]["type"] == "/problems/article-abandoned"
     assert broken["problem"]["status"] == 500
     assert "2 attempt(s)" in broken["problem"]["detail"]
-
-
-async def _pause() -> None:
-    await asyncio.sleep(0.02)
-
-
-async def _drained(settings: Settings) -> None:
-    """Until SAQ's queue for articles is empty: nothing queued, nothing active."""
-    client = redis.asyncio.Redis.from_url(settings.redis_url)
-    try:
-        while await client.llen("saq:gb:articles:queued") or await client.llen(
-            "saq:gb:articles:active"
-        ):
-            await _pause()
-    finally:
-        await client.aclose()
 
 
 def test_documented_job_examples_are_jobs() -> None:

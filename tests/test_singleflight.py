@@ -11,27 +11,16 @@ import httpx
 import redis
 
 from tests.drafts import good_draft
-from tests.processes import service_processes
+from tests.processes import service_env, service_processes
 from tests.scripted_llm import Reply, ScriptedLLM
 from tests.sse import eventually
-
-
-def _env(llm: ScriptedLLM, redis_url: str, **extra: str) -> dict[str, str]:
-    return {
-        "OPENAI_BASE_URL": llm.base_url,
-        "OPENAI_API_KEY": "test-key",
-        "LLM_MODEL": "scripted-model",
-        "LLM_HTTP_RETRIES": "0",
-        "REDIS_URL": redis_url,
-        **extra,
-    }
 
 
 async def test_32_identical_requests_over_2_processes_make_one_llm_call(
     llm: ScriptedLLM, redis_url: str, redis_client: redis.Redis, seed: dict[str, Any]
 ) -> None:
     llm.reset(Reply(arguments=good_draft(), delay_s=1.0))
-    with service_processes(2, _env(llm, redis_url)) as services:
+    with service_processes(2, service_env(llm, redis_url)) as services:
         urls = [url for url, _ in services]
         async with httpx.AsyncClient(timeout=30) as http:
             responses = await asyncio.gather(
@@ -52,7 +41,7 @@ async def test_a_waiter_takes_over_when_the_lock_holder_dies(
     """The holder is SIGKILLed mid-call; after the lock's TTL the other process computes."""
     llm.reset(Reply(arguments=good_draft(), delay_s=0.5))
     llm.script(Reply(arguments=good_draft(), delay_s=30))  # the first call never finishes
-    with service_processes(2, _env(llm, redis_url, LOCK_TTL_S="1.5")) as services:
+    with service_processes(2, service_env(llm, redis_url, LOCK_TTL_S="1.5")) as services:
         (holder_url, holder), (other_url, _) = services
         async with httpx.AsyncClient(timeout=30) as http:
             first = asyncio.create_task(http.post(f"{holder_url}/v1/briefings", json=seed))
@@ -79,7 +68,7 @@ async def test_a_failure_is_not_shared_as_a_result_and_is_retried_once(
     """The holder's LLM call fails: the waiter finds no result and computes itself."""
     llm.reset(Reply(arguments=good_draft()))
     llm.script(Reply(status=500, delay_s=0.5))
-    with service_processes(2, _env(llm, redis_url)) as services:
+    with service_processes(2, service_env(llm, redis_url)) as services:
         (a, _), (b, _) = services
         async with httpx.AsyncClient(timeout=30) as http:
             failed = asyncio.create_task(http.post(f"{a}/v1/briefings", json=seed))

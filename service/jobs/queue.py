@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 TASK = "brief_article"
 """The name workers register the task under (service/jobs/worker.py)."""
 
+SWEEP_ABORT_S = 1.0
+"""How long a sweep waits for a stale article's worker to abort it (see ArticleQueue.sweep)."""
+
 GaveUp = Callable[[str, int, Status, int], Awaitable[None]]
 """Called with (job id, index, SAQ's final status, attempts) when SAQ stops trying."""
 
@@ -43,6 +46,17 @@ class ArticleQueue(RedisQueue):
     def __init__(self, redis: Any, *, name: str, gave_up: GaveUp | None = None) -> None:
         super().__init__(redis, name=name)
         self.gave_up = gave_up
+
+    async def sweep(self, lock: int = 60, abort: float = 5.0) -> list[str]:
+        """SAQ's sweep, waiting `SWEEP_ABORT_S` rather than 5 s for each stale article's
+        worker to let go of it before putting it back on the queue.
+
+        The sweep judges every active article by what it read when it started, so after a
+        few 5-second waits it takes live articles for dead ones too. A live worker lets go
+        of an aborted article within a second (it checks every second), and a duplicate
+        delivery costs an LLM call at worst (the job store records an article once), so
+        a short wait is the better trade."""
+        return await super().sweep(lock, abort=SWEEP_ABORT_S)
 
     async def finish(
         self,

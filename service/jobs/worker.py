@@ -9,10 +9,11 @@ put on LLM calls there applies to workers too. An article already cached finishe
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+import os
+import secrets
+import socket
 
 from prometheus_client import start_http_server
 from saq import Worker
@@ -20,6 +21,7 @@ from saq.job import Job as SaqJob
 from saq.types import Context
 
 from schemas import BriefingRequest
+from service._heartbeat import beating
 from service.errors import BriefingError
 from service.jobs._outcomes import failed
 from service.jobs.queue import TASK
@@ -39,7 +41,7 @@ async def brief_item(runtime: Runtime, job: SaqJob, job_id: str, index: int) -> 
     if raw is None:  # finished by an earlier delivery, cancelled, or the job expired
         return "skipped"
     request = BriefingRequest.model_validate_json(raw)
-    async with _heartbeat(job, runtime.settings.job_heartbeat_s / 3):
+    async with _heartbeat(job, runtime.settings.job_heartbeat_s / 4):
         try:
             outcome = await runtime.briefings.brief(request)
         except BriefingError as exc:
@@ -51,26 +53,17 @@ async def brief_item(runtime: Runtime, job: SaqJob, job_id: str, index: int) -> 
     return outcome_name
 
 
-@contextlib.asynccontextmanager
-async def _heartbeat(job: SaqJob, every_s: float) -> AsyncIterator[None]:
+def _heartbeat(job: SaqJob, every_s: float) -> contextlib.AbstractAsyncContextManager[None]:
     """Touch the SAQ job while the article is in flight, so a sweep leaves it alone; once
     this process dies the touches stop and the article goes back on the queue."""
 
-    async def beat() -> None:
-        while True:
-            await asyncio.sleep(every_s)
-            try:
-                await job.update()
-            except Exception as exc:  # a missed beat is not worth the article
-                log.warning("heartbeat for %s failed: %s", job.key, exc)
+    async def touch() -> None:
+        try:
+            await job.update()
+        except Exception as exc:  # a missed beat is not worth the article
+            log.warning("heartbeat for %s failed: %s", job.key, exc)
 
-    task = asyncio.create_task(beat())
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    return beating(every_s, touch)
 
 
 def build_worker(runtime: Runtime, concurrency: int, *, signals: bool = True) -> Worker[Context]:
@@ -82,6 +75,7 @@ def build_worker(runtime: Runtime, concurrency: int, *, signals: bool = True) ->
     settings = runtime.settings
     worker: Worker[Context] = Worker(
         runtime.jobs.queue,
+        id=f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}",  # no ":" (SAQ keys)
         functions=[(TASK, brief_article)],
         concurrency=concurrency,
         timers={"sweep": settings.job_sweep_s, "abort": 1, "schedule": 1, "worker_info": 10},
