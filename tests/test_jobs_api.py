@@ -233,3 +233,21 @@ def test_documented_job_examples_are_jobs() -> None:
     for example in examples:
         job = Job.model_validate(example)
         assert sum(job.counts.model_dump().values()) == job.total
+
+
+async def test_without_redis_jobs_are_a_503_problem(make_client: ClientFactory) -> None:
+    """Jobs live in Redis; the briefing cache fails open, jobs cannot. (A key from API_KEYS,
+    as without Redis the gate cannot tell that no keys are kept there.)"""
+    unknown = "0123456789abcdef0123456789abcdef"
+    async with make_client(redis_url="redis://127.0.0.1:1/0", api_keys=("k",)) as client:
+        client.headers["X-API-Key"] = "k"
+        for method, path, body in [
+            ("POST", "/v1/jobs", {"articles": [BRIDGE]}),
+            ("GET", f"/v1/jobs/{unknown}", None),
+            ("GET", f"/v1/jobs/{unknown}/results", None),
+            ("DELETE", f"/v1/jobs/{unknown}", None),
+        ]:
+            response = await client.request(method, path, json=body)
+            assert response.status_code == 503, (method, path, response.text)
+            assert response.headers["content-type"] == "application/problem+json"
+            assert response.json()["type"] == "/problems/jobs-unavailable"

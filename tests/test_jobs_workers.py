@@ -6,6 +6,8 @@ import json
 import signal
 import time
 
+import pytest
+
 from tests.conftest import ClientFactory
 from tests.drafts import EMPTY_DRAFT
 from tests.jobs import article, finished, job_when
@@ -18,21 +20,31 @@ from tests.sse import eventually
 FAST_RECOVERY = {"JOB_HEARTBEAT_S": "2", "JOB_SWEEP_S": "1", "LOCK_TTL_S": "1.5"}
 
 
-async def test_a_killed_worker_s_article_is_briefed_by_another_exactly_once(
-    make_client: ClientFactory, llm: ScriptedLLM, redis_url: str
+@pytest.mark.parametrize(
+    ("stop", "exit_code"),
+    [(signal.SIGKILL, -signal.SIGKILL), (signal.SIGTERM, 0)],
+    ids=["SIGKILL", "SIGTERM"],
+)
+async def test_a_stopped_worker_s_article_is_briefed_by_another_exactly_once(
+    make_client: ClientFactory,
+    llm: ScriptedLLM,
+    redis_url: str,
+    stop: signal.Signals,
+    exit_code: int,
 ) -> None:
-    """Two workers, one article each in flight at a slow LLM; one is SIGKILLed mid-call. The
-    survivor finishes its own, the rest, and (after the sweep finds the dead one's article
-    stale) that one too: every article done once in the results, the counts exact."""
+    """Two workers, two articles each in flight at a slow LLM; one worker is stopped mid-call.
+    The survivor finishes its own and the stopped one's: a SIGKILLed worker's once the sweep
+    finds them stale, a SIGTERMed worker's at once (it puts them back on the queue as it
+    stops). Every article is done once in the results, the counts exact."""
     llm.reset(Reply(arguments=EMPTY_DRAFT, delay_s=1.5))
     articles = [article(f"Story number {i} happened on Monday.") for i in range(4)]
     env = service_env(llm, redis_url, **FAST_RECOVERY)
-    with worker_processes(2, env, args=["--concurrency", "1"]) as (doomed, survivor):
+    with worker_processes(2, env, args=["--concurrency", "2"]) as (doomed, survivor):
         # The heartbeat is stamped on each article by the API that queues it.
         async with make_client(job_heartbeat_s=2.0) as client:
             job_id = (await client.post("/v1/jobs", json={"articles": articles})).json()["id"]
-            assert await eventually(lambda: llm.calls == 2)  # each worker is mid-call
-            doomed.send_signal(signal.SIGKILL)
+            assert await eventually(lambda: llm.calls == 4)  # two calls in each worker
+            doomed.send_signal(stop)
             killed_at = time.monotonic()
             await job_when(
                 client, job_id, lambda job: any(i["attempts"] == 2 for i in job["items"])
@@ -41,17 +53,19 @@ async def test_a_killed_worker_s_article_is_briefed_by_another_exactly_once(
             job = await finished(client, job_id, timeout_s=60)
             finished_s = time.monotonic() - killed_at
             results = (await client.get(f"/v1/jobs/{job_id}/results")).content.splitlines()
-        assert doomed.wait(timeout=5) == -signal.SIGKILL
+        assert doomed.wait(timeout=10) == exit_code
         assert survivor.poll() is None
     assert job["status"] == "done"
     assert job["counts"] == {
         "queued": 0, "running": 0, "done": 4, "cached": 0, "failed": 0, "cancelled": 0
     }  # fmt: skip
     attempts = sorted(item["attempts"] for item in job["items"])
-    assert attempts == [1, 1, 1, 2]  # the killed one was delivered again, once
-    assert llm.calls == 5  # the four articles, and the call that died with its worker
+    assert attempts == [1, 1, 2, 2]  # the stopped worker's two were delivered again, once
+    assert llm.calls == 6  # the four articles, and the two calls that stopped with a worker
     ids = [item["briefing_id"] for item in job["items"]]
     assert len(set(ids)) == 4
     assert [json.loads(line)["id"] for line in results] == ids  # each once, in article order
     # shown with -s; README reports them
-    print(f"redelivered {redelivered_s:.1f} s after the kill, job done after {finished_s:.1f} s")
+    print(
+        f"{stop.name}: redelivered after {redelivered_s:.1f} s, job done after {finished_s:.1f} s"
+    )
