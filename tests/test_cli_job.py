@@ -17,6 +17,7 @@ import redis
 from service.batch import read_article
 from service.cli import main
 from tests.drafts import EMPTY_DRAFT
+from tests.live import free_port
 from tests.processes import ROOT, service_env, worker_processes
 from tests.scripted_llm import Reply, ScriptedLLM
 
@@ -55,8 +56,12 @@ def test_a_job_shows_progress_then_writes_the_results_in_order(
     )
     out = tmp_path / "runs" / "results.jsonl"
     argv = ["brief", str(tmp_path / "wire"), "--url", live_url, "--job", "--out", str(out)]
-    with worker_processes(1, service_env(llm, redis_url)):
+    port = free_port()
+    with worker_processes(1, service_env(llm, redis_url, WORKER_METRICS_PORT=str(port))):
         assert main([*argv, "--progress"]) == 1  # one article failed
+        metrics = httpx.get(f"http://127.0.0.1:{port}/metrics").text
+    assert 'briefings_job_articles_total{outcome="done"} 3.0' in metrics
+    assert 'briefings_job_articles_total{outcome="failed"} 1.0' in metrics
     err = capsys.readouterr().err
     assert "job" in err and "4/4" in err  # the bar, forced on in a pipe, got to the end
     assert "4 article(s): 3 done, 0 cached, 1 failed, 0 cancelled" in err

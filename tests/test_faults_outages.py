@@ -130,7 +130,7 @@ def coroutines(loop: asyncio.AbstractEventLoop) -> Counter[str]:
     return asyncio.run_coroutine_threadsafe(names(), loop).result(timeout=5)
 
 
-HEARTBEAT = "RedisSingleFlight._heartbeat.<locals>.beat"
+HEARTBEAT = "beating.<locals>.loop"  # the single-flight lock's (service/_heartbeat.py)
 COMPUTE = "BriefingService._compute_once"
 
 

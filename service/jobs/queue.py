@@ -58,6 +58,12 @@ class ArticleQueue(RedisQueue):
         a short wait is the better trade."""
         return await super().sweep(lock, abort=SWEEP_ABORT_S)
 
+    async def retry(self, job: Job, error: str | None) -> None:
+        why = {"swept": "its worker stopped heartbeating", "cancelled": "its worker stopped"}
+        last = (error or "").strip().splitlines()[-1:] or ["?"]
+        log.warning("%s back on the queue: %s", job.key, why.get(last[0], last[0]))
+        await super().retry(job, error)
+
     async def finish(
         self,
         job: Job,

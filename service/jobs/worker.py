@@ -14,6 +14,7 @@ import logging
 import os
 import secrets
 import socket
+import time
 
 from prometheus_client import start_http_server
 from saq import Worker
@@ -41,16 +42,25 @@ async def brief_item(runtime: Runtime, job: SaqJob, job_id: str, index: int) -> 
     if raw is None:  # finished by an earlier delivery, cancelled, or the job expired
         return "skipped"
     request = BriefingRequest.model_validate_json(raw)
+    started = time.perf_counter()
     async with _heartbeat(job, runtime.settings.job_heartbeat_s / 4):
         try:
             outcome = await runtime.briefings.brief(request)
         except BriefingError as exc:
             await failed(store, job_id, index, problem_body(exc))
+            _log(job, "failed", started, f"{exc.status_code} {exc.title}: {exc.detail}")
             return "failed"
-    outcome_name = "cached" if outcome.cached else "done"
+    name = "cached" if outcome.cached else "done"
     if await store.finish(job_id, index, outcome.briefing_id, cached=outcome.cached):
-        JOB_ARTICLES.labels(outcome_name).inc()
-    return outcome_name
+        JOB_ARTICLES.labels(name).inc()
+    _log(job, name, started, outcome.briefing_id[:12])
+    return name
+
+
+def _log(job: SaqJob, outcome: str, started: float, about: str) -> None:
+    """One line per article: a worker's access log."""
+    seconds = time.perf_counter() - started
+    log.info("%s %s in %.2f s, attempt %d: %s", job.key, outcome, seconds, job.attempts, about)
 
 
 def _heartbeat(job: SaqJob, every_s: float) -> contextlib.AbstractAsyncContextManager[None]:
