@@ -7,6 +7,7 @@ import signal
 import time
 
 import pytest
+import redis
 
 from tests.conftest import ClientFactory
 from tests.drafts import EMPTY_DRAFT
@@ -69,3 +70,27 @@ async def test_a_stopped_worker_s_article_is_briefed_by_another_exactly_once(
     print(
         f"{stop.name}: redelivered after {redelivered_s:.1f} s, job done after {finished_s:.1f} s"
     )
+
+
+async def test_an_article_whose_worker_dies_on_its_last_attempt_fails(
+    make_client: ClientFactory, llm: ScriptedLLM, redis_url: str, redis_client: redis.Redis
+) -> None:
+    """With JOB_ATTEMPTS=1 nothing is redelivered: the sweep gives the article up, and the
+    queue tells the job store, so the item fails instead of staying `running` forever."""
+    llm.reset(Reply(arguments=EMPTY_DRAFT, delay_s=1.5))
+    env = service_env(llm, redis_url, **FAST_RECOVERY)
+    with worker_processes(2, env, args=["--concurrency", "1"]) as workers:
+        async with make_client(job_heartbeat_s=2.0, job_attempts=1) as client:
+            body = {"articles": [article("The mayor opened the bridge on Monday.")]}
+            job_id = (await client.post("/v1/jobs", json=body)).json()["id"]
+            assert await eventually(lambda: llm.calls == 1)
+            saq_job = json.loads(redis_client.get(f"saq:job:gb:articles:{job_id}:0") or b"{}")
+            pid = int(saq_job["worker_id"].split("-")[-2])  # host-pid-random
+            (holder,) = [w for w in workers if w.pid == pid]
+            holder.send_signal(signal.SIGKILL)
+            job = await finished(client, job_id, timeout_s=60)
+    (item,) = job["items"]
+    assert (job["status"], item["status"], item["attempts"]) == ("done", "failed", 1)
+    assert item["problem"]["type"] == "/problems/article-abandoned"
+    assert "stopped responding" in item["problem"]["detail"]
+    assert llm.calls == 1
