@@ -71,12 +71,25 @@ async def run_job(run: JobRun) -> int:
 
 
 async def _call(http: httpx.AsyncClient, method: str, path: str, **kwargs: Any) -> httpx.Response:
-    """A request whose transport failure reads like the server's own problems."""
+    """A request, again after `Retry-After` while the server's rate limit says 429 (polling
+    counts against it too); a transport failure reads like the server's own problems."""
+    while True:
+        try:
+            response = await http.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            detail = f"{http.base_url}: {exc!r}"
+            unreachable = problem(503, "Server unreachable", detail)
+            raise SystemExit(_render.problem_text(unreachable)) from exc
+        if response.status_code != 429:
+            return response
+        await asyncio.sleep(_retry_after(response))
+
+
+def _retry_after(response: httpx.Response) -> float:
     try:
-        return await http.request(method, path, **kwargs)
-    except httpx.HTTPError as exc:
-        detail = f"{http.base_url}: {exc!r}"
-        raise SystemExit(_render.problem_text(problem(503, "Server unreachable", detail))) from exc
+        return max(POLL_S, float(response.headers.get("retry-after", "1")))
+    except ValueError:
+        return 1.0
 
 
 def _refusal(refused: dict[str, Any], paths: Sequence[Path]) -> str:
@@ -118,20 +131,32 @@ async def _cancel(http: httpx.AsyncClient, job_id: str) -> None:
 
 async def _write_results(http: httpx.AsyncClient, job_id: str, out: Path | None) -> None:
     """The results as the server streams them, byte for byte."""
-    async with http.stream("GET", f"/v1/jobs/{job_id}/results") as response:
-        if response.status_code != 200:
-            await response.aread()
-            raise SystemExit(f"job {job_id}: {_render.problem_text(problem_of(response))}")
+    try:
+        while True:
+            async with http.stream("GET", f"/v1/jobs/{job_id}/results") as response:
+                if response.status_code == 429:
+                    await asyncio.sleep(_retry_after(response))
+                    continue
+                await _save(response, job_id, out)
+                return
+    except httpx.HTTPError as exc:
+        raise SystemExit(f"job {job_id}: results cut off: {exc!r}") from exc
+
+
+async def _save(response: httpx.Response, job_id: str, out: Path | None) -> None:
+    if response.status_code != 200:
+        await response.aread()
+        raise SystemExit(f"job {job_id}: {_render.problem_text(problem_of(response))}")
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    sink: IO[bytes] = out.open("wb") if out is not None else sys.stdout.buffer
+    try:
+        async for chunk in response.aiter_bytes():
+            sink.write(chunk)
+    finally:
+        sink.flush()
         if out is not None:
-            out.parent.mkdir(parents=True, exist_ok=True)
-        sink: IO[bytes] = out.open("wb") if out is not None else sys.stdout.buffer
-        try:
-            async for chunk in response.aiter_bytes():
-                sink.write(chunk)
-        finally:
-            sink.flush()
-            if out is not None:
-                sink.close()
+            sink.close()
 
 
 async def _failures(http: httpx.AsyncClient, job: dict[str, Any]) -> list[dict[str, Any]]:

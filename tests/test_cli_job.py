@@ -7,17 +7,20 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import redis
+from prometheus_client import REGISTRY
 
 from service.batch import read_article
 from service.cli import main
+from service.settings import Settings
 from tests.drafts import EMPTY_DRAFT
-from tests.live import free_port
+from tests.live import free_port, serve
 from tests.processes import ROOT, service_env, worker_processes
 from tests.scripted_llm import Reply, ScriptedLLM
 
@@ -113,3 +116,23 @@ def test_ctrl_c_cancels_the_queued_articles(
     job = httpx.get(f"{live_url}/v1/jobs/{job_id}").json()
     assert job["status"] == "cancelled"
     assert job["counts"]["cancelled"] == 2
+
+
+def test_a_rate_limited_client_waits_and_still_gets_its_results(
+    settings: Settings, llm: ScriptedLLM, redis_url: str, tmp_path: Path
+) -> None:
+    """Polling counts against the rate limit like any request: a 429 means wait
+    `Retry-After` and ask again, not give up."""
+    llm.reset(Reply(arguments=EMPTY_DRAFT))
+    wire(tmp_path / "wire", {"a": "The mayor opened the bridge.", "b": "Rain closed schools."})
+    out = tmp_path / "results.jsonl"
+    limited = {"client": "anonymous", "outcome": "limited"}
+    before = REGISTRY.get_sample_value("briefings_api_requests_total", limited) or 0.0
+    with (
+        serve(replace(settings, rate_limit="1/second")) as url,
+        worker_processes(1, service_env(llm, redis_url)),
+    ):
+        argv = ["brief", str(tmp_path / "wire"), "--url", url, "--job", "--out", str(out)]
+        assert main(argv) == 0
+    assert (REGISTRY.get_sample_value("briefings_api_requests_total", limited) or 0.0) > before
+    assert len(out.read_bytes().splitlines()) == 2
