@@ -24,6 +24,7 @@ from schemas.briefing import (
     Span,
     Usage,
 )
+from schemas.job import Job, JobCounts, JobItem, JobLinks, JobRequest
 from schemas.problem import InvalidParam, Problem
 from schemas.taxonomy import TAXONOMY, EventType, Taxonomy
 
@@ -46,6 +47,11 @@ __all__ = [
     "EventDate",
     "EventType",
     "InvalidParam",
+    "Job",
+    "JobCounts",
+    "JobItem",
+    "JobLinks",
+    "JobRequest",
     "KeyPoint",
     "Location",
     "Meta",

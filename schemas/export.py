@@ -11,12 +11,14 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from schemas import BriefingRequest, BriefingResponse, Event, Problem
+from schemas import BriefingRequest, BriefingResponse, Event, Job, JobRequest, Problem
 
 MODELS: dict[str, type[BaseModel]] = {
     "briefing-request": BriefingRequest,
     "briefing-response": BriefingResponse,
     "event": Event,
+    "job-request": JobRequest,
+    "job": Job,
     "problem": Problem,
 }
 DEFAULT_DIR = Path(__file__).resolve().parent / "json"
@@ -24,7 +26,7 @@ DEFAULT_DIR = Path(__file__).resolve().parent / "json"
 
 def render(model: type[BaseModel]) -> str:
     schema = model.model_json_schema(
-        mode="serialization" if model is not BriefingRequest else "validation"
+        mode="validation" if model in (BriefingRequest, JobRequest) else "serialization"
     )
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 

@@ -127,3 +127,39 @@ def progress_bar(total: int, *, force: bool = False) -> Iterator[Callable[[], No
     with progress:
         task = progress.add_task("briefing", total=total)
         yield lambda: progress.advance(task)
+
+
+@contextlib.contextmanager
+def job_progress(total: int, *, force: bool = False) -> Iterator[Callable[[dict[str, int]], None]]:
+    """A job's bar on stderr (when a terminal, or `force`); yields `update(counts)` to feed it
+    the counts `GET /v1/jobs/{id}` reports."""
+    console = Console(file=sys.stderr, force_terminal=True if force else None)
+    progress = Progress(
+        TextColumn("job"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(
+            "[green]{task.fields[done]} done[/] · {task.fields[cached]} cached · "
+            "[red]{task.fields[failed]} failed[/] · {task.fields[running]} running"
+        ),
+        TimeElapsedColumn(),
+        console=console,
+        redirect_stdout=False,  # results on stdout must stay on stdout
+        redirect_stderr=False,
+        disable=not (force or console.is_terminal),
+    )
+    with progress:
+        task = progress.add_task("job", total=total, done=0, cached=0, failed=0, running=0)
+
+        def update(counts: dict[str, int]) -> None:
+            finished = total - counts["queued"] - counts["running"]
+            progress.update(
+                task,
+                completed=finished,
+                done=counts["done"],
+                cached=counts["cached"],
+                failed=counts["failed"],
+                running=counts["running"],
+            )
+
+        yield update

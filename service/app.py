@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 
@@ -13,6 +13,7 @@ from service._validation import ModelStrictnessPlugin
 from service.briefing import BriefingService
 from service.docs import assets_routers, openapi_config
 from service.gate import gate_middleware
+from service.jobs import JobService
 from service.logs import configure_logging, request_id_middleware
 from service.metrics import prometheus
 from service.problems import problem_details_plugin
@@ -20,6 +21,7 @@ from service.routes.bench import BenchController
 from service.routes.briefings import BriefingController
 from service.routes.exports import ExportController
 from service.routes.health import HealthController
+from service.routes.jobs import JobController
 from service.routes.stream import BriefingStreamController
 from service.runtime import Runtime, open_runtime
 from service.settings import Settings
@@ -42,6 +44,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     def provide_briefings(runtime: NamedDependency[Runtime]) -> BriefingService:
         return runtime.briefings
 
+    def provide_jobs(runtime: NamedDependency[Runtime]) -> JobService:
+        return runtime.jobs
+
     configure_logging(settings.log_format, settings.log_level)
     metrics_config, metrics_controller = prometheus()
     app = Litestar(
@@ -49,6 +54,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             BriefingController,
             BriefingStreamController,
             ExportController,
+            # A job carries many articles: its own body limit (MAX_JOB_BODY_BYTES)
+            Router(
+                "/",
+                route_handlers=[JobController],
+                request_max_body_size=settings.max_job_body_bytes,
+            ),
             HealthController,
             metrics_controller,
             *assets_routers(),
@@ -60,6 +71,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={
             "runtime": Provide(provide_runtime, sync_to_thread=False),
             "briefings": Provide(provide_briefings, sync_to_thread=False),
+            "jobs": Provide(provide_jobs, sync_to_thread=False),
         },
         lifespan=[lifespan],
         plugins=[problem_details_plugin(), ModelStrictnessPlugin()],

@@ -152,7 +152,7 @@ class KeyStore:
         """The name Redis holds for this digest; refreshes `redis_has_keys` on the way."""
         if key_digest is None:
             if time.monotonic() - self._checked_at >= HAS_KEYS_TTL_S:
-                self._saw(await self.redis.hlen(self.hash_key))
+                self._saw(await self.redis.hlen(self.hash_key))  # type: ignore[misc]
             return None
         async with self.redis.pipeline(transaction=False) as pipe:
             pipe.hget(self.hash_key, key_digest.hex())
@@ -177,26 +177,26 @@ def _text(value: bytes | str) -> str:
 async def add_key(redis: Redis, prefix: str, name: str, key: str | None = None) -> str:
     """Store a key's digest under `name`; returns the key (a new random one unless given)."""
     key = key or secrets.token_urlsafe(32)
-    await redis.hset(f"{prefix}:apikeys", digest(key).hex(), check_name(name))
+    await redis.hset(f"{prefix}:apikeys", digest(key).hex(), check_name(name))  # type: ignore[misc]
     return key
 
 
 async def list_keys(redis: Redis, prefix: str) -> list[tuple[str, str]]:
     """`(name, key id)` pairs, sorted."""
-    held = await redis.hgetall(f"{prefix}:apikeys")
+    held = await redis.hgetall(f"{prefix}:apikeys")  # type: ignore[misc]
     return sorted((_text(v), _text(k)[:8]) for k, v in held.items())
 
 
 async def remove_keys(redis: Redis, prefix: str, name_or_id: str) -> int:
     """Remove every key with this name, or whose sha256 hex starts with this id (8+ hex)."""
-    held = await redis.hgetall(f"{prefix}:apikeys")
+    held = await redis.hgetall(f"{prefix}:apikeys")  # type: ignore[misc]
     is_id = re.fullmatch(r"[0-9a-f]{8,64}", name_or_id) is not None
     doomed = [
         k
         for k, v in held.items()
         if _text(v) == name_or_id or (is_id and _text(k).startswith(name_or_id))
     ]
-    return int(await redis.hdel(f"{prefix}:apikeys", *doomed)) if doomed else 0
+    return int(await redis.hdel(f"{prefix}:apikeys", *doomed)) if doomed else 0  # type: ignore[misc]
 
 
 async def apikey_command(settings: Settings, action: str, name: str | None, key: str | None) -> int:
@@ -217,7 +217,7 @@ async def apikey_command(settings: Settings, action: str, name: str | None, key:
         elif action == "remove":
             removed = await remove_keys(redis, prefix, str(name))
             print(f"removed {removed} key(s)")
-            if removed and not await redis.hlen(f"{prefix}:apikeys"):
+            if removed and not await redis.hlen(f"{prefix}:apikeys"):  # type: ignore[misc]
                 print("no keys left in Redis: unless API_KEYS is set, auth is off", file=sys.stderr)
             return 0 if removed else 1
         else:

@@ -148,10 +148,10 @@ class RemoteBriefer:
             raise BriefFailed(problem(503, "Server unreachable", f"{self.url}: {exc!r}")) from exc
         if response.status_code == 200:
             return Briefed(response.content, response.headers.get("x-cache") == "hit")
-        raise BriefFailed(_problem_of(response))
+        raise BriefFailed(problem_of(response))
 
 
-def _problem_of(response: httpx.Response) -> dict[str, Any]:
+def problem_of(response: httpx.Response) -> dict[str, Any]:
     """The server's problem, or one made from a non-problem error page (a proxy's, say)."""
     with contextlib.suppress(ValueError):
         body = response.json()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,6 +64,16 @@ class BriefingCache:
             self.memory.put(briefing_id, payload)
         return payload
 
+    async def get_many(self, briefing_ids: Sequence[str]) -> list[bytes | None]:
+        """Several stored briefings in one round trip (job results), past the memory layer.
+
+        Unlike `get` this raises when Redis fails: a caller listing many results must be able
+        to tell a gap in them from an outage."""
+        if not briefing_ids:
+            return []
+        stored = await self.redis.mget([self._key(b) for b in briefing_ids])
+        return [v.encode() if isinstance(v, str) else v for v in stored]
+
     async def put(self, briefing_id: str, payload: bytes) -> bool:
         if self.memory is not None:
             self.memory.put(briefing_id, payload)
@@ -76,7 +87,7 @@ class BriefingCache:
 
     async def ping(self) -> bool:
         try:
-            await self.redis.ping()
+            await self.redis.ping()  # type: ignore[misc]
         except (RedisError, OSError) as exc:
             self._down(exc)
             return False

@@ -1,4 +1,5 @@
-"""Command line: run the API, brief files or folders (in-process or via a server), evaluate."""
+"""Command line: run the API or a job worker, brief files or folders (in-process, via a server,
+or as a job), evaluate."""
 
 from __future__ import annotations
 
@@ -53,6 +54,18 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--log-level", default="info")
+    worker = commands.add_parser(
+        "worker",
+        help="brief the articles of batch jobs (POST /v1/jobs); run as many as you like",
+        description="Takes articles off the job queue in Redis (REDIS_URL) and briefs them "
+        "with the configured LLM, as the API would. Stops on SIGINT or SIGTERM; the articles "
+        "it was working on go back on the queue.",
+    )
+    worker.add_argument(
+        "--concurrency",
+        type=_concurrency,
+        help="articles in flight in this process (default WORKER_CONCURRENCY, 4)",
+    )
     brief = commands.add_parser(
         "brief",
         help="brief article files or folders of them",
@@ -65,7 +78,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the raw response JSON (one file) or one JSON line per article (several)",
     )
-    brief.add_argument("--out", type=Path, help="append one JSON line per article to this file")
+    brief.add_argument(
+        "--out",
+        type=Path,
+        help="append one JSON line per article to this file (with --job: write the results)",
+    )
     brief.add_argument("--url", help="brief through a running server, e.g. http://127.0.0.1:8000")
     brief.add_argument("--api-key", help="sent as X-API-Key (with --url)")
     brief.add_argument("--timeout", type=float, default=600.0, help="seconds per article (--url)")
@@ -76,6 +93,12 @@ def _parser() -> argparse.ArgumentParser:
         f"(default {LOCAL_CONCURRENCY} in-process, {REMOTE_CONCURRENCY} with --url)",
     )
     brief.add_argument("--progress", action="store_true", help="show progress even in a pipe")
+    brief.add_argument(
+        "--job",
+        action="store_true",
+        help="(with --url) submit the articles as one batch job, show its progress until it "
+        "is done, then write its results (one briefing per line, in order) to --out or stdout",
+    )
     brief.add_argument("--title", help="(one article only)")
     brief.add_argument("--source")
     brief.add_argument(
@@ -113,6 +136,12 @@ def main(argv: list[str] | None = None) -> int:
             log_config=None,  # uvicorn's loggers propagate to ours (JSON by default)
         )
         return 0
+    if args.command == "worker":
+        from service.jobs.worker import run_worker
+
+        settings = Settings.from_env()
+        asyncio.run(run_worker(settings, args.concurrency or settings.worker_concurrency))
+        return 0
     if args.command == "openapi":
         from service.spec import COMMITTED, write_openapi
 
@@ -128,9 +157,32 @@ def main(argv: list[str] | None = None) -> int:
         paths = find_articles(args.paths)
         if args.title is not None and len(paths) > 1:
             raise UsageError(f"--title names one article, but {len(paths)} were found")
+        if args.job and not args.url:
+            raise UsageError("--job submits to a server: give its --url")
     except UsageError as exc:
         parser.error(str(exc))  # exits 2, like any other usage error
+    if args.job:
+        return _brief_as_job(args, paths)
     return asyncio.run(_brief(args, paths))
+
+
+def _brief_as_job(args: argparse.Namespace, paths: list[Path]) -> int:
+    from service.jobclient import JobRun, run_job
+
+    overrides = {"title": args.title, "source": args.source, "published_at": args.published_at}
+    run = JobRun(
+        url=args.url,
+        paths=paths,
+        overrides=overrides,
+        api_key=args.api_key,
+        timeout_s=args.timeout,
+        out=args.out,
+        progress=args.progress,
+    )
+    try:
+        return asyncio.run(run_job(run))
+    except KeyboardInterrupt:
+        return 130
 
 
 async def _brief(args: argparse.Namespace, paths: list[Path]) -> int:

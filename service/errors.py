@@ -40,3 +40,25 @@ class ArticleTooLarge(BriefingError):
     status_code = 413
     title = "Article too large"
     problem_type = "/problems/article-too-large"
+
+
+class TooManyArticles(BriefingError):
+    status_code = 413
+    title = "Too many articles"
+    problem_type = "/problems/too-many-articles"
+
+
+class JobsUnavailable(BriefingError):
+    """Jobs live in Redis: without it there is nothing to submit to or read from."""
+
+    status_code = 503
+    title = "Job store unavailable"
+    problem_type = "/problems/jobs-unavailable"
+
+
+class ArticleAbandoned(BriefingError):
+    """The queue gave up on an article: every attempt died with its worker or crashed."""
+
+    status_code = 500
+    title = "Article could not be processed"
+    problem_type = "/problems/article-abandoned"

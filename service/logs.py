@@ -68,6 +68,10 @@ def configure_logging(fmt: str = "json", level: str = "INFO") -> None:
     root.handlers[:] = [h for h in root.handlers if not isinstance(h, _OurHandler)] + [handler]
     root.setLevel(level)
     logging.getLogger("uvicorn.access").disabled = True
+    # SAQ logs every job it enqueues, starts and finishes at INFO: three lines per article
+    # of a 10,000-article job. Workers log one line per article themselves, and the queue
+    # its retries (service/jobs/); SAQ's own lines come back with LOG_LEVEL=DEBUG.
+    logging.getLogger("saq").setLevel(logging.DEBUG if level == "DEBUG" else logging.WARNING)
 
 
 def _incoming_id(scope: Scope) -> str | None:

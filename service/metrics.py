@@ -61,6 +61,15 @@ API_REQUESTS = Counter(
     ["client", "outcome"],
 )
 
+JOBS_SUBMITTED = Counter(f"{PREFIX}_jobs_submitted_total", "Batch jobs accepted (POST /v1/jobs).")
+JOB_ARTICLES = Counter(
+    f"{PREFIX}_job_articles_total",
+    "Articles of batch jobs a worker finished, by outcome: done, cached or failed (counted "
+    "once per article, however often it was delivered). Served by workers on "
+    "WORKER_METRICS_PORT.",
+    ["outcome"],
+)
+
 
 _INDEX = re.compile(r"\[\d+\]")
 

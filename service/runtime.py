@@ -7,14 +7,20 @@ command line takes exactly the path a request takes.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import prompts
 from service._memory import MemoryLRU
+from service._outage import REDIS_ERRORS
 from service.briefing import BriefingService
 from service.cache import BriefingCache, connect
 from service.gate import Gate, open_gate
+from service.jobs import JobService
+from service.jobs._outcomes import gave_up
+from service.jobs.queue import open_queue
+from service.jobs.store import JobStore
 from service.llm.backend import LLMBackend, open_backend
 from service.llm.extractor import Extractor
 from service.settings import Settings
@@ -28,6 +34,7 @@ class Runtime:
     cache: BriefingCache
     briefings: BriefingService
     gate: Gate  # API keys and rate limit (service/gate.py), on the cache's Redis client
+    jobs: JobService  # batch jobs: their records, and the SAQ queue workers take articles from
 
 
 @contextlib.asynccontextmanager
@@ -43,8 +50,19 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         redis=redis, ttl_s=settings.cache_ttl_s, prefix=settings.cache_prefix, memory=memory
     )
     await cache.ping()  # logs a degraded start; the service answers either way
+    store = JobStore(redis, prefix=settings.cache_prefix, ttl_s=settings.job_ttl_s)
+    queue = open_queue(settings, functools.partial(gave_up, store))  # connects when first used
     llm = await open_backend(settings, redis)  # its calls share LLM_CONCURRENCY slots
     try:
+        await queue.connect()
+        jobs = JobService(
+            store=store,
+            queue=queue,
+            cache=cache,
+            max_articles=settings.max_job_articles,
+            heartbeat_s=settings.job_heartbeat_s,
+            attempts=settings.job_attempts,
+        )
         extractor = Extractor(
             client=llm.instructor,
             model=llm.model,
@@ -63,7 +81,11 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
                 redis, prefix=settings.cache_prefix, ttl_ms=int(settings.lock_ttl_s * 1000)
             ),
         )
-        yield Runtime(settings=settings, llm=llm, cache=cache, briefings=service, gate=gate)
+        yield Runtime(
+            settings=settings, llm=llm, cache=cache, briefings=service, gate=gate, jobs=jobs
+        )
     finally:
         await llm.close()
+        with contextlib.suppress(*REDIS_ERRORS):  # SAQ unsubscribes on the way out
+            await queue.disconnect()
         await redis.aclose()

@@ -75,6 +75,15 @@ class Settings:
     max_article_chars: int = 100_000
     max_body_bytes: int = 2 * 2**20  # a 200,000-character article fits with room to spare
     llm_context_tokens: int | None = None
+    # Batch jobs (service/jobs/): POST /v1/jobs and `python -m service worker`
+    max_job_articles: int = 10_000  # more: a 413
+    max_job_body_bytes: int = 64 * 2**20  # the body limit of POST /v1/jobs only
+    job_ttl_s: int = 24 * 3600  # a job's record lives this long after its last change
+    worker_concurrency: int = 4  # articles in flight per worker process
+    job_heartbeat_s: float = 30.0  # an article not heartbeated this long is swept and retried
+    job_sweep_s: int = 10  # how often some worker looks for such articles (whole seconds)
+    job_attempts: int = 3  # tries per article (killed workers, unexpected errors), then failed
+    worker_metrics_port: int = 0  # a worker serves /metrics on this port; 0: none
     # Logs: one JSON object per line (for log shippers) or plain text (for people)
     log_format: str = "json"
     log_level: str = "INFO"
@@ -151,6 +160,14 @@ class Settings:
             max_article_chars=_int("MAX_ARTICLE_CHARS", 100_000),
             max_body_bytes=_int("MAX_BODY_BYTES", 2 * 2**20),
             llm_context_tokens=int(c) if (c := _env("LLM_CONTEXT_TOKENS")) else None,
+            max_job_articles=_int("MAX_JOB_ARTICLES", 10_000),
+            max_job_body_bytes=_int("MAX_JOB_BODY_BYTES", 64 * 2**20),
+            job_ttl_s=_int("JOB_TTL_S", 24 * 3600),
+            worker_concurrency=_int("WORKER_CONCURRENCY", 4),
+            job_heartbeat_s=_float("JOB_HEARTBEAT_S", 30.0),
+            job_sweep_s=_int("JOB_SWEEP_S", 10),
+            job_attempts=_int("JOB_ATTEMPTS", 3),
+            worker_metrics_port=_int("WORKER_METRICS_PORT", 0),
             log_format=(_env("LOG_FORMAT", "json") or "json").lower(),
             log_level=(_env("LOG_LEVEL", "INFO") or "INFO").upper(),
             api_keys=_list("API_KEYS") or (),

@@ -13,6 +13,10 @@ from tests.conftest import seed_request
 SEED_TEXT: str = seed_request()["article"]["text"]
 _SENTENCES = split_sentences(SEED_TEXT)
 
+EMPTY_DRAFT: dict[str, Any] = {"headline": "", "summary": "", "key_points": [], "events": []}
+"""Valid for any article: no item cites evidence; the empty headline and summary are
+replaced from the article (title or first sentence) by verification."""
+
 
 def sid(fragment: str) -> int:
     """The id of the one sentence of the seed article that contains `fragment`."""

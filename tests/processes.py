@@ -6,12 +6,13 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
 import httpx
+import redis
 
 from tests.live import free_port
 from tests.scripted_llm import ScriptedLLM
@@ -20,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def service_env(llm: ScriptedLLM, redis_url: str, **extra: str) -> dict[str, str]:
-    """The environment for `service_processes` on the scripted LLM and a test Redis."""
+    """The environment of a service process that uses the scripted LLM and the test Redis."""
     return {
         "OPENAI_BASE_URL": llm.base_url,
         "OPENAI_API_KEY": "test-key",
@@ -29,6 +30,34 @@ def service_env(llm: ScriptedLLM, redis_url: str, **extra: str) -> dict[str, str
         "REDIS_URL": redis_url,
         **extra,
     }
+
+
+@contextmanager
+def _processes(
+    commands: Sequence[Sequence[str]], env: dict[str, str], output: IO[bytes] | int
+) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """`python -m service <command>` each; terminated (then killed) when the block ends."""
+    started = [
+        subprocess.Popen(
+            [sys.executable, "-m", "service", *command],
+            cwd=ROOT,
+            env={**os.environ, "LOG_LEVEL": "WARNING", **env},
+            stdout=output,
+            stderr=output,
+        )
+        for command in commands
+    ]
+    try:
+        yield started
+    finally:
+        for process in started:
+            if process.poll() is None:
+                process.terminate()
+        for process in started:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 @contextmanager
@@ -44,49 +73,56 @@ def service_processes(
 
     `output` takes the processes' stdout and stderr (their logs); the benchmarks (bench/)
     pass e.g. `--workers 2` and a log file."""
-    started = []
-    for _ in range(count):
-        port = free_port()
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "service",
-                "serve",
-                "--port",
-                str(port),
-                *args,
-            ],
-            cwd=ROOT,
-            env={**os.environ, "LOG_LEVEL": "WARNING", **env},
-            stdout=output,
-            stderr=output,
-        )
-        started.append((f"http://127.0.0.1:{port}", process))
-    try:
-        for url, process in started:
-            _wait_healthy(url, process, start_timeout_s)
+    ports = [free_port() for _ in range(count)]
+    commands = [["serve", "--port", str(port), *args] for port in ports]
+    with _processes(commands, env, output) as started:
+        urls = [f"http://127.0.0.1:{port}" for port in ports]
+        for url, process in zip(urls, started, strict=True):
+            _wait(lambda url=url: _healthy(url), process, start_timeout_s, f"service on {url}")
+        yield list(zip(urls, started, strict=True))
+
+
+@contextmanager
+def worker_processes(
+    count: int,
+    env: dict[str, str],
+    *,
+    args: Sequence[str] = (),
+    output: IO[bytes] | int = subprocess.DEVNULL,
+    start_timeout_s: float = 90.0,
+) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """`count` × `python -m service worker [args]`; yields them once each has registered
+    with the job queue in Redis (SAQ's worker_info, written when a worker starts)."""
+    with _processes([["worker", *args]] * count, env, output) as started:
+        client = redis.Redis.from_url(env["REDIS_URL"])
+        prefix = env.get("CACHE_PREFIX", "gb")
+        try:
+            for n, process in enumerate(started, 1):
+
+                def registered(n: int = n) -> bool:
+                    return len(client.keys(f"saq:{prefix}:articles:worker_info:*")) >= n
+
+                _wait(registered, process, start_timeout_s, f"worker {n}")
+        finally:
+            client.close()
         yield started
-    finally:
-        for _, process in started:
-            if process.poll() is None:
-                process.terminate()
-        for _, process in started:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout_s: float) -> None:
+def _healthy(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/health", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _wait(
+    ready: Callable[[], bool], process: subprocess.Popen[bytes], timeout_s: float, what: str
+) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"service on {url} exited with {process.returncode}")
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
+            raise RuntimeError(f"{what} exited with {process.returncode}")
+        if ready():
+            return
         time.sleep(0.1)
-    raise RuntimeError(f"service on {url} did not become healthy")
+    raise RuntimeError(f"{what} did not become ready")

@@ -132,7 +132,7 @@ def coroutines(loop: asyncio.AbstractEventLoop) -> Counter[str]:
     return asyncio.run_coroutine_threadsafe(names(), loop).result(timeout=5)
 
 
-HEARTBEAT = "heartbeat.<locals>.beat"  # service/_heartbeat.py
+HEARTBEAT = "beating.<locals>.loop"  # the heartbeats' loop (service/_heartbeat.py)
 COMPUTE = "BriefingService._compute_once"
 
 

@@ -116,10 +116,11 @@ def ok_response(
     example: Any,
     media_type: str = "application/json",
     summary: str = "AP wire story",
+    status: int = 200,
 ) -> dict[int, ResponseSpec]:
-    """The 200 answer with a real example (rendered verbatim) instead of invented values."""
+    """The success answer with a real example (rendered verbatim) instead of invented values."""
     return {
-        200: ResponseSpec(
+        status: ResponseSpec(
             data_container=container,
             description=description,
             media_type=media_type,
@@ -131,12 +132,19 @@ def ok_response(
     }
 
 
-def problem_responses(*codes: tuple[int, str]) -> dict[int, ResponseSpec]:
-    """`{status: ResponseSpec}` for the given (status, when-it-happens) pairs."""
+def problem_responses(
+    *codes: tuple[int, str] | tuple[int, str, dict[str, Any]],
+) -> dict[int, ResponseSpec]:
+    """`{status: ResponseSpec}` for the given (status, when-it-happens) pairs; a third item
+    replaces the status's usual example."""
     specs = {}
-    for code, text in codes:
-        example = _EXAMPLES.get(
-            code, {"type": "about:blank", "title": HTTPStatus(code).phrase, "status": code}
+    for code, text, *own in codes:
+        example = (
+            own[0]
+            if own
+            else _EXAMPLES.get(
+                code, {"type": "about:blank", "title": HTTPStatus(code).phrase, "status": code}
+            )
         )
         specs[code] = ResponseSpec(
             data_container=Problem,
@@ -181,29 +189,38 @@ X_CACHE = OpenAPIHeader(
 )
 
 
-def stored_briefing_links(*operation_ids: str) -> dict[str, Link]:
-    """OpenAPI links from a 200 whose body has the briefing `id` to the operations that read
-    the stored briefing; generated clients and schemathesis's stateful tests follow them."""
+def id_links(parameter: str, description: str, *operation_ids: str) -> dict[str, Link]:
+    """OpenAPI links from an answer whose body has an `id` to operations taking it as
+    `parameter`; generated clients and schemathesis's stateful tests follow them."""
     return {
         operation_id: Link(
             operation_id=operation_id,
-            parameters={"briefing_id": "$response.body#/id"},
-            description="The briefing just returned, as stored under its id.",
+            parameters={parameter: "$response.body#/id"},
+            description=description,
         )
         for operation_id in operation_ids
     }
 
 
+def stored_briefing_links(*operation_ids: str) -> dict[str, Link]:
+    """Links from a briefing to the operations that read it as stored."""
+    return id_links(
+        "briefing_id", "The briefing just returned, as stored under its id.", *operation_ids
+    )
+
+
 def ok_extras(
-    headers: dict[str, OpenAPIHeader] | None = None, links: dict[str, Link] | None = None
+    headers: dict[str, OpenAPIHeader] | None = None,
+    links: dict[str, Link] | None = None,
+    status: int = 200,
 ) -> type[Operation]:
-    """An `operation_class` adding `headers` and `links` to the 200 response: Litestar drops a
-    route's `response_headers` once `responses` documents the 200, and cannot express links."""
+    """An `operation_class` adding `headers` and `links` to the success response: Litestar
+    drops a route's `response_headers` once `responses` documents it, and cannot express links."""
 
     @dataclass
     class _Operation(Operation):
         def __post_init__(self) -> None:
-            ok = (self.responses or {}).get("200")
+            ok = (self.responses or {}).get(str(status))
             if isinstance(ok, OpenAPIResponse):
                 ok.headers = {**(ok.headers or {}), **(headers or {})} or None
                 ok.links = {**(ok.links or {}), **(links or {})} or None

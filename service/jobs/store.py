@@ -1,0 +1,183 @@
+"""A job's record in Redis, under the cache prefix `P`; SAQ only carries (job id, index).
+
+    P:job:J            hash  total, created_at, started_at, finished_at, cancelled_at (epoch
+                             ms), and one count per item state (queued, running, done, …)
+    P:job:J:status     hash  index → the item's state
+    P:job:J:attempts   hash  index → how many times a worker started it
+    P:job:J:items      hash  index → {"briefing_id": …} or {"problem": …}, once finished
+    P:job:J:requests   hash  index → the BriefingRequest JSON, until the item finishes
+
+All five expire `JOB_TTL_S` after the job's last change. An item's state only changes in a Lua
+script (service/jobs/_scripts.py) that checks where it moves from: a finished or cancelled item
+never moves again, so an article a second worker retries (at-least-once) is recorded once and
+counted once, and a cancelled one is never started.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from redis.asyncio import Redis
+
+from service.jobs import _scripts
+
+STATES = ("queued", "running", "done", "cached", "failed", "cancelled")
+_FILL = 1_000  # hash fields per HSET when a job is created
+_PAGE = 500  # items read per round trip when results are streamed
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRecord:
+    index: int
+    status: str
+    attempts: int
+    briefing_id: str | None
+    problem: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class JobRecord:
+    id: str
+    total: int
+    counts: dict[str, int]
+    created_at: int  # epoch ms
+    started_at: int | None
+    finished_at: int | None
+    cancelled_at: int | None
+    items: list[ItemRecord]  # the page asked for
+
+    @property
+    def status(self) -> str:
+        if self.cancelled_at is not None:
+            return "cancelled"
+        if self.finished_at is not None:
+            return "done"
+        return "running" if self.started_at is not None else "queued"
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+@dataclass(slots=True)
+class JobStore:
+    redis: Redis
+    prefix: str = "gb"
+    ttl_s: int = 24 * 3600
+
+    def _keys(self, job_id: str) -> list[str]:
+        base = f"{self.prefix}:job:{job_id}"
+        return [base, f"{base}:status", f"{base}:attempts", f"{base}:items", f"{base}:requests"]
+
+    async def create(self, job_id: str, requests: Sequence[bytes]) -> None:
+        """The record of a new job, every item queued, in one transaction."""
+        job, status, _, _, stored = self._keys(job_id)
+        fields: dict[str, Any] = {"total": len(requests), "created_at": _now_ms()}
+        fields |= {state: 0 for state in STATES} | {"queued": len(requests)}
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(job, mapping=fields)
+            for start in range(0, len(requests), _FILL):
+                chunk = range(start, min(start + _FILL, len(requests)))
+                pipe.hset(status, mapping=dict.fromkeys(chunk, "queued"))
+                pipe.hset(stored, mapping={i: requests[i] for i in chunk})
+            for key in (job, status, stored):
+                pipe.expire(key, self.ttl_s)
+            await pipe.execute()
+
+    async def _move(
+        self, job_id: str, index: int, to: str, sources: str, item: dict[str, Any] | None = None
+    ) -> tuple[bool, bytes | None]:
+        moved, _, request = await self.redis.eval(  # type: ignore[misc]
+            _scripts.MOVE,
+            5,
+            *self._keys(job_id),
+            index,
+            to,
+            sources,
+            _now_ms(),
+            self.ttl_s,
+            json.dumps(item, separators=(",", ":")) if item else "",
+        )
+        return bool(moved), request
+
+    async def start(self, job_id: str, index: int) -> bytes | None:
+        """Queued (or running: a retry after a worker died) → running; the request to brief.
+
+        None when there is nothing to do: the item finished, was cancelled, or the job expired.
+        """
+        moved, request = await self._move(job_id, index, "running", "queued,running")
+        return request if moved else None
+
+    async def finish(self, job_id: str, index: int, briefing_id: str, *, cached: bool) -> bool:
+        """Running → done (or cached); False if it had already finished (a duplicate run)."""
+        to = "cached" if cached else "done"
+        moved, _ = await self._move(job_id, index, to, "running", {"briefing_id": briefing_id})
+        return moved
+
+    async def fail(self, job_id: str, index: int, problem: dict[str, Any]) -> bool:
+        """Queued or running → failed, with the problem; False if it had already finished."""
+        moved, _ = await self._move(job_id, index, "failed", "queued,running", {"problem": problem})
+        return moved
+
+    async def cancel(self, job_id: str) -> int | None:
+        """Every queued item → cancelled; how many, or None for an unknown (or expired) job."""
+        n = await self.redis.eval(_scripts.CANCEL, 5, *self._keys(job_id), _now_ms(), self.ttl_s)  # type: ignore[misc]
+        return None if int(n) < 0 else int(n)
+
+    async def get(self, job_id: str, offset: int = 0, limit: int = 100) -> JobRecord | None:
+        """The job and its items [offset, offset + limit).
+
+        Two reads: an item may finish between them, so a page can be a moment newer than the
+        counts; every read is itself consistent (a script's changes land all at once)."""
+        fields = await self.redis.hgetall(self._keys(job_id)[0])  # type: ignore[misc]
+        if not fields:
+            return None
+        info = {_text(k): int(v) for k, v in fields.items()}
+        indices = list(range(offset, min(offset + limit, info["total"])))
+        page = await self._items(job_id, indices) if indices else []
+        return JobRecord(
+            id=job_id,
+            total=info["total"],
+            counts={state: info.get(state, 0) for state in STATES},
+            created_at=info["created_at"],
+            started_at=info.get("started_at"),
+            finished_at=info.get("finished_at"),
+            cancelled_at=info.get("cancelled_at"),
+            items=page,
+        )
+
+    async def _items(self, job_id: str, indices: list[int]) -> list[ItemRecord]:
+        _, status, attempts, items, _ = self._keys(job_id)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hmget(status, indices)
+            pipe.hmget(attempts, indices)
+            pipe.hmget(items, indices)
+            states, tries, finished = await pipe.execute()
+        records = []
+        for index, state, tried, result in zip(indices, states, tries, finished, strict=True):
+            detail = json.loads(result) if result else {}
+            records.append(
+                ItemRecord(
+                    index=index,
+                    status=_text(state) if state else "queued",
+                    attempts=int(tried or 0),
+                    briefing_id=detail.get("briefing_id"),
+                    problem=detail.get("problem"),
+                )
+            )
+        return records
+
+    async def briefing_ids(self, job_id: str, total: int) -> AsyncIterator[list[str]]:
+        """The briefing ids of the finished (done or cached) items, in article order, a page
+        at a time; items that have not finished, failed, or were cancelled are skipped."""
+        for start in range(0, total, _PAGE):
+            page = await self._items(job_id, list(range(start, min(start + _PAGE, total))))
+            yield [r.briefing_id for r in page if r.briefing_id is not None]
