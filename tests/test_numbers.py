@@ -146,3 +146,21 @@ def test_number_near_seed(article: str) -> None:
     assert number_near(1_000_000, article, ["people"]) is True
     assert number_near(340000, article, ["people"]) is True
     assert number_near(340000, article, ["household"]) is False
+
+
+def test_dotted_thousands_are_read_both_ways() -> None:
+    # "150.000" is 150,000 in Spanish copy and 150.0 in English copy: both are stated
+    assert mentions_number(150_000, "cifraron la asistencia en 150.000 personas")
+    assert mentions_number(150.0, "cifraron la asistencia en 150.000 personas")
+    assert not mentions_number(15_000, "cifraron la asistencia en 150.000 personas")
+    assert mentions_number(1_234_567, "1.234.567 votos")
+    assert not mentions_number(1.234, "1.234.567 votos")
+    assert mentions_number(5.6, "inflation of 5.6 percent")
+    assert not mentions_number(5600, "inflation of 5.6 percent")
+
+
+def test_spanish_number_words() -> None:
+    assert mentions_number(4, "la Policía Nacional detuvo a cuatro personas")
+    assert mentions_number(2, "Dos agentes resultaron heridos leves")
+    assert mentions_number(2000, "unas dos mil personas")
+    assert not mentions_number(11, "he had once been a minister")

@@ -23,8 +23,8 @@ _STOPWORD_TEXT = (
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _WORD = re.compile(r"\w+", re.UNICODE)
 
-KILLED_STEMS = ("kill", "dead", "death", "die", "fatalit", "bodies", "lives")
-INJURED_STEMS = ("injur", "wound", "hurt", "hospitali", "casualt")
+KILLED_STEMS = ("kill", "dead", "death", "die", "fatalit", "bodies", "lives", "muert", "fallec")
+INJURED_STEMS = ("injur", "wound", "hurt", "hospitali", "casualt", "herid", "lesionad")
 
 
 @dataclass(frozen=True, slots=True)

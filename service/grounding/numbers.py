@@ -17,18 +17,23 @@ __all__ = ["mentions_number", "number_near", "numbers_in", "parse_number"]
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4,
     "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    # Spanish ("uno", "una" and "once" are left out: articles, and an English word)
+    "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8,
+    "nueve": 9,
 }  # fmt: skip
 _TEENS = {
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "diez": 10, "doce": 12, "quince": 15,
 }  # fmt: skip
 _TENS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "veinte": 20, "treinta": 30, "cuarenta": 40, "cincuenta": 50, "cien": 100,
 }  # fmt: skip
 _SCALES = {
     "hundred": 100.0, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-    "dozen": 12.0,
+    "dozen": 12.0, "mil": 1e3, "millones": 1e6, "millón": 1e6,
 }  # fmt: skip
 # 'first' and 'second' are left out: they are far more often sequence words ('second-largest',
 # 'a second strike') than counts, and treating them as 1 and 2 would let invented figures pass.
@@ -51,7 +56,8 @@ _NUMBER_RE = re.compile(
     rf"""
     (?<!\w)(?<!\d[.,])  # not inside a word or in the middle of another number
     (?:
-        (?P<digits>\d{{1,3}}(?:,\d{{3}})+|\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+|\d+)
+        (?P<digits>\d{{1,3}}(?:,\d{{3}})+|\d{{1,3}}(?:\.\d{{3}}){{2,}}(?![.,]?\d)
+                  |\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+|\d+)
         (?P<frac>\.\d+)?
         (?:%|st|nd|rd|th|(?P<dscale>(?:{_SEP}{_SCALE})+))?
       | (?P<words>
@@ -78,7 +84,7 @@ def _scaled(value: float, scales: str) -> float:
 def _value(m: re.Match[str]) -> float:
     """Turns one regex match into its value; words are summed, scale words multiply."""
     if m.group("digits") is not None:
-        digits = re.sub(r"[,\s]", "", m.group("digits")) + (m.group("frac") or "")
+        digits = re.sub(r"[,.\s]", "", m.group("digits")) + (m.group("frac") or "")
         return _scaled(float(digits), m.group("dscale") or "")
     if m.group("ordinal") is not None:
         return float(_ORDINALS[m.group("ordinal").lower()])
@@ -110,13 +116,30 @@ def numbers_in(text: str) -> list[tuple[float, int, int]]:
     return [(_value(m), m.start(), m.end()) for m in _NUMBER_RE.finditer(text)]
 
 
-def _same(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=1e-9)
+# "150.000" is 150,000 in Spanish, German or Italian copy and 150.0 in English copy.
+_DOTTED_THOUSANDS = re.compile(r"\d{1,3}\.\d{3}")
+
+
+def _readings(text: str) -> list[tuple[tuple[float, ...], int, int]]:
+    """Like ``numbers_in``, with every value a mention can be read as: a dotted group of three
+    digits is both. Both are stated by the text, so a check that a figure is stated accepts
+    either; it never has to guess the article's convention."""
+    found: list[tuple[tuple[float, ...], int, int]] = []
+    for value, start, end in numbers_in(text):
+        if _DOTTED_THOUSANDS.fullmatch(text, start, end):
+            found.append(((value, value * 1000), start, end))
+        else:
+            found.append(((value,), start, end))
+    return found
+
+
+def _same(a: float, values: tuple[float, ...]) -> bool:
+    return any(math.isclose(a, b, rel_tol=1e-9) for b in values)
 
 
 def mentions_number(value: float, text: str) -> bool:
     """Tells whether ``text`` states ``value`` in any of the supported spellings."""
-    return any(_same(value, v) for v, _, _ in numbers_in(text))
+    return any(_same(value, values) for values, _, _ in _readings(text))
 
 
 def number_near(value: float, text: str, words: Iterable[str], window: int = 6) -> bool:
@@ -130,8 +153,8 @@ def number_near(value: float, text: str, words: Iterable[str], window: int = 6) 
     if not stems:
         return False
     sentences = split_sentences(text)
-    for v, start, end in numbers_in(text):
-        if not _same(v, value):
+    for values, start, end in _readings(text):
+        if not _same(value, values):
             continue
         span = next((s for s in sentences if s.start <= start < s.end), None)
         lo, hi = (span.start, span.end) if span else (0, len(text))
