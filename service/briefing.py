@@ -23,7 +23,7 @@ from service.grounding.evidence import ArticleText
 from service.grounding.text import Sentence, split_sentences
 from service.grounding.verify import verify
 from service.llm.draft import draft_schema_hash
-from service.llm.extractor import Extraction, Extractor, merge_extractions
+from service.llm.extractor import DraftExtractor, Extraction, merge_extractions
 from service.metrics import CACHE, observe_dropped, observe_llm
 from service.singleflight import RedisSingleFlight
 from service.streaming import KEEPALIVE_S, THROTTLE_S, BriefingStream, DraftFeed, Flight
@@ -39,7 +39,7 @@ class Outcome:
 @dataclass(slots=True)
 class BriefingService:
     cache: BriefingCache
-    extractor: Extractor
+    extractor: DraftExtractor
     max_article_chars: int = 100_000
     chunk_chars: int = 16_000
     stream_throttle_s: float = THROTTLE_S
@@ -200,7 +200,10 @@ class BriefingService:
         merges the events the overlap or the story's repetitions produced. With a `feed`,
         each chunk's call is streamed and its partial drafts published as chunk `i`.
         """
-        chunks = chunk_sentences(text.sentences, text.text, self.chunk_chars) or [[]]
+        if self.extractor.chunked:
+            chunks = chunk_sentences(text.sentences, text.text, self.chunk_chars) or [[]]
+        else:
+            chunks = [list(text.sentences)]
         started = time.perf_counter()
         try:
             extraction = await self._extract_chunks(text, request, published, feed, chunks)

@@ -261,7 +261,9 @@ async def _eval(args: argparse.Namespace) -> int:
         print("no articles with gold files found", file=sys.stderr)
         return 2
     async with open_runtime(Settings.from_env()) as runtime:
-        run = await evaluate(runtime.briefings, cases, fresh=args.fresh)
+        run = await evaluate(
+            runtime.briefings, cases, fresh=args.fresh, server=runtime.llm.embedded
+        )
     args.out.mkdir(parents=True, exist_ok=True)
     stem = f"{run['meta']['started_at'].replace(':', '')}-{run['meta']['prompt_version']}"
     (args.out / f"{stem}.json").write_text(json.dumps(run, indent=2, default=str))

@@ -22,7 +22,8 @@ from service.jobs._outcomes import gave_up
 from service.jobs.queue import open_queue
 from service.jobs.store import JobStore
 from service.llm.backend import LLMBackend, open_backend
-from service.llm.extractor import Extractor
+from service.llm.extractor import DraftExtractor, Extractor
+from service.llm.staged import StagedExtractor
 from service.settings import Settings
 from service.singleflight import RedisSingleFlight
 
@@ -35,6 +36,29 @@ class Runtime:
     briefings: BriefingService
     gate: Gate  # API keys and rate limit (service/gate.py), on the cache's Redis client
     jobs: JobService  # batch jobs: their records, and the SAQ queue workers take articles from
+
+
+def _extractor(settings: Settings, llm: LLMBackend) -> DraftExtractor:
+    """The strategy settings choose (Settings.strategy), on the backend's clients."""
+    if settings.strategy == "staged":
+        return StagedExtractor(
+            client=llm.structured,
+            model=llm.model,
+            system=prompts.load("staged"),
+            question=prompts.load("staged-brief"),
+            timeout_s=settings.llm_timeout_s,
+            temperature=settings.llm_temperature,
+            chunk_chars=settings.chunk_chars,
+        )
+    return Extractor(
+        client=llm.instructor,
+        model=llm.model,
+        prompt=prompts.load("extract"),
+        max_retries=settings.max_retries,
+        timeout_s=settings.llm_timeout_s,
+        temperature=settings.llm_temperature,
+        max_tokens=settings.llm_max_tokens,
+    )
 
 
 @contextlib.asynccontextmanager
@@ -63,15 +87,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             heartbeat_s=settings.job_heartbeat_s,
             attempts=settings.job_attempts,
         )
-        extractor = Extractor(
-            client=llm.instructor,
-            model=llm.model,
-            prompt=prompts.load("extract"),
-            max_retries=settings.max_retries,
-            timeout_s=settings.llm_timeout_s,
-            temperature=settings.llm_temperature,
-            max_tokens=settings.llm_max_tokens,
-        )
+        extractor = _extractor(settings, llm)
         service = BriefingService(
             cache=cache,
             extractor=extractor,

@@ -50,6 +50,8 @@ class Settings:
     openai_api_key: str | None = field(default=None, repr=False)
     llm_model: str | None = None
     llm_mode: str = "TOOLS"
+    extraction: str | None = None  # "staged" or "single"; see `strategy`
+    llm_schema_format: str | None = None  # "json_object" or "json_schema"; see `schema_format`
     llm_timeout_s: float = 300.0  # one call: every try and wait (service/llm/_retry.py)
     llm_max_retries: int | None = None
     llm_http_retries: int = 2  # transport retries within llm_timeout_s, not re-asks
@@ -104,6 +106,32 @@ class Settings:
         return 0 if self.backend == "embedded" else 1
 
     @property
+    def strategy(self) -> str:
+        """How an article becomes a draft (README, "Extraction strategies"). `staged`: code
+        finds and fills the events, one short LLM call writes the headline and summary; the
+        embedded default, chosen by the eval (seeds/EVAL.md). `single`: one LLM call drafts
+        everything, for a model strong enough to find events itself; the remote default."""
+        if self.extraction is not None:
+            if self.extraction not in ("staged", "single"):
+                raise ValueError(f"EXTRACTION={self.extraction!r}: use staged or single")
+            return self.extraction
+        return "staged" if self.backend == "embedded" else "single"
+
+    @property
+    def schema_format(self) -> str:
+        """How a JSON schema travels in `response_format`: OpenAI's `json_schema`, or the
+        `{"type": "json_object", "schema": …}` that llama-cpp-python's server accepts (it
+        answers 500 to `json_schema`, ../shared/NOTES.md). The embedded server gets the
+        latter; a remote llama.cpp server needs LLM_SCHEMA_FORMAT=json_object."""
+        if self.llm_schema_format is not None:
+            if self.llm_schema_format not in ("json_object", "json_schema"):
+                raise ValueError(
+                    f"LLM_SCHEMA_FORMAT={self.llm_schema_format!r}: use json_object or json_schema"
+                )
+            return self.llm_schema_format
+        return "json_object" if self.backend == "embedded" else "json_schema"
+
+    @property
     def concurrency_limit(self) -> int:
         """LLM calls in flight at once to the backend, across every process sharing the
         Redis (service/llm/limit.py); 0: no limit. The embedded llama.cpp server (one per
@@ -138,6 +166,8 @@ class Settings:
             openai_api_key=_env("OPENAI_API_KEY"),
             llm_model=_env("LLM_MODEL"),
             llm_mode=(_env("LLM_MODE", "TOOLS") or "TOOLS").upper(),
+            extraction=(_env("EXTRACTION") or "").lower() or None,
+            llm_schema_format=(_env("LLM_SCHEMA_FORMAT") or "").lower() or None,
             llm_timeout_s=_float("LLM_TIMEOUT_S", 300.0),
             llm_max_retries=int(r) if (r := _env("LLM_MAX_RETRIES")) is not None else None,
             llm_http_retries=_int("LLM_HTTP_RETRIES", 2),

@@ -11,7 +11,7 @@ import pytest
 from schemas import BriefingOptions
 from service.evaluation.gold import find_cases, load_case
 from service.evaluation.match import match, relaxed, strict
-from service.evaluation.report import html_page, table
+from service.evaluation.report import RATE_COLUMNS, html_page, table
 from service.evaluation.run import evaluate
 from service.grounding.evidence import ArticleText
 from service.grounding.text import contains_phrase, split_sentences
@@ -98,7 +98,7 @@ async def test_evaluate_scores_the_seed_through_the_pipeline(
     text = table(run)
     assert "ap-ukraine-energy-strikes" in text and "0.22" in text
     page = html_page([run, again])
-    assert page.count("<rect") == 2 * 9
+    assert page.count("<rect") == 2 * len(RATE_COLUMNS)
     assert "src=" not in page and "href=" not in page and "<script" not in page
 
 

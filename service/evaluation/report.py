@@ -14,7 +14,10 @@ RATE_COLUMNS = (
     ("relaxed_f1", "rF1"),
     ("precision", "P"),
     ("recall", "R"),
-    ("date_accuracy", "date"),
+    ("type_accuracy", "type"),
+    ("initiator_accuracy", "init"),
+    ("location_accuracy", "loc"),
+    ("slot_date_accuracy", "date"),
     ("quantity_accuracy", "qty"),
     ("attribution_accuracy", "attr"),
     ("verified_item_rate", "kept"),
@@ -31,7 +34,15 @@ def _fmt(value: Any) -> str:
 
 
 def table(run: dict[str, Any]) -> str:
-    head = ["article", *(label for _, label in RATE_COLUMNS), "ev/gold", "drop", "tok in/out", "s"]
+    head = [
+        "article",
+        *(label for _, label in RATE_COLUMNS),
+        "ev/gold",
+        "drop",
+        "calls",
+        "tok in/eval/out",
+        "s",
+    ]
     rows = [head]
     for row in [*run["articles"], run["overall"]]:
         rows.append(
@@ -40,7 +51,9 @@ def table(run: dict[str, Any]) -> str:
                 *(_fmt(row[key]) for key, _ in RATE_COLUMNS),
                 f"{row['predicted_events']}/{row['gold_events']}",
                 str(row["items_dropped"]),
-                f"{row['prompt_tokens']}/{row['completion_tokens']}",
+                str(row["attempts"]),
+                f"{row['prompt_tokens']}/{_fmt(row.get('prompt_tokens_evaluated'))}"
+                f"/{row['completion_tokens']}",
                 f"{row['seconds']:.0f}",
             ]
         )
@@ -53,6 +66,9 @@ def table(run: dict[str, Any]) -> str:
         f"model {meta['model']}  prompt {meta['prompt_version']}  "
         f"schema-valid {meta['schema_valid_rate']:.2f}  articles {len(run['articles'])}"
     )
+    drops = run["overall"].get("dropped_reasons") or {}
+    if drops:
+        lines.append("drops: " + ", ".join(f"{r} {n}" for r, n in sorted(drops.items())))
     return "\n".join(lines)
 
 

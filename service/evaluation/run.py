@@ -11,15 +11,23 @@ from service.briefing import BriefingService
 from service.errors import BriefingError
 from service.evaluation.gold import GoldCase
 from service.evaluation.score import ArticleScore, overall, score_article
+from service.llm.embedded import EmbeddedServer
 
 
 async def evaluate(
-    service: BriefingService, cases: list[GoldCase], *, fresh: bool = False
+    service: BriefingService,
+    cases: list[GoldCase],
+    *,
+    fresh: bool = False,
+    server: EmbeddedServer | None = None,
 ) -> dict[str, Any]:
+    """Every case through `service`; with the embedded `server`, each article's prompt
+    tokens evaluated are read from its log (what prefix reuse left to compute)."""
     started = datetime.now(UTC).isoformat(timespec="seconds")
     scores: list[ArticleScore] = []
     for case in cases:
         began = time.perf_counter()
+        position = server.log_position() if server is not None else 0
         try:
             outcome = await service.brief(
                 BriefingRequest(article=case.article), use_cache=not fresh
@@ -37,12 +45,17 @@ async def evaluate(
                 f"{exc.status_code}: {exc.detail}",
                 time.perf_counter() - began,
             )
-        scores.append(score_article(case, result, round(seconds, 1), error))
+        score = score_article(case, result, round(seconds, 1), error)
+        if server is not None and result is not None and not result.meta.cached:
+            evaluated = server.prompt_evaluations(position)
+            score.prompt_tokens_evaluated = None if evaluated is None else sum(evaluated)
+        scores.append(score)
     total = overall(scores)
     return {
         "meta": {
             "model": service.model,
             "prompt_version": service.prompt_version,
+            "strategy": type(service.extractor).__name__,
             "started_at": started,
             "schema_valid_rate": round(
                 sum(s.schema_valid for s in scores) / max(1, len(scores)), 3

@@ -7,7 +7,17 @@ from typing import Any
 
 from schemas import BriefingResponse
 from service.evaluation.gold import GoldCase, GoldEvent
-from service.evaluation.match import Pair, match, names_match, relaxed, strict
+from service.evaluation.match import (
+    Pair,
+    date_ok,
+    initiator_ok,
+    match,
+    names_match,
+    overlapping,
+    place_ok,
+    relaxed,
+    strict,
+)
 
 
 def _ratio(num: int, den: int) -> float | None:
@@ -41,8 +51,17 @@ class ArticleScore:
     quantities_right: int = 0
     attributions_checked: int = 0
     attributions_right: int = 0
-    attempts: int = 0
-    prompt_tokens: int = 0
+    found: int = 0  # gold events whose evidence a predicted event overlaps
+    types_right: int = 0
+    initiators_checked: int = 0
+    initiators_right: int = 0
+    locations_checked: int = 0
+    locations_right: int = 0
+    slot_dates_checked: int = 0
+    slot_dates_right: int = 0
+    attempts: int = 0  # LLM calls, re-asks included
+    prompt_tokens: int = 0  # sent, as the backend counts them
+    prompt_tokens_evaluated: int | None = None  # what the server computed (prefix reuse)
     completion_tokens: int = 0
     seconds: float = 0.0
 
@@ -64,6 +83,10 @@ class ArticleScore:
             "date_accuracy": _ratio(self.dates_right, self.dates_checked),
             "quantity_accuracy": _ratio(self.quantities_right, self.quantities_checked),
             "attribution_accuracy": _ratio(self.attributions_right, self.attributions_checked),
+            "type_accuracy": _ratio(self.types_right, self.found),
+            "initiator_accuracy": _ratio(self.initiators_right, self.initiators_checked),
+            "location_accuracy": _ratio(self.locations_right, self.locations_checked),
+            "slot_date_accuracy": _ratio(self.slot_dates_right, self.slot_dates_checked),
         }
 
 
@@ -90,6 +113,23 @@ def _details(score: ArticleScore, pairs: list[Pair]) -> None:
             score.attributions_right += names_match(g.attributed_to, source)
 
 
+def _slots(score: ArticleScore, pairs: list[Pair]) -> None:
+    """Slot accuracy where the event was found (evidence overlaps), whatever its type."""
+    for pair in pairs:
+        g, event = pair.gold, pair.event
+        score.found += 1
+        score.types_right += g.accepts(event.type)
+        if g.initiator is not None:
+            score.initiators_checked += 1
+            score.initiators_right += initiator_ok(g, event)
+        if g.location is not None:
+            score.locations_checked += 1
+            score.locations_right += place_ok(g, event)
+        if g.date is not None:
+            score.slot_dates_checked += 1
+            score.slot_dates_right += date_ok(g, event)
+
+
 def score_article(
     case: GoldCase, result: BriefingResponse | None, seconds: float, error: str | None = None
 ) -> ArticleScore:
@@ -113,6 +153,7 @@ def score_article(
     relaxed_pairs = match(case.gold.events, result.events, text, relaxed)
     score.relaxed_matches = len(relaxed_pairs)
     _details(score, relaxed_pairs)
+    _slots(score, match(case.gold.events, result.events, text, overlapping))
     score.attempts = result.meta.attempts
     score.prompt_tokens = result.meta.usage.prompt_tokens
     score.completion_tokens = result.meta.usage.completion_tokens
@@ -138,12 +179,24 @@ def overall(scores: list[ArticleScore]) -> ArticleScore:
             "quantities_right",
             "attributions_checked",
             "attributions_right",
+            "found",
+            "types_right",
+            "initiators_checked",
+            "initiators_right",
+            "locations_checked",
+            "locations_right",
+            "slot_dates_checked",
+            "slot_dates_right",
             "attempts",
             "prompt_tokens",
             "completion_tokens",
         ):
             setattr(total, name, getattr(total, name) + getattr(s, name))
         total.seconds += s.seconds
+        if s.prompt_tokens_evaluated is not None:
+            total.prompt_tokens_evaluated = (
+                total.prompt_tokens_evaluated or 0
+            ) + s.prompt_tokens_evaluated
         for reason, n in s.dropped_reasons.items():
             total.dropped_reasons[reason] = total.dropped_reasons.get(reason, 0) + n
     total.schema_valid = all(s.schema_valid for s in scores)

@@ -297,6 +297,17 @@ def resolve_date(phrase: str | None, published: date | None) -> ResolvedDate:
 # Day- and week-level expressions, in the order a phrase is looked for in evidence text.
 # Months and years are left out on purpose: in news prose they are mostly background
 # ("the invasion in February 2022"), not the date of the event the sentence reports.
+_SPANISH_DAYS = re.compile(
+    r"\b(?:(?:el|la|este|esta) )?(?:lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado"
+    r"|domingo)\b|\banoche\b|\banteayer\b|\bayer\b|\bla semana pasada\b|\besta semana\b"
+    r"|\bdurante la noche\b"
+)
+# "late on Saturday", "early Sunday", "on Tuesday evening": the words around a day belong to
+# the phrase (they are what the article wrote), and resolve to the same day.
+_AROUND_BEFORE = re.compile(r"(?:\b(?:late|early|earlier|later)\s+(?:on\s+)?|\bon\s+)$")
+_AROUND_AFTER = re.compile(
+    r"^\s+(?:morning|afternoon|evening|night)\b|^\s+(?:por la (?:mañana|tarde|noche))"
+)
 _FINDERS: tuple[re.Pattern[str], ...] = (
     _ISO_RE,
     _MDY_RE,
@@ -306,11 +317,40 @@ _FINDERS: tuple[re.Pattern[str], ...] = (
     _WEEKDAY_RE,
     _REL_UNIT_RE,
     _AGO_RE,
+    _SPANISH_DAYS,
 )
 
 
+def find_date_phrases(text: str) -> list[tuple[int, int]]:
+    """Every day- or week-level date expression written in `text`, as (start, end) offsets,
+    in text order; overlapping finds keep the longer. "late on Saturday" is found whole."""
+    folded = text.translate(_QUOTES).lower()
+    if len(folded) != len(text):  # a case fold changed lengths; offsets would not map
+        return []
+    found: list[tuple[int, int]] = []
+    for pattern in _FINDERS:
+        for match in pattern.finditer(folded):
+            if pattern is _REL_UNIT_RE and match["unit"] != "week":
+                continue
+            start, end = match.start(), match.end()
+            if before := _AROUND_BEFORE.search(folded, 0, start):
+                start = before.start()
+            if after := _AROUND_AFTER.search(folded[end:]):
+                end += after.end()
+            found.append((start, end))
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(found, key=lambda se: (se[0], -se[1])):
+        if kept and start < kept[-1][1]:
+            if end - start > kept[-1][1] - kept[-1][0]:
+                kept[-1] = (start, end)
+            continue
+        kept.append((start, end))
+    return kept
+
+
 def find_date_phrase(text: str) -> str | None:
-    """The first day- or week-level date expression written in `text`, as written there.
+    """The first day- or week-level date expression written in `text`, as written there,
+    in order of how sharp it is (an ISO date before a weekday).
 
     Used when the model gives no date words (or invented ones): the event's own evidence
     sentence usually says when it happened, and code can read that without guessing.

@@ -13,8 +13,10 @@ from typing import Any
 
 import instructor
 import openai
+from instructor import AsyncInstructor
 from redis.asyncio import Redis
 
+from service.llm._dialect import json_object_schemas
 from service.llm._retry import RetryPolicy
 from service.llm.embedded import EmbeddedServer
 from service.llm.limit import LLMSlots
@@ -32,7 +34,8 @@ class LLMBackend:
     model: str
     base_url: str
     client: openai.AsyncOpenAI
-    instructor: instructor.AsyncInstructor
+    instructor: AsyncInstructor  # in LLM_MODE (TOOLS): the single-call strategy
+    structured: AsyncInstructor  # JSON schema in response_format: staged calls
     embedded: EmbeddedServer | None = None
     slots: LLMSlots | None = None  # None: unlimited (LLM_CONCURRENCY=0, or no Redis given)
 
@@ -57,7 +60,7 @@ def _mode(name: str) -> instructor.Mode:
 
 
 def _wrap_chat_calls(
-    client: openai.AsyncOpenAI, policy: RetryPolicy, slots: LLMSlots | None
+    client: openai.AsyncOpenAI, policy: RetryPolicy, slots: LLMSlots | None, schema_format: str
 ) -> None:
     """Route the client's chat calls (the ones instructor makes) through `policy`, and each
     of its tries through `slots`, so no try holds a slot while it backs off.
@@ -66,7 +69,10 @@ def _wrap_chat_calls(
     client, so replacing its `create` covers every call; `models.list` (the ping) stays as is.
     """
     completions: Any = client.chat.completions
-    create = completions.create if slots is None else slots.wrap(completions.create)
+    create = completions.create
+    if schema_format == "json_object":
+        create = json_object_schemas(create)
+    create = create if slots is None else slots.wrap(create)
     completions.create = policy.wrap(create)
 
 
@@ -124,7 +130,8 @@ async def open_backend(settings: Settings, redis: Redis | None) -> LLMBackend:
         max_retries=0,  # ours, bounded by the call's timeout: service/llm/_retry.py
     )
     slots = _slots(settings, redis, base_url, model)
-    _wrap_chat_calls(client, RetryPolicy(settings.llm_http_retries, settings.llm_timeout_s), slots)
+    policy = RetryPolicy(settings.llm_http_retries, settings.llm_timeout_s)
+    _wrap_chat_calls(client, policy, slots, settings.schema_format)
     log.info("LLM backend %s: model %s at %s", settings.backend, model, base_url)
     return LLMBackend(
         kind=settings.backend,
@@ -132,6 +139,7 @@ async def open_backend(settings: Settings, redis: Redis | None) -> LLMBackend:
         base_url=base_url,
         client=client,
         instructor=instructor.from_openai(client, mode=_mode(settings.llm_mode)),
+        structured=instructor.from_openai(client, mode=instructor.Mode.JSON_SCHEMA),
         embedded=embedded,
         slots=slots,
     )

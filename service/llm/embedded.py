@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -26,6 +27,11 @@ log = logging.getLogger(__name__)
 
 class EmbeddedServerError(RuntimeError):
     pass
+
+
+# llama.cpp's timing line, one per completion: how many prompt tokens it computed, i.e. what
+# the prefix cache did not already hold.
+_PROMPT_EVAL = re.compile(rb"prompt eval time\s*=\s*[\d.]+ ms /\s*(\d+) tokens")
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -129,6 +135,22 @@ class EmbeddedServer:
                 await asyncio.sleep(0.25)
         await self.stop()
         raise EmbeddedServerError(f"llama.cpp server not ready after {timeout_s:g} s")
+
+    def log_position(self) -> int:
+        """Where the server's log ends now; `prompt_evaluations` reads what comes after."""
+        if self.log_path is None or not self.log_path.exists():
+            return 0
+        return self.log_path.stat().st_size
+
+    def prompt_evaluations(self, since: int) -> list[int] | None:
+        """Prompt tokens the server evaluated per completion since `since`, from its own
+        timing lines; None without a log. The eval reports their sum against the tokens
+        sent, which is how much the prefix cache saved."""
+        if self.log_path is None or not self.log_path.exists():
+            return None
+        with open(self.log_path, "rb") as log_file:
+            log_file.seek(since)
+            return [int(n) for n in _PROMPT_EVAL.findall(log_file.read())]
 
     async def stop(self) -> None:
         process, self._process = self._process, None

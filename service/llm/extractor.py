@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -110,8 +111,41 @@ def render_article(
     return "\n".join(lines)
 
 
+class DraftExtractor(ABC):
+    """What BriefingService drafts with: an article (or one chunk of it) in, an Extraction
+    out. Two strategies implement it: `Extractor` (one call) and `StagedExtractor`."""
+
+    model: str
+    prompt: Prompt  # its version and hash are part of every cache key
+    chunked: bool  # whether BriefingService should call it once per chunk of a long article
+
+    @abstractmethod
+    async def extract(
+        self,
+        article: ArticleText,
+        options: BriefingOptions,
+        *,
+        title: str | None = None,
+        published: str | None = None,
+        sentences: Sequence[Sentence] | None = None,
+        resume: Resume | None = None,
+    ) -> Extraction: ...
+
+    @abstractmethod
+    async def stream(
+        self,
+        article: ArticleText,
+        options: BriefingOptions,
+        on_partial: Callable[[dict[str, Any]], None],
+        *,
+        title: str | None = None,
+        published: str | None = None,
+        sentences: Sequence[Sentence] | None = None,
+    ) -> Extraction: ...
+
+
 @dataclass(slots=True)
-class Extractor:
+class Extractor(DraftExtractor):
     client: AsyncInstructor
     model: str
     prompt: Prompt
@@ -119,6 +153,8 @@ class Extractor:
     timeout_s: float = 300.0
     temperature: float = 0.0
     max_tokens: int = 2048
+
+    chunked = True  # one call per chunk of a long article (BriefingService splits it)
 
     def _messages(
         self,

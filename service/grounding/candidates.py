@@ -1,0 +1,284 @@
+"""Event candidates found by code: which sentences report a happening, its type and slots.
+
+The staged extractor starts here (service/llm/staged.py). A sentence reports an event when
+it holds a trigger (service/grounding/lexicon.py) and says when: news copy dates what
+happened ("late on Saturday", "on Tuesday") and leaves background undated ("months of
+strikes", "last winter"). A statement is an event when the saying is dated. The sentences
+that follow in the same paragraph and carry the story on ("Some 20,000 households were
+affected, he said.", the rest of a quote) join the event as evidence.
+
+Each slot is filled from the mentions the sentence holds (service/grounding/mentions.py),
+so everything here is written in the article; nothing is guessed across paragraphs except
+an attack's initiator, which the story's lede usually names once ("Ukrainian strikes…")
+and later sentences leave out ("A missile strike … also caused").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from schemas import EventType
+from service.grounding import mentions as m
+from service.grounding.chunks import paragraphs
+from service.grounding.dates import find_date_phrases
+from service.grounding.evidence import ArticleText
+from service.grounding.facts import SentenceFacts, sentence_facts
+from service.grounding.lexicon import ANNOUNCED, SPEECH_TYPES
+from service.grounding.text import Sentence
+
+RULES_VERSION = "1"
+"""Bump on any change to the rules here or in facts, mentions and lexicon: it is part of
+every cache key (through the staged extractor's prompt version), as a prompt's version is."""
+
+_VIOLENCE = frozenset({EventType.ATTACK, EventType.INTERCEPTION, EventType.INFRASTRUCTURE_DAMAGE})
+_CONTINUES = re.compile(r"^(?:[“\"]|(?:he|she|it|they|the statement|some|this|that)\b)", re.I)
+
+
+@dataclass(slots=True)
+class Candidate:
+    type: EventType
+    sentence_ids: list[int]
+    summary: str
+    when: str | None = None
+    place: str | None = None
+    initiator: str | None = None
+    source: str | None = None
+    quantities: list[tuple[float, str]] = field(default_factory=list)
+    killed: int | None = None
+    injured: int | None = None
+
+
+def _family(event_type: EventType) -> frozenset[EventType] | EventType:
+    return _VIOLENCE if event_type in _VIOLENCE else event_type
+
+
+@dataclass(slots=True)
+class _Story:
+    """What earlier sentences established: who spoke last, who has been striking."""
+
+    article: ArticleText
+    acronyms: dict[str, str]
+    last_person: str | None = None
+    last_organisation: str | None = None
+    last_attacker: str | None = None
+    lede_attacker: str | None = None
+
+    def resolve(self, name: str | None) -> str | None:
+        if name is None:
+            return None
+        if m.is_pronoun(m.Mention(name, 0, 0)):
+            return self.last_person
+        if m.GENERIC.match(name):
+            return self.last_organisation or name
+        return self.acronyms.get(name, name)
+
+
+def _starts_event(facts: SentenceFacts) -> tuple[EventType, str] | None:
+    """The event type and date phrase if this sentence reports a dated event, else None."""
+    if facts.heading or facts.main is None:
+        return None
+    kind = facts.main.type
+    when = facts.event_date
+    if when is None and kind in ANNOUNCED:
+        when = facts.report_date
+    if when is None:
+        return None
+    return kind, when
+
+
+def _continues(facts: SentenceFacts, event: Candidate) -> bool:
+    """Whether the sentence carries on the event before it rather than starting one."""
+    if facts.inside_quote:
+        return True
+    if not _CONTINUES.match(facts.sentence.text):
+        return False
+    if facts.places and event.place and facts.places[0] != event.place:
+        return False
+    return (
+        facts.main is None or _family(facts.main.type) == _family(event.type) or (facts.main.speech)
+    )
+
+
+def _fill(event: Candidate, facts: SentenceFacts, story: _Story, first: bool) -> None:
+    """Slots from one sentence of the event; the first sentence's values win."""
+    event.sentence_ids.append(facts.sentence.id)
+    if event.place is None and facts.places:
+        event.place = facts.places[0]
+    if event.when is None and facts.event_date is not None:
+        event.when = facts.event_date
+    speaker = story.resolve(facts.speaker)
+    if event.source is None and speaker:
+        event.source = speaker
+    for value, unit in facts.quantities:
+        if (value, unit) not in event.quantities:
+            event.quantities.append((value, unit))
+    event.killed = event.killed if event.killed is not None else facts.killed
+    event.injured = event.injured if event.injured is not None else facts.injured
+    if first:
+        if event.type in SPEECH_TYPES:
+            event.initiator = speaker
+        else:
+            event.initiator = story.resolve(facts.agent) or (
+                speaker if facts.agent_is_speaker else None
+            )
+        if event.type in _VIOLENCE:
+            event.initiator = event.initiator or story.lede_attacker or story.last_attacker
+
+
+def _start(
+    facts: SentenceFacts, when: str, story: _Story, kind: EventType | None = None
+) -> Candidate:
+    assert facts.main is not None
+    event = Candidate(
+        type=kind or facts.main.type, sentence_ids=[], summary=_summary(facts.sentence), when=when
+    )
+    _fill(event, facts, story, first=True)
+    return event
+
+
+def _undated_happening(facts: SentenceFacts) -> SentenceFacts | None:
+    main = facts.main
+    if main is None or main.speech or facts.heading or facts.event_date or facts.report_date:
+        return None
+    return facts
+
+
+def _remember(story: _Story, facts: SentenceFacts, event: Candidate | None, lede: bool) -> None:
+    for name in m.names(facts.sentence.text):
+        if m.is_organisation(name.text):
+            story.last_organisation = story.acronyms.get(name.text, name.text)
+    speaker = story.resolve(facts.speaker)
+    if speaker and not m.is_pronoun(m.Mention(speaker, 0, 0)) and " " in speaker.strip():
+        story.last_person = speaker
+    if event is not None and event.type in _VIOLENCE and event.initiator:
+        story.last_attacker = event.initiator
+    if lede and facts.main is not None and facts.main.type in _VIOLENCE and facts.agent:
+        story.lede_attacker = story.resolve(facts.agent)
+
+
+def find_candidates(article: ArticleText) -> list[Candidate]:
+    """Dated events in article order, each with the sentences that state it."""
+    story = _Story(article, m.acronyms(article.text))
+    # names written somewhere other than at the start of a sentence ("Power knocked out…")
+    starts = {s.start for s in article.sentences}
+    article_names = {n.text for n in m.names(article.text) if n.start not in starts}
+    place_names = {p.text for p in m.places(article.text)} | set(m.dateline_places(article.text))
+    candidates: list[Candidate] = []
+    open_quote = False
+    for paragraph in paragraphs(article.sentences, article.text):
+        current: Candidate | None = None
+        pending: SentenceFacts | None = None  # an undated happening the next sentence may date
+        dated: SentenceFacts | None = None  # a dated sentence with no happening in it
+        for sentence in paragraph:
+            facts = sentence_facts(sentence, story.acronyms, article_names, place_names)
+            facts.inside_quote = open_quote and current is not None
+            open_quote = _leaves_quote_open(sentence.text, open_quote)
+            started = _starts_event(facts)
+            if dated is not None and started is None and _undated_happening(facts):
+                # "The week’s uneasy calm broke late Wednesday on a road outside Cabildo." "About
+                # 100 smallholders had blocked the road…": the first dates the second.
+                current = _start(facts, dated.event_date or "", story)
+                current.sentence_ids.insert(0, dated.sentence.id)
+                current.place = current.place or (dated.places[0] if dated.places else None)
+                candidates.append(current)
+            elif pending is not None and facts.event_date and _CONTINUES.match(sentence.text):
+                # "A drone strike … cut heating to parts of Voronezh." "He said … during the
+                # night": the second sentence dates the first one's happening.
+                current = _start(pending, facts.event_date, story)
+                _fill(current, facts, story, first=False)
+                candidates.append(current)
+            elif started is not None and not (current and _continues(facts, current)):
+                current = _start(facts, started[1], story, started[0])
+                candidates.append(current)
+            elif current is not None and _continues(facts, current):
+                _fill(current, facts, story, first=False)
+            else:
+                current = None
+            pending = _undated_happening(facts) if current is None or started is None else None
+            if current is not None and current.sentence_ids[-1] == sentence.id:
+                pending = None
+            dated = facts if facts.main is None and facts.event_date else None
+            _remember(story, facts, current, lede=sentence.id == 1)
+    dateline = m.dateline_places(article.text)
+    for candidate in candidates:
+        candidate.initiator = _named_later(candidate.initiator, candidate, article, story)
+        if candidate.place is None and dateline:
+            candidate.place = dateline[0]  # a story without a place happens where it was filed
+    return _merge_mentions(candidates)
+
+
+_DESCRIBED = re.compile(
+    r"[’']s\s+(?:\w+\s+)?(?:diplomat|minister|president|leader|spokesman|spokeswoman|envoy|"
+    r"governor|chief|commander|official)$"
+)
+
+
+def _named_later(
+    initiator: str | None, event: Candidate, article: ArticleText, story: _Story
+) -> str | None:
+    """ "Russia’s top diplomat said…" then "…, Foreign Minister Sergey Lavrov told…": news
+    copy describes a person first and names them in the next sentence or two."""
+    if initiator is None or not _DESCRIBED.search(initiator):
+        return initiator
+    last = event.sentence_ids[-1]
+    for sentence in article.sentences[last : last + 2]:
+        for speaker in m.speakers(sentence.text):
+            name = m.bare_name(speaker.text)
+            if len(name.split()) >= 2 and name[0].isupper():
+                return speaker.text
+    return initiator
+
+
+def _leaves_quote_open(text: str, was_open: bool) -> bool:
+    opens, closes = text.count("“"), text.count("”")
+    if opens == closes == 0:
+        return was_open
+    return opens > closes or (was_open and opens == closes and not text.lstrip().startswith("“"))
+
+
+def _summary(sentence: Sentence) -> str:
+    text = re.sub(r"^(?:Elsewhere|Meanwhile|But|And|Also),\s+", "", sentence.text.strip())
+    return text[:1].upper() + text[1:]
+
+
+def _merge_mentions(candidates: list[Candidate]) -> list[Candidate]:
+    """One candidate per happening: a later mention with the same type family, date phrase
+    resolution and place (or both placeless, with the same initiator) is folded into the
+    first."""
+    kept: list[Candidate] = []
+    for c in candidates:
+        same = next(
+            (
+                k
+                for k in kept
+                if _family(k.type) == _family(c.type)
+                and k.type not in SPEECH_TYPES
+                and _same_when(k.when, c.when)
+                and k.place == c.place
+                and (k.place is not None or k.initiator == c.initiator)
+            ),
+            None,
+        )
+        if same is None:
+            kept.append(c)
+            continue
+        same.sentence_ids = sorted({*same.sentence_ids, *c.sentence_ids})
+        same.source = same.source or c.source
+        same.quantities += [q for q in c.quantities if q not in same.quantities]
+    return kept
+
+
+def _same_when(a: str | None, b: str | None) -> bool:
+    if a is None or b is None:
+        return a == b
+    words = lambda p: set(re.findall(r"\w+", p.lower())) - {"on", "late", "early", "the"}  # noqa: E731
+    return words(a) == words(b)
+
+
+def date_phrases(text: str) -> list[str]:
+    """Every date phrase the resolver recognises, as written, once each."""
+    seen: dict[str, None] = {}
+    for start, end in find_date_phrases(text):
+        seen.setdefault(text[start:end], None)
+    return list(seen)

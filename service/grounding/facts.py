@@ -1,0 +1,232 @@
+"""One sentence read by code: its main trigger, dates, places, speaker, agent and numbers.
+
+The pieces candidates are built from (service/grounding/candidates.py). Every string here
+is a slice of the sentence, so it is written in the article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from service.grounding import mentions as m
+from service.grounding.checks import INJURED_STEMS, KILLED_STEMS
+from service.grounding.dates import find_date_phrases
+from service.grounding.lexicon import Trigger, triggers
+from service.grounding.numbers import numbers_in
+from service.grounding.text import Sentence
+
+_QUOTED = re.compile(r"[“\"][^”\"]*[”\"]?")
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
+_UNIT_SKIP = frozenset(
+    """of its their the a an to and or more than about some at least nearly almost over""".split()
+)
+_UNIT_STOP = frozenset(
+    """were was had have has are is be been in on at by for from with during after before that
+    which who as per people's""".split()
+)
+_OWN_FORCES = re.compile(
+    r"\b(?:its|their|our)\s+(?:\w+\s+)?(?:forces|defen[cs]es|fighters|troops|units|military|army)\b",
+    re.I,
+)
+_BY_AGENT = re.compile(r"\bby\s+$", re.I)
+
+
+@dataclass(slots=True)
+class SentenceFacts:
+    sentence: Sentence
+    main: Trigger | None = None
+    event_date: str | None = None  # a date phrase the happening is dated by
+    report_date: str | None = None  # a date phrase next to a verb of saying
+    places: list[str] = field(default_factory=list)
+    speaker: str | None = None
+    agent: str | None = None
+    agent_is_speaker: bool = False
+    quantities: list[tuple[float, str]] = field(default_factory=list)
+    killed: int | None = None
+    injured: int | None = None
+    heading: bool = False
+    inside_quote: bool = False
+
+
+def _outside_quotes(text: str, trigger: Trigger) -> bool:
+    return not any(q.start() <= trigger.start < q.end() for q in _QUOTED.finditer(text))
+
+
+_REPORTED = re.compile(
+    r"(?:said|says|told|reported|announced|stated|added|confirmed|claimed|statement|dijo|"
+    r"afirm[óo]|anunci[óo])\b[^,;.“”]{0,40}$",
+    re.IGNORECASE,
+)
+
+
+def _happenings(text: str, found: list[Trigger]) -> list[Trigger]:
+    """Triggers of a happening the sentence reports (not one a quotation claims)."""
+    return [t for t in found if not t.speech and _outside_quotes(text, t)]
+
+
+def _dates(text: str, found: list[Trigger]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(event dates, report dates) as offsets. A date right after a verb of saying ("said
+    Sunday", "said in a statement on X late Saturday") dates the report; so does every date
+    of a sentence that reports no happening. The rest date the happening."""
+    events, reports = [], []
+    happens = bool(_happenings(text, found))
+    for start, end in find_date_phrases(text):
+        said = _REPORTED.search(text, max(0, start - 60), start)
+        if said and any(said.start() < t.start < start for t in found if not t.speech):
+            said = None  # "said Russia’s attack on Friday": the date is the attack's
+        if not happens or said:
+            reports.append((start, end))
+        else:
+            events.append((start, end))
+    return events, reports
+
+
+def _main_trigger(text: str, found: list[Trigger], events: list[tuple[int, int]]) -> Trigger | None:
+    """The happening nearest the date that dates it; without one, the most specific
+    happening (`triggers` lists them in order of precedence) or else the saying."""
+    happenings = _happenings(text, found)
+    if events and happenings:
+        start, end = events[0]
+        return min(happenings, key=lambda t: min(abs(t.start - end), abs(start - t.end)))
+    if happenings:
+        return happenings[0]
+    speech = [t for t in found if t.speech]
+    return speech[0] if speech else None
+
+
+def _unit(text: str, end: int) -> str | None:
+    """What a number counts: the words after it up to a function word or punctuation
+    ("44 Ukrainian drones", "75 basis points", "about 8,000 of its members" → "members")."""
+    tail = text[end : end + 60]
+    picked: list[str] = []
+    for word in re.findall(r"[^\W\d_][\w’'\-]*|[^\w\s]", tail):
+        low = word.lower()
+        if not word[0].isalpha() or low in _UNIT_STOP:
+            break
+        if not picked and low in _UNIT_SKIP:
+            continue
+        picked.append(word)
+        if len(picked) == 3:
+            break
+    return " ".join(picked) or None
+
+
+_WORDS = re.compile(r"[^\W\d_][\w’'\-]*")
+
+
+def _casualty(text: str, start: int, end: int) -> str | None:
+    """ "12 people were killed", "killing five", "wounding 14", "dos agentes heridos"."""
+    after = [w.lower() for w in _WORDS.findall(text, end, end + 40)[:4]]
+    before = [w.lower() for w in _WORDS.findall(text, max(0, start - 25), start)[-2:]]
+    for kind, stems in (("killed", KILLED_STEMS), ("injured", INJURED_STEMS)):
+        if any(w.startswith(stems) for w in after) or any(
+            w.startswith(stems) and w.endswith("ing") for w in before
+        ):
+            return kind
+    return None
+
+
+def _numbers(
+    text: str, skip: list[tuple[int, int]]
+) -> tuple[list[tuple[float, str]], int | None, int | None]:
+    quantities: list[tuple[float, str]] = []
+    killed = injured = None
+    for value, start, end in numbers_in(text):
+        token = text[start:end]
+        if any(a <= start < b for a, b in skip) or _YEAR.fullmatch(token):
+            continue
+        if re.match(r",\s*$", text[max(0, start - 2) : start]) and re.match(r"^,", text[end:]):
+            continue  # "Ilievski, 58," is an age
+        kind = _casualty(text, start, end)
+        if kind == "killed" and killed is None and value.is_integer():
+            killed = int(value)
+            continue
+        if kind == "injured" and injured is None and value.is_integer():
+            injured = int(value)
+            continue
+        unit = _unit(text, end)
+        if token.endswith("%"):
+            unit = "percent"
+        if unit is not None:
+            quantities.append((value, unit))
+    return quantities, killed, injured
+
+
+def _agent(text: str, trigger: Trigger, actors: list[m.Mention]) -> str | None:
+    """Who did it: a "by X" after the trigger, else the sentence's subject, i.e. the first
+    actor before the trigger ("Ukrainian strikes", "parliament on Wednesday passed")."""
+    after = [
+        a
+        for a in actors
+        if 0 <= a.start - trigger.end <= 25 and _BY_AGENT.search(text[trigger.end : a.start])
+    ]
+    if after:
+        return after[0].text
+    before = [a for a in actors if a.end <= trigger.start and _outside_quotes_at(text, a.start)]
+    return _first(before)
+
+
+def _first(actors: list[m.Mention]) -> str | None:
+    """The earliest actor; of two that start together, the longer ("Russia’s top diplomat"
+    over "Russia")."""
+    return min(actors, key=lambda a: (a.start, a.start - a.end)).text if actors else None
+
+
+def _outside_quotes_at(text: str, offset: int) -> bool:
+    return not any(q.start() <= offset < q.end() for q in _QUOTED.finditer(text))
+
+
+def sentence_facts(
+    sentence: Sentence,
+    acronyms: dict[str, str],
+    article_names: set[str],
+    place_names: set[str],
+) -> SentenceFacts:
+    text = sentence.text
+    found = triggers(text)
+    events, reports = _dates(text, found)
+    facts = SentenceFacts(sentence=sentence, main=_main_trigger(text, found, events))
+    facts.heading = (
+        not text.rstrip().endswith((".", "”", '"', "?", "!", "’", ")")) and len(text) < 90
+    )
+    facts.event_date = text[slice(*events[0])] if events else None
+    facts.report_date = text[slice(*reports[0])] if reports else None
+    local_places = m.places(text)
+    facts.places = [p.text for p in local_places]
+    spans = {(p.start, p.end) for p in local_places}
+    actors = [
+        _country(a, article_names)
+        for a in m.names(text)
+        if (a.start, a.end) not in spans and (a.start > 0 or a.text in article_names)
+    ] + m.bodies(text)
+    speakers = m.speakers(text)
+    facts.speaker = speakers[0].text if speakers else _subject_of_saying(text, found, actors)
+    if facts.main is not None and not facts.main.speech:
+        facts.agent = _agent(text, facts.main, actors)
+        facts.agent_is_speaker = facts.agent is None and bool(_OWN_FORCES.search(text))
+    skip = find_date_phrases(text)
+    facts.quantities, facts.killed, facts.injured = _numbers(text, skip)
+    return facts
+
+
+def _subject_of_saying(text: str, found: list[Trigger], actors: list[m.Mention]) -> str | None:
+    """ "On Thursday, the Ituri Conflict Observatory, an independent monitoring group …, said":
+    with nothing named right before the verb, the sentence's first actor speaks."""
+    speech = [t for t in found if t.speech and _outside_quotes(text, t)]
+    if not speech:
+        return None
+    before = [a for a in actors if a.end <= speech[0].start and _outside_quotes_at(text, a.start)]
+    return _first(before)
+
+
+def _country(mention: m.Mention, article_names: set[str]) -> m.Mention:
+    """ "Ukrainian" → "Ukraine" when the article writes both: a demonym names its country."""
+    word = mention.text
+    if " " in word or not re.search(r"(?:ian|ean|ese|ish|an|i)$", word):
+        return mention
+    stem = word[:5]
+    for name in article_names:
+        if name != word and " " not in name and name.startswith(stem) and len(name) < len(word) + 2:
+            return m.Mention(name, mention.start, mention.end)
+    return mention

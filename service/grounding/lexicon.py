@@ -1,0 +1,266 @@
+"""Trigger words per event type: how code, not the model, finds and types event candidates.
+
+GDELT's coders (TABARI, PETRARCH) find events without any model, from dictionaries of verbs
+and nouns per event type; the small embedded models could not (asked to type 33 sentences
+they answered "statement" 33 times, see ../shared/NOTES.md). These patterns are the same
+idea at our scale: English and the Spanish the gold set holds, whole words, case-folded.
+
+Order matters: when a sentence holds triggers of several types, the most specific wins
+(an interception over an attack, a protest's "strike" over an air strike), so the tuple is
+in order of precedence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from schemas import EventType
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    type: EventType
+    start: int
+    end: int
+    speech: bool  # a verb of saying: the event is the statement itself
+
+
+def _words(*alternatives: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+
+
+_LABOUR = r"(?:went on strike|on strike|joined the strike|general strike|huelga)"
+
+LEXICON: tuple[tuple[EventType, re.Pattern[str]], ...] = (
+    (
+        EventType.INTERCEPTION,
+        _words(
+            r"shot down",
+            r"shoot down",
+            r"downed",
+            r"intercept(?:ed|s|ing|ion|ions)?",
+            r"(?:electronically )?jammed",
+            r"neutrali[sz]ed",
+            r"air defen[cs]es?",
+            r"derribad[oa]s?",
+            r"derrib[óo]",
+        ),
+    ),
+    (EventType.PROTEST, _words(_LABOUR)),
+    (
+        EventType.ATTACK,
+        _words(
+            r"(?:drone|missile|air|rocket|artillery|air ?strikes?|military) ?strikes?",
+            r"strikes?",
+            r"attack(?:s|ed|ing)?",
+            r"shell(?:ed|ing)",
+            r"bomb(?:ed|ing|ings|ardment)",
+            r"fired (?:at|on|into)",
+            r"mortar rounds?",
+            r"rocket fire",
+            r"raids?",
+            r"ambush(?:ed)?",
+            r"struck",
+            r"targeted",
+            r"assault(?:ed)?",
+            r"ataques?",
+            r"bombarde(?:o|os|ó)",
+        ),
+    ),
+    (
+        EventType.INFRASTRUCTURE_DAMAGE,
+        _words(
+            r"blackouts?",
+            r"power (?:cuts?|outages?)",
+            r"cut (?:power|heating|electricity)",
+            r"power was cut",
+            r"knocked out",
+            r"damage to",
+            r"serious damage",
+            r"severed",
+            r"homes were damaged",
+            r"damaged or flooded",
+        ),
+    ),
+    (
+        EventType.DISASTER,
+        _words(
+            r"(?:flash )?floods?",
+            r"flooding",
+            r"earthquake",
+            r"quake",
+            r"landslides?",
+            r"storms?",
+            r"hurricane",
+            r"cyclone",
+            r"typhoon",
+            r"wildfires?",
+            r"explosion",
+            r"blast",
+            r"burst its banks",
+            r"tsunami",
+            r"inundaciones",
+            r"terremoto",
+            r"flooded",
+            r"evacuat(?:ed|ion)",
+            r"incendio",
+        ),
+    ),
+    (
+        EventType.PROTEST,
+        _words(
+            r"protest(?:s|ed|ing)?",
+            r"tear gas",
+            r"water cannons?",
+            r"rubber bullets",
+            r"dispersed?",
+            r"rall(?:y|ied|ies)",
+            r"marched",
+            r"marches",
+            r"demonstrat(?:ion|ions|ors|ed)",
+            r"walkout",
+            r"blocked (?:the|a) road",
+            r"sit-in",
+            r"manifestaci\w+",
+            r"protestas?",
+            r"marcha",
+            r"recorrieron",
+        ),
+    ),
+    (
+        EventType.LEGAL,
+        _words(
+            r"sentenced",
+            r"convicted",
+            r"acquitted",
+            r"charged with",
+            r"indicted",
+            r"found \w+ guilty",
+            r"guilty",
+            r"verdict",
+            r"sought a \S+ sentence",
+            r"jailed",
+            r"ruled",
+            r"condenad[oa]",
+        ),
+    ),
+    (
+        EventType.AGREEMENT,
+        _words(
+            r"signed (?:an|the|a) (?:\w+ )?(?:agreement|accord|deal|treaty|memorandum)",
+            r"signed an agreement",
+            r"signing the accord",
+            r"agreed to",
+            r"reached (?:an|a) deal",
+            r"ceasefire",
+            r"firmaron",
+            r"acuerdo",
+        ),
+    ),
+    (
+        EventType.ECONOMIC,
+        _words(
+            r"(?:raised|cut|lowered|held|lift(?:ed)?) (?:its |the )?(?:\w+ )?(?:\w+ )?rate",
+            r"basis points",
+            r"inflation (?:rose|fell|climbed|eased|rate)",
+            r"gdp",
+            r"econom(?:y|ic) (?:grew|shrank|contracted)",
+            r"interest rates?",
+        ),
+    ),
+    (
+        EventType.POLICY,
+        _words(
+            r"passed (?:a|the) (?:\w+ )?(?:law|bill)",
+            r"law passed",
+            r"state of emergency",
+            r"decree",
+            r"approved (?:a|the) (?:\w+ )?(?:law|bill|budget|plan|decree)",
+            r"imposed",
+            r"banned",
+            r"would release",
+            r"will release",
+            r"aprob[óo]",
+            r"anteproyecto",
+        ),
+    ),
+    (
+        EventType.DIPLOMACY,
+        _words(
+            r"met",
+            r"meet(?:ing)?",
+            r"talks",
+            r"summit",
+            r"visit(?:ed)?",
+            r"negotiat\w+",
+            r"reuni[óo]n?",
+        ),
+    ),
+    (
+        EventType.ACCUSATION,
+        _words(
+            r"accus(?:ed|es|ing)",
+            r"blam(?:ed|es|ing)",
+            r"condemn(?:ed|s)",
+            r"denounc\w+",
+            r"criticis\w+",
+            r"criticiz\w+",
+            r"acus[óo]",
+            r"acusa",
+        ),
+    ),
+)
+
+SPEECH = _words(
+    r"said",
+    r"says",
+    r"told",
+    r"stated",
+    r"announced",
+    r"reported",
+    r"added",
+    r"insisted",
+    r"urged",
+    r"warned",
+    r"claimed",
+    r"denied",
+    r"dismissed",
+    r"rejected",
+    r"confirmed",
+    r"in a statement",
+    r"dijo",
+    r"afirm[óo]",
+    r"añadi[óo]",
+    r"respondi[óo]",
+    r"anunci[óo]",
+    r"record[óo]",
+    r"rechaz[óo]",
+    r"según",
+    r"issued (?:a|an) (?:\w+ )?(?:warning|alert|statement)",
+)
+"""Verbs of saying. A date written right after one ("said Sunday") dates the report,
+not the happening the sentence reports."""
+
+
+SPEECH_TYPES = frozenset({EventType.STATEMENT, EventType.ACCUSATION})
+ANNOUNCED = frozenset(
+    {EventType.LEGAL, EventType.AGREEMENT, EventType.ECONOMIC, EventType.POLICY,
+     EventType.DIPLOMACY, *SPEECH_TYPES}
+)  # fmt: skip
+"""Types whose date may be the date it was said or announced ("the bank said on Thursday it
+raised…"); a strike's report date ("officials reported Sunday") is not the strike's."""
+
+
+def triggers(sentence: str) -> list[Trigger]:
+    """Every trigger in the sentence, speech verbs included, in order of precedence."""
+    found = [
+        Trigger(event_type, m.start(), m.end(), speech=False)
+        for event_type, pattern in LEXICON
+        for m in pattern.finditer(sentence)
+    ]
+    found += [
+        Trigger(EventType.STATEMENT, m.start(), m.end(), speech=True)
+        for m in SPEECH.finditer(sentence)
+    ]
+    return found

@@ -1,0 +1,233 @@
+"""What an article names: people and bodies, places, speakers, dates, numbers.
+
+Pure code over the article's own text. Every value returned is written in the article
+(offsets into it), so whatever is built from these mentions passes verification by
+construction, and the same lists are the closed choices a model may be offered.
+
+The rules are those of news copy, not of any one article: names are runs of capitalised
+words; a place follows a locative word ("in", "over the city of") or heads the dateline; a
+speaker stands next to a verb of saying; "Full Name, or ACR," defines an acronym.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from service.grounding.lexicon import SPEECH
+
+_UPPER = "A-ZÁÉÍÓÚÑÜÀÂÇÈÊËÎÏÔÙÛŒŠŽČĆĐ"
+_TOKEN = rf"(?:(?:[{_UPPER}]\.){{2,}}|[{_UPPER}][\w\-]*(?:[’'][a-rt-z]\w*)?\.?|[{_UPPER}]\.)"
+_JOIN = r"(?:\s+(?:of|for|and|the|de|del|la|las|los|y|du|van|von|al|bin)){0,2}\s+"
+_NAME = re.compile(rf"(?<![\w’'])(?:{_TOKEN})(?:{_JOIN}(?:{_TOKEN}))*")
+_POSSESSIVE = re.compile(r"[’']s?$")
+
+# Capitalised words that begin sentences or are dates, not names.
+_NOT_NAMES = frozenset(
+    """a an the but and or so yet if as at by in on of to for from with while when where after
+    before during elsewhere meanwhile however also still some several many most months weeks
+    years days there this that these those it its he she they we our his her their who what
+    one two three four five six seven eight nine ten thousands hundreds dozens decenas miles
+    monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december jan feb mar apr jun jul aug
+    sept oct nov dec el la los las un una en de del según por para con anoche ayer hoy lunes
+    martes miércoles jueves viernes sábado domingo analysis update breaking""".split()
+)
+_TITLES = frozenset(
+    """gov. gov sen. rep. gen. lt. col. sgt. capt. maj. adm. mr. mrs. ms. dr. prof. rev. judge
+    president minister secretary governor mayor spokesman spokeswoman spokesperson director
+    chief commander foreign defense defence interior justice prime deputy army police
+    regional local former state general""".split()
+)
+_BODY = (
+    r"(?:ministry|army|military|forces|government|police|bank|central bank|court|parliament|"
+    r"diplomat|president|minister|cabinet|authorities|officials|navy|air force|prosecutors?|"
+    r"militia|coalition|administration|council|agency|statistics office)"
+)
+_BODY_RE = re.compile(rf"(?:\w+\s+){{0,2}}{_BODY}\b", re.IGNORECASE)
+_COMMON_ACTORS = re.compile(
+    r"(?<!\w)(?:(?:the|a|an)\s+)?(?:group|militia|company|organi[sz]ation|"
+    r"court|police|prosecutors|parliament|the army|the government|the military|"
+    r"rescue teams|protesters|demonstrators|officials|residents|smallholders|strikers|"
+    r"lawmakers|the court|investigators|(?:the\s+)?(?:[a-z]+\s+){0,2}(?:ministry|agency|"
+    r"department|service|authorities|office))(?!\w)",
+    re.IGNORECASE,
+)
+_LOCATIVE = re.compile(
+    r"(?:(?:regions?|provinces?|cities|towns|villages|areas),\s+$)|"
+    r"(?:\b(?:in|over|near|at|outside|across|into|around|through|toward|towards|en|cerca de"
+    r"|(?:city|cities|town|towns|village|villages|region|regions|province|provinces|district|"
+    r"districts|parts|centre|center|centro|"
+    r"outskirts|suburbs|capital|port|island) (?:of|de))"
+    r"(?:\s+the)?(?:\s+(?:eastern|western|northern|southern|northeastern|northwestern|"
+    r"southeastern|southwestern|central|coastal|border|capital|port|nearby|southern|el))?"
+    r"\s+)$",
+    re.IGNORECASE,
+)
+_PLACE_AFTER = re.compile(
+    r"^\s+(?:region|province|oblast|district|county|state|valley|river|reservoir)\b",
+    re.IGNORECASE,
+)
+_ORG_WORDS = re.compile(
+    r"\b(?:ministry|court|bank|union|association|council|agency|party|alliance|commission|"
+    r"institute|assembly|observatory|bureau|directorate|service|committee|organisation|"
+    r"organization|company|group|forces|army|police|government|agency|sindicato|consejo|"
+    r"delegación|palace|secretary|minister|president|state)\b",
+    re.IGNORECASE,
+)
+# "Ukrainian border", "Russian refineries": a people's adjective, not a place.
+_DEMONYM = re.compile(
+    r"(?:ian|ean|ese|ish|ic|an|i)\s+(?!(?:and|or|on|in|at|to|for|with|from|by|late|early|last"
+    r"|this|was|were|is|has|had|said|says|y|el|la|en|de)\b)[a-z]"
+)
+_DATELINE = re.compile(
+    rf"^\s*(?P<place>[{_UPPER}][{_UPPER}\s.’'\-]+?)\s*,\s*(?P<rest>[^—\n]*?)(?:\(\w+\))?\s*—"
+)
+_ACRONYM = re.compile(rf"(?P<full>{_NAME.pattern}),?\s+(?:or|\()\s*(?P<short>[A-Z]{{2,6}})\b")
+_PRONOUN_SPEAKER = re.compile(r"^(?:he|she|they|it)$", re.IGNORECASE)
+# "the group said": a body named only by its kind stands for the organisation named last.
+GENERIC = re.compile(
+    r"^(?:the|a|an)\s+(?:group|militia|company|organi[sz]ation|agency|institute|bank|union)$",
+    re.IGNORECASE,
+)
+
+
+def is_organisation(name: str) -> bool:
+    return bool(_ORG_WORDS.search(name)) or (name.isupper() and 2 <= len(name) <= 6)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    text: str
+    start: int  # offsets into the article
+    end: int
+
+
+def _clean(text: str, start: int) -> Mention | None:
+    """A name without leading sentence words or a trailing possessive, or None."""
+    while (m := re.match(r"(\S+)\s+", text)) and m.group(1).lower().strip("’'") in _NOT_NAMES:
+        text, start = text[m.end() :], start + m.end()
+    text = _POSSESSIVE.sub("", text)
+    if not text.endswith(("U.S.", "U.N.", "U.K.", "E.U.")):
+        text = text.rstrip(".")
+    if not text or text.lower() in _NOT_NAMES or not text[0].isupper():
+        return None
+    return Mention(text, start, start + len(text))
+
+
+_AND = re.compile(r"\s+(?:and|y)\s+")
+
+
+def _split_lists(text: str, start: int) -> list[tuple[str, int]]:
+    """ "Bryansk and Rostov" is two names; "Institute of Meteorology and Hydrology" is one."""
+    parts: list[tuple[str, int]] = []
+    last = 0
+    for m in _AND.finditer(text):
+        left, right = text[last : m.start()], text[m.end() :]
+        if " of " in f" {left} " and " " not in right.strip():
+            continue
+        parts.append((left, start + last))
+        last = m.end()
+    parts.append((text[last:], start + last))
+    return parts
+
+
+def names(text: str, offset: int = 0) -> list[Mention]:
+    """Capitalised phrases, possessives dropped ("Russia’s" → "Russia"), lists split,
+    sentence-initial words and dates left out."""
+    found = []
+    for m in _NAME.finditer(text):
+        for part, start in _split_lists(m.group(), m.start()):
+            mention = _clean(part, start)
+            if mention is not None:
+                found.append(Mention(mention.text, offset + mention.start, offset + mention.end))
+    return found
+
+
+def bare_name(name: str) -> str:
+    """A name without the titles in front of it: "regional Gov. Alexander Gusev" → "Alexander
+    Gusev"; a name that is all title ("Foreign Minister") is kept."""
+    words = name.split()
+    i = 0
+    while i < len(words) - 1 and words[i].lower() in _TITLES:
+        i += 1
+    return " ".join(words[i:])
+
+
+def places(text: str, offset: int = 0) -> list[Mention]:
+    """Names that follow a locative word or precede "region"/"province", organisations and
+    people's titles left out."""
+    found = []
+    for mention in names(text):
+        local = mention.start
+        before = text[max(0, local - 60) : local]
+        after = text[mention.end : mention.end + 20]
+        if not (_LOCATIVE.search(before) or _PLACE_AFTER.search(after)):
+            continue
+        if _ORG_WORDS.search(mention.text) or _DEMONYM.search(mention.text + after):
+            continue
+        found.append(Mention(mention.text, offset + mention.start, offset + mention.end))
+    return found
+
+
+def dateline_places(text: str) -> list[str]:
+    """ "KYIV, Ukraine (AP) —" → ["Kyiv", "Ukraine"]: where the story was filed."""
+    m = _DATELINE.match(text)
+    if m is None:
+        return []
+    found = [m["place"].strip().title()]
+    rest = m["rest"].strip()
+    if rest and rest[0].isupper() and len(rest) < 40:
+        found.append(rest)
+    return found
+
+
+def acronyms(text: str) -> dict[str, str]:
+    """ "Union for the Defence of Djugu, or UDD" → {"UDD": "Union for the Defence of Djugu"}."""
+    found: dict[str, str] = {}
+    for m in _ACRONYM.finditer(text):
+        full = _clean(m["full"], 0)
+        if full is not None and full.text.split()[0][0] == m["short"][0]:
+            found[m["short"]] = full.text
+    return found
+
+
+def bodies(text: str, offset: int = 0) -> list[Mention]:
+    """Actors written in lower case: "police", "Russia’s defense ministry", "the army"."""
+    found = [
+        Mention(m.group(), offset + m.start(), offset + m.end())
+        for m in _COMMON_ACTORS.finditer(text)
+    ]
+    for name in names(text):
+        tail = text[name.end :]
+        poss = re.match(r"[’']s\s+", tail)
+        if poss and (body := _BODY_RE.match(tail, poss.end())):
+            end = name.end + body.end()
+            found.append(Mention(text[name.start : end], offset + name.start, offset + end))
+    return found
+
+
+def speakers(text: str, offset: int = 0) -> list[Mention]:
+    """Who a sentence says is speaking: the name or body right before a verb of saying, or
+    right after one ("said Gov. X"), or after "according to"."""
+    found: list[Mention] = []
+    candidates = names(text) + bodies(text)
+    for verb in SPEECH.finditer(text):
+        before = [c for c in candidates if 0 <= verb.start() - c.end <= 3]
+        after = [c for c in candidates if 0 <= c.start - verb.end() <= 1]
+        pronoun = re.search(r"(?<!\w)(he|she|they)\s+$", text[: verb.start()], re.IGNORECASE)
+        if before:
+            found.append(max(before, key=lambda c: c.end - c.start))
+        elif after and re.search(r"[,”\"]\s*$", text[: verb.start()]):  # "…,” said Gov. X"
+            found.append(after[0])
+        elif pronoun:
+            found.append(Mention(pronoun.group(1), pronoun.start(1), pronoun.end(1)))
+    for m in re.finditer(r"according to\s+", text, re.IGNORECASE):
+        after = [c for c in candidates if 0 <= c.start - m.end() <= 4]
+        if after:
+            found.append(after[0])
+    return [Mention(s.text, offset + s.start, offset + s.end) for s in found]
+
+
+def is_pronoun(mention: Mention) -> bool:
+    return _PRONOUN_SPEAKER.match(mention.text) is not None

@@ -1,0 +1,202 @@
+"""Staged extraction: code finds and fills the events, the model writes the briefing's words.
+
+The embedded models cannot find events: asked to type each sentence of the seed, the 0.5B
+and 1.5B models answered "statement" every time (../shared/NOTES.md), and asked for a whole
+draft at once they cited ids that do not exist and invented dates and actors (seeds/EVAL.md,
+runs A and B). What they can do is write a headline and a summary. So the stages are:
+
+1. *detect and fill* (code, service/grounding/candidates.py): trigger words find the
+   sentences that report dated events, and each slot is taken from what those sentences
+   write: the date phrase, the place, the initiator, the source, the numbers;
+2. *brief* (one short LLM call): a headline and a summary, nothing else. Key points are the
+   events' own sentences, so they cite the evidence they restate.
+
+The brief's request puts the system prompt and the numbered article first and the question
+last, so a llama.cpp server reuses the article's evaluated prefix for any later call about
+the same article. It asks for JSON under a schema (`response_format`), not for a tool call:
+llama.cpp's chat template writes tools into the system turn, before the article.
+
+A brief the model botches (invalid JSON, cut off) costs the briefing nothing: verification
+replaces an empty headline or summary from verified material and says so. A backend that is
+down or too slow is still an error, as in the single-call strategy.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import openai
+from instructor import AsyncInstructor, response_schema
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from pydantic import BaseModel, ValidationError
+
+from prompts import Prompt
+from schemas import BriefingOptions
+from service.grounding.candidates import RULES_VERSION, Candidate, find_candidates
+from service.grounding.chunks import chunk_sentences
+from service.grounding.evidence import ArticleText
+from service.grounding.text import Sentence
+from service.llm.draft import Draft, DraftEvent, DraftKeyPoint
+from service.llm.extractor import (
+    DraftExtractor,
+    Extraction,
+    Resume,
+    _api_error,
+    _CallStats,
+    _root_cause,
+    render_article,
+)
+
+log = logging.getLogger(__name__)
+
+
+class DraftBrief(BaseModel):
+    """The briefing's words for an analyst: a headline and a short summary."""
+
+    headline: str = ""
+    summary: str = ""
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """Two required strings and nothing else: every schema token is grammar to check."""
+        strings = {"type": "string"}
+        return {
+            "type": "object",
+            "properties": {"headline": strings, "summary": strings},
+            "required": ["headline", "summary"],
+        }
+
+
+_BRIEF = response_schema(DraftBrief)
+
+
+def draft_event(candidate: Candidate) -> DraftEvent:
+    """A code-found event as a draft: what verification checks like any model's answer."""
+    actors = [{"name": candidate.initiator, "role": "initiator"}] if candidate.initiator else []
+    return DraftEvent.model_validate(
+        {
+            "evidence": candidate.sentence_ids,
+            "type": candidate.type,
+            "summary": candidate.summary,
+            "actors": actors,
+            "location": candidate.place,
+            "when": candidate.when,
+            "quantities": [{"value": v, "unit": u} for v, u in candidate.quantities],
+            "killed": candidate.killed,
+            "injured": candidate.injured,
+            "source": candidate.source,
+        }
+    )
+
+
+def staged_prompt(system: Prompt, question: Prompt) -> Prompt:
+    """One versioned text for the cache key and `meta.prompt_version`: both prompts and the
+    rules' version, so a change to any of them is a new briefing."""
+    return Prompt(
+        name="staged",
+        version=f"{system.version}+{question.version}+rules-v{RULES_VERSION}",
+        text=f"{system.text}\n{question.text}\nrules {RULES_VERSION}\n",
+    )
+
+
+@dataclass(slots=True)
+class StagedExtractor(DraftExtractor):
+    client: AsyncInstructor  # in a JSON-schema mode: the question goes after the article
+    model: str
+    system: Prompt
+    question: Prompt
+    timeout_s: float = 300.0
+    temperature: float = 0.0
+    brief_max_tokens: int = 200
+    chunk_chars: int = 16_000
+    prompt: Prompt = field(init=False)
+
+    chunked = False  # it reads the whole article at once; BriefingService does not chunk it
+
+    def __post_init__(self) -> None:
+        self.prompt = staged_prompt(self.system, self.question)
+
+    async def extract(
+        self,
+        article: ArticleText,
+        options: BriefingOptions,
+        *,
+        title: str | None = None,
+        published: str | None = None,
+        sentences: Sequence[Sentence] | None = None,
+        resume: Resume | None = None,
+    ) -> Extraction:
+        events = [draft_event(c) for c in find_candidates(article)]
+        stats = _CallStats(max_attempts=1, context={})
+        brief = await self._brief(article, title, published, stats)
+        return Extraction(
+            draft=_draft(brief, events, options), attempts=stats.attempts, usage=stats.usage
+        )
+
+    async def stream(
+        self,
+        article: ArticleText,
+        options: BriefingOptions,
+        on_partial: Callable[[dict[str, Any]], None],
+        *,
+        title: str | None = None,
+        published: str | None = None,
+        sentences: Sequence[Sentence] | None = None,
+    ) -> Extraction:
+        """The events as soon as code has them (before any LLM call), then the briefing."""
+        events = [draft_event(c) for c in find_candidates(article)]
+        on_partial(_draft(DraftBrief(), events, options).model_dump(mode="json"))
+        stats = _CallStats(max_attempts=1, context={})
+        brief = await self._brief(article, title, published, stats)
+        draft = _draft(brief, events, options)
+        on_partial(draft.model_dump(mode="json"))
+        return Extraction(draft=draft, attempts=stats.attempts, usage=stats.usage)
+
+    def messages(
+        self, article: ArticleText, title: str | None, published: str | None
+    ) -> list[dict[str, Any]]:
+        """System prompt and numbered article first (the prefix every call shares), then the
+        question. An article longer than a call's budget is briefed from its first chunk."""
+        chunks = chunk_sentences(article.sentences, article.text, self.chunk_chars)
+        shown = chunks[0] if chunks else []
+        return [
+            {"role": "system", "content": self.system.text},
+            {"role": "user", "content": render_article(shown, title=title, published=published)},
+            {"role": "user", "content": self.question.text},
+        ]
+
+    async def _brief(
+        self, article: ArticleText, title: str | None, published: str | None, stats: _CallStats
+    ) -> DraftBrief:
+        try:
+            brief = await self.client.chat.completions.create(
+                model=self.model,
+                messages=self.messages(article, title, published),  # type: ignore[arg-type]
+                response_model=_BRIEF,
+                max_retries=0,
+                hooks=stats.hooks(),
+                temperature=self.temperature,
+                max_tokens=self.brief_max_tokens,
+                timeout=self.timeout_s,
+            )
+        except openai.APIError as exc:
+            raise _api_error(exc, self.timeout_s) from exc
+        except (InstructorRetryException, IncompleteOutputException, ValidationError) as exc:
+            if isinstance(api := _root_cause(exc), openai.APIError):
+                raise _api_error(api, self.timeout_s) from exc
+            log.info("the brief was unusable (%s); verification fills it in", type(exc).__name__)
+            return DraftBrief()
+        return DraftBrief(headline=brief.headline, summary=brief.summary)
+
+
+def _draft(brief: DraftBrief, events: list[DraftEvent], options: BriefingOptions) -> Draft:
+    key_points = [
+        DraftKeyPoint(evidence=event.evidence, text=event.summary)
+        for event in events[: options.max_key_points]
+    ]
+    return Draft(
+        headline=brief.headline, summary=brief.summary, key_points=key_points, events=events
+    )

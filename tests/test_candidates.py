@@ -1,0 +1,135 @@
+"""Event candidates found by code: triggers, dates, places, speakers and their slots.
+
+Short articles written for these tests (not the gold set), so the rules are checked on text
+they were not tuned on.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from schemas import EventType
+from service.grounding import mentions
+from service.grounding.candidates import Candidate, find_candidates
+from service.grounding.dates import find_date_phrases
+from service.grounding.evidence import ArticleText
+from service.grounding.lexicon import triggers
+from service.grounding.text import split_sentences
+
+
+def _candidates(text: str) -> list[Candidate]:
+    return find_candidates(ArticleText(text, split_sentences(text)))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Air defences shot down 12 drones over the city.", EventType.INTERCEPTION),
+        ("Nurses joined the strike on Monday.", EventType.PROTEST),
+        ("A missile strike hit the port.", EventType.ATTACK),
+        ("The court sentenced him to five years.", EventType.LEGAL),
+        ("Lawmakers passed a law on Tuesday.", EventType.POLICY),
+        ("The two sides signed an agreement in Doha.", EventType.AGREEMENT),
+        ("The bank raised its benchmark rate by 50 basis points.", EventType.ECONOMIC),
+        ("Flash floods swept through the valley.", EventType.DISASTER),
+        ("Thousands rallied outside parliament.", EventType.PROTEST),
+        ("The ministers met in Geneva.", EventType.DIPLOMACY),
+        ("She accused the army of lying.", EventType.ACCUSATION),
+    ],
+)
+def test_the_most_specific_trigger_comes_first(sentence: str, expected: EventType) -> None:
+    found = [t for t in triggers(sentence) if not t.speech]
+    assert found and found[0].type == expected
+
+
+def test_date_phrases_are_found_whole_in_english_and_spanish() -> None:
+    text = "A missile strike late on Saturday hit it; el sábado, and on Wednesday evening too."
+    found = [text[a:b] for a, b in find_date_phrases(text)]
+    assert found == ["late on Saturday", "el sábado", "on Wednesday evening"]
+
+
+def test_names_places_dateline_and_acronyms() -> None:
+    text = (
+        "TBILISI, Georgia — Police said the Union of Free Farmers, or UFF, marched through "
+        "central Tbilisi and the towns of Gori and Rustavi."
+    )
+    names = [n.text for n in mentions.names(text)]
+    assert "Gori" in names and "Rustavi" in names and "Union of Free Farmers" in names
+    assert [p.text for p in mentions.places(text)][:2] == ["Tbilisi", "Gori"]
+    assert mentions.dateline_places(text) == ["Tbilisi", "Georgia"]
+    assert mentions.acronyms(text) == {"UFF": "Union of Free Farmers"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("The flooding was the worst in decades, Governor Ana Pérez said.", "Governor Ana Pérez"),
+        ("“We will rebuild,” said Mayor Tom Ellis.", "Mayor Tom Ellis"),
+        ("Ten people died, according to the health ministry.", "the health ministry"),
+        ("Police said two people were arrested.", "Police"),
+    ],
+)
+def test_speakers(sentence: str, speaker: str) -> None:
+    assert [s.text for s in mentions.speakers(sentence)][:1] == [speaker]
+
+
+ARTICLE = """GORI, Georgia — Georgian riot police fired tear gas at protesters in Gori on Tuesday, \
+injuring 14 people, the health ministry said.
+
+The protests began last year over a mining licence. Tensions have simmered for months.
+
+A landslide buried a mountain road near Khashuri late on Monday, regional governor Levan \
+Beridze said. Some 300 households were cut off, he said.
+
+Prime Minister Nino Kapanadze said on Wednesday that the government would review the licence.
+
+Officials say the region has long been neglected."""
+
+
+def test_an_article_yields_its_dated_events_with_their_slots() -> None:
+    found = _candidates(ARTICLE)
+    kinds = [(c.type, c.when) for c in found]
+    assert kinds == [
+        (EventType.PROTEST, "on Tuesday"),
+        (EventType.DISASTER, "late on Monday"),
+        (EventType.STATEMENT, "on Wednesday"),
+    ]
+    police, landslide, review = found
+    assert police.place == "Gori" and police.injured == 14
+    assert police.source == "the health ministry"
+    assert landslide.place == "Khashuri"
+    assert (300.0, "households") in landslide.quantities
+    assert landslide.source == "Levan Beridze"  # "he said" resolved to the last speaker
+    assert len(landslide.sentence_ids) == 2  # the "he said" sentence carries it on
+    assert review.initiator == "Prime Minister Nino Kapanadze"
+    assert review.place == "Gori"  # no place in its sentence: where the story was filed
+
+
+def test_background_without_a_date_is_not_an_event() -> None:
+    text = "Months of strikes have battered the grid. Officials say the war drags on."
+    assert _candidates(text) == []
+
+
+def test_a_report_date_does_not_date_the_happening() -> None:
+    # "reported Sunday" dates the report; the strike itself is not dated, so no event
+    text = "Drone strikes cut power to two cities, officials reported Sunday."
+    assert _candidates(text) == []
+
+
+def test_a_later_sentence_dates_the_happening_before_it() -> None:
+    text = (
+        "A drone strike cut heating to parts of Kursk, the governor said. "
+        "He said several drones were shot down during the night."
+    )
+    (event,) = _candidates(text)
+    assert event.type == EventType.ATTACK and event.place == "Kursk"
+    assert event.when == "during the night" and event.sentence_ids == [1, 2]
+
+
+def test_an_acronym_speaker_is_resolved_to_the_full_name() -> None:
+    text = (
+        "The army blamed the Patriotic Front of Kivu, or PFK, for the raid.\n\n"
+        "The PFK denied it. “We were not there,” the group said in a statement on Friday."
+    )
+    statements = [c for c in _candidates(text) if c.type == EventType.STATEMENT]
+    assert [c.initiator for c in statements] == ["Patriotic Front of Kivu"]

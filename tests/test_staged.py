@@ -1,0 +1,108 @@
+"""The staged strategy through the real pipeline: code finds the events, one short LLM call
+(real openai client, real instructor, scripted server) writes the headline and summary."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from schemas import BriefingResponse
+from service.settings import Settings
+from tests.conftest import ClientFactory
+from tests.drafts import SEED_TEXT
+from tests.scripted_llm import Reply, ScriptedLLM
+from tests.test_briefings_api import assert_spans_verified
+
+BRIEF = {"headline": "Ukrainian strikes cut power in two Russian cities", "summary": "Drones hit."}
+
+
+async def test_events_come_from_code_and_the_words_from_one_call(
+    make_client: ClientFactory, llm: ScriptedLLM, seed: dict[str, Any]
+) -> None:
+    llm.reset(default=Reply(arguments=BRIEF, prompt_tokens=1200, completion_tokens=30))
+    async with make_client(extraction="staged", llm_schema_format="json_object") as client:
+        response = await client.post("/v1/briefings", json=seed)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    result = BriefingResponse.model_validate(body)
+    assert_spans_verified(body, SEED_TEXT)
+    assert llm.calls == 1 and result.meta.attempts == 1
+    assert result.meta.prompt_version.startswith("staged-v1+staged-brief-v1+rules-v")
+    assert (result.briefing.headline, result.briefing.summary) == (
+        BRIEF["headline"],
+        BRIEF["summary"],
+    )
+    assert result.meta.usage.prompt_tokens == 1200
+    # the seed's dated events, found and filled by code
+    by_place = {e.location.name: e for e in result.events if e.location}
+    assert {"Voronezh", "Belgorod", "Bryansk"} <= set(by_place)
+    belgorod = by_place["Belgorod"]
+    assert belgorod.type == "attack" and belgorod.date.phrase == "late on Saturday"
+    assert str(belgorod.date.start) == "2025-11-08"
+    assert [(q.value, q.unit) for q in belgorod.quantities] == [(20000, "households")]
+    assert belgorod.attributed_to is not None and "Gladkov" in belgorod.attributed_to.source
+    assert by_place["Bryansk"].type == "interception"
+    assert len(result.events) >= 5 and not result.meta.dropped
+    # key points restate events with their evidence
+    assert result.briefing.key_points[0].evidence == result.events[0].evidence
+
+    # the request: system prompt and numbered article first, the question last, and the
+    # schema in response_format as llama.cpp's server takes it (not as a tool)
+    (request,) = llm.requests
+    roles = [m["role"] for m in request["messages"]]
+    assert roles == ["system", "user", "user"]
+    assert request["messages"][1]["content"].startswith("<article>")
+    assert "[1] KYIV" in request["messages"][1]["content"]
+    assert "headline" in request["messages"][2]["content"]
+    assert "tools" not in request
+    assert request["response_format"]["type"] == "json_object"
+    assert set(request["response_format"]["schema"]["properties"]) == {"headline", "summary"}
+    assert request["max_tokens"] <= 256  # the brief is bounded by tokens, not only by time
+
+
+async def test_openai_style_backends_get_json_schema(
+    make_client: ClientFactory, llm: ScriptedLLM, seed: dict[str, Any]
+) -> None:
+    llm.reset(default=Reply(arguments=BRIEF))
+    async with make_client(extraction="staged") as client:  # remote: OpenAI's format
+        assert (await client.post("/v1/briefings", json=seed)).status_code == 200
+    fmt = llm.requests[0]["response_format"]
+    assert fmt["type"] == "json_schema"
+    assert set(fmt["json_schema"]["schema"]["properties"]) == {"headline", "summary"}
+
+
+async def test_an_unusable_brief_is_replaced_from_verified_material(
+    make_client: ClientFactory, llm: ScriptedLLM, seed: dict[str, Any]
+) -> None:
+    llm.reset(default=Reply(arguments="the model rambled instead of writing JSON"))
+    async with make_client(extraction="staged") as client:
+        response = await client.post("/v1/briefings", json=seed)
+    assert response.status_code == 200, response.text
+    result = BriefingResponse.model_validate(response.json())
+    assert result.briefing.headline == seed["article"]["title"]
+    reasons = {d.what: d.reason for d in result.meta.dropped}
+    assert reasons["headline"].startswith("empty; replaced from verified material")
+    assert len(result.events) >= 5  # the events do not depend on the model
+
+
+async def test_a_backend_that_is_down_is_still_an_error(
+    make_client: ClientFactory, llm: ScriptedLLM, seed: dict[str, Any]
+) -> None:
+    llm.reset(default=Reply(status=503, body={"error": {"message": "overloaded"}}))
+    async with make_client(extraction="staged") as client:
+        response = await client.post("/v1/briefings", json=seed)
+        assert response.status_code == 503
+        assert response.headers["content-type"] == "application/problem+json"
+        # nothing was cached: the next request asks again
+        llm.reset(default=Reply(arguments=BRIEF))
+        again = await client.post("/v1/briefings", json=seed)
+    assert again.status_code == 200 and again.headers["x-cache"] == "miss"
+
+
+def test_the_default_strategy_per_backend() -> None:
+    assert Settings().strategy == "staged"  # embedded
+    assert Settings(openai_base_url="http://x/v1").strategy == "single"
+    assert Settings(openai_base_url="http://x/v1", extraction="staged").strategy == "staged"
+    assert Settings().schema_format == "json_object"
+    assert Settings(openai_api_key="k").schema_format == "json_schema"
+    assert json.dumps(Settings(extraction="single").strategy) == '"single"'
