@@ -53,6 +53,12 @@ def _outside_quotes(text: str, trigger: Trigger) -> bool:
     return not any(q.start() <= trigger.start < q.end() for q in _QUOTED.finditer(text))
 
 
+# "will arrive on Thursday", "is due to travel to Brussels on Thursday": not yet happened.
+_FUTURE = re.compile(
+    r"\b(?:will|would|is due to|are due to|(?:is|are) expected to|plans? to|scheduled to)\b"
+    r"[^,;.]{0,50}$",
+    re.IGNORECASE,
+)
 _REPORTED = re.compile(
     r"(?:said|says|told|reported|announced|stated|added|confirmed|claimed|statement|dijo|"
     r"afirm[óo]|anunci[óo])\b[^,;.“”]{0,40}$",
@@ -75,6 +81,8 @@ def _dates(text: str, found: list[Trigger]) -> tuple[list[tuple[int, int]], list
         said = _REPORTED.search(text, max(0, start - 60), start)
         if said and any(said.start() < t.start < start for t in found if not t.speech):
             said = None  # "said Russia’s attack on Friday": the date is the attack's
+        if _FUTURE.search(text, max(0, start - 60), start):
+            continue
         if not happens or said:
             reports.append((start, end))
         else:
@@ -164,7 +172,16 @@ def _agent(text: str, trigger: Trigger, actors: list[m.Mention]) -> str | None:
     if after:
         return after[0].text
     before = [a for a in actors if a.end <= trigger.start and _outside_quotes_at(text, a.start)]
+    for actor in sorted(before, key=lambda a: -a.end):
+        # "Russia’s mass drone and missile strikes", "Ukrainian strikes": whose attack it is
+        between = text[actor.end : trigger.start]
+        if _MODIFIES.fullmatch(between):
+            return actor.text
     return _first(before)
+
+
+# what stands between "Russia" and "strikes" in "Russia’s mass drone and missile strikes"
+_MODIFIES = re.compile(r"(?:[’']s)?(?:\s+(?:[a-z\-]+|and))*\s+", re.UNICODE)
 
 
 def _first(actors: list[m.Mention]) -> str | None:
@@ -195,11 +212,12 @@ def sentence_facts(
     local_places = m.places(text)
     facts.places = [p.text for p in local_places]
     spans = {(p.start, p.end) for p in local_places}
+    copy_start = m.dateline_end(text)
     actors = [
-        _country(a, article_names)
-        for a in m.names(text)
-        if (a.start, a.end) not in spans and (a.start > 0 or a.text in article_names)
-    ] + m.bodies(text)
+        _country(a, article_names) if a.text in article_names or " " not in a.text else a
+        for a in m.actors(text)
+        if (a.start, a.end) not in spans and (a.start >= copy_start or a.text in article_names)
+    ]
     speakers = m.speakers(text)
     facts.speaker = speakers[0].text if speakers else _subject_of_saying(text, found, actors)
     if facts.main is not None and not facts.main.speech:

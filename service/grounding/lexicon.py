@@ -30,7 +30,10 @@ def _words(*alternatives: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
 
 
-_LABOUR = r"(?:went on strike|on strike|joined the strike|general strike|huelga)"
+_LABOUR = (
+    r"(?:went on strike|on strike|joined the strike|general strike|huelga|walked off the job|"
+    r"\d+-(?:hour|day|week) strike|(?:national|nationwide|labou?r) strike|stoppage|walkout)"
+)
 
 LEXICON: tuple[tuple[EventType, re.Pattern[str]], ...] = (
     (
@@ -61,11 +64,12 @@ LEXICON: tuple[tuple[EventType, re.Pattern[str]], ...] = (
             r"rocket fire",
             r"raids?",
             r"ambush(?:ed)?",
-            r"struck",
-            r"targeted",
             r"assault(?:ed)?",
             r"ataques?",
             r"bombarde(?:o|os|ó)",
+            r"clash(?:ed|es)",
+            r"pursued",
+            r"gunmen",
         ),
     ),
     (
@@ -238,6 +242,14 @@ SPEECH = _words(
     r"rechaz[óo]",
     r"según",
     r"issued (?:a|an) (?:\w+ )?(?:warning|alert|statement)",
+    r"promised",
+    r"vowed",
+)
+# Verbs that say something was hit, not what hit it: a happening only when the sentence
+# names nothing more specific ("an earthquake struck", "the strike targeted").
+WEAK = (
+    EventType.ATTACK,
+    re.compile(r"(?<!\w)(?:struck|targeted|hit|killed|killing)(?!\w)", re.IGNORECASE),
 )
 """Verbs of saying. A date written right after one ("said Sunday") dates the report,
 not the happening the sentence reports."""
@@ -259,6 +271,10 @@ def triggers(sentence: str) -> list[Trigger]:
         for event_type, pattern in LEXICON
         for m in pattern.finditer(sentence)
     ]
+    if not found:
+        found = [
+            Trigger(WEAK[0], m.start(), m.end(), speech=False) for m in WEAK[1].finditer(sentence)
+        ]
     found += [
         Trigger(EventType.STATEMENT, m.start(), m.end(), speech=True)
         for m in SPEECH.finditer(sentence)

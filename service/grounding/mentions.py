@@ -49,7 +49,9 @@ _COMMON_ACTORS = re.compile(
     r"(?<!\w)(?:(?:the|a|an)\s+)?(?:group|militia|company|organi[sz]ation|"
     r"court|police|prosecutors|parliament|the army|the government|the military|"
     r"rescue teams|protesters|demonstrators|officials|residents|smallholders|strikers|"
-    r"lawmakers|the court|investigators|(?:the\s+)?(?:[a-z]+\s+){0,2}(?:ministry|agency|"
+    r"lawmakers|the court|investigators|troops|gunmen|"
+    r"(?:the\s+)?(?:(?!(?:from|of|to|in|at|by|for|with|and|said|says)\b)[a-z]+\s+){0,2}"
+    r"(?:ministry|agency|"
     r"department|service|authorities|office))(?!\w)",
     re.IGNORECASE,
 )
@@ -81,7 +83,8 @@ _DEMONYM = re.compile(
     r"|this|was|were|is|has|had|said|says|y|el|la|en|de)\b)[a-z]"
 )
 _DATELINE = re.compile(
-    rf"^\s*(?P<place>[{_UPPER}][{_UPPER}\s.’'\-]+?)\s*,\s*(?P<rest>[^—\n]*?)(?:\(\w+\))?\s*—"
+    rf"^\s*(?P<place>[{_UPPER}][{_UPPER}\s.’']+?)\s*,\s*(?P<rest>[^—–\n(]*?)\s*(?:\(\w+\))?"
+    r"\s*(?:—|–|-)\s+"
 )
 _ACRONYM = re.compile(rf"(?P<full>{_NAME.pattern}),?\s+(?:or|\()\s*(?P<short>[A-Z]{{2,6}})\b")
 _PRONOUN_SPEAKER = re.compile(r"^(?:he|she|they|it)$", re.IGNORECASE)
@@ -170,6 +173,12 @@ def places(text: str, offset: int = 0) -> list[Mention]:
     return found
 
 
+def dateline_end(text: str) -> int:
+    """Where the copy starts after a dateline ("KYIV, Ukraine (AP) — "), 0 without one."""
+    m = _DATELINE.match(text)
+    return 0 if m is None else m.end()
+
+
 def dateline_places(text: str) -> list[str]:
     """ "KYIV, Ukraine (AP) —" → ["Kyiv", "Ukraine"]: where the story was filed."""
     m = _DATELINE.match(text)
@@ -207,11 +216,28 @@ def bodies(text: str, offset: int = 0) -> list[Mention]:
     return found
 
 
+def actors(text: str) -> list[Mention]:
+    """Names and bodies outside the dateline; a body that overlaps a name without holding it
+    whole ("the Ministry" of "Ministry of Social Affairs") gives way to the name."""
+    start = dateline_end(text)
+    named = [n for n in names(text) if n.start >= start]
+    kept = [
+        b
+        for b in bodies(text)
+        if b.start >= start
+        and not any(
+            b.start < n.end and n.start < b.end and not (b.start <= n.start and n.end <= b.end)
+            for n in named
+        )
+    ]
+    return named + kept
+
+
 def speakers(text: str, offset: int = 0) -> list[Mention]:
     """Who a sentence says is speaking: the name or body right before a verb of saying, or
     right after one ("said Gov. X"), or after "according to"."""
     found: list[Mention] = []
-    candidates = names(text) + bodies(text)
+    candidates = actors(text)
     for verb in SPEECH.finditer(text):
         before = [c for c in candidates if 0 <= verb.start() - c.end <= 3]
         after = [c for c in candidates if 0 <= c.start - verb.end() <= 1]

@@ -76,7 +76,7 @@ class EmbeddedServer:
         return [
             sys.executable,
             "-m",
-            "llama_cpp.server",
+            "service.llm._llama_server",  # llama_cpp.server, stopping when a client goes
             "--model",
             str(self.model_path),
             "--model_alias",
@@ -89,6 +89,10 @@ class EmbeddedServer:
             str(self.n_ctx),
             "--n_threads",
             str(threads),
+            # A streamed answer is not cut short when another request (a /ready ping) arrives:
+            # calls are queued by LLM_CONCURRENCY, not by interrupting each other.
+            "--interrupt_requests",
+            "False",
         ]
 
     async def start(self, timeout_s: float = 180.0) -> None:
