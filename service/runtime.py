@@ -48,7 +48,6 @@ def _extractor(settings: Settings, llm: LLMBackend) -> DraftExtractor:
             question=prompts.load("staged-brief"),
             timeout_s=settings.llm_timeout_s,
             temperature=settings.llm_temperature,
-            chunk_chars=settings.chunk_chars,
         )
     return Extractor(
         client=llm.instructor,

@@ -212,11 +212,10 @@ def sentence_facts(
     local_places = m.places(text)
     facts.places = [p.text for p in local_places]
     spans = {(p.start, p.end) for p in local_places}
-    copy_start = m.dateline_end(text)
     actors = [
         _country(a, article_names) if a.text in article_names or " " not in a.text else a
         for a in m.actors(text)
-        if (a.start, a.end) not in spans and (a.start >= copy_start or a.text in article_names)
+        if (a.start, a.end) not in spans
     ]
     speakers = m.speakers(text)
     facts.speaker = speakers[0].text if speakers else _subject_of_saying(text, found, actors)

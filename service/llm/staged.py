@@ -36,7 +36,6 @@ from pydantic import BaseModel, ValidationError
 from prompts import Prompt
 from schemas import BriefingOptions
 from service.grounding.candidates import RULES_VERSION, Candidate, find_candidates
-from service.grounding.chunks import chunk_sentences
 from service.grounding.evidence import ArticleText
 from service.grounding.text import Sentence
 from service.llm.draft import Draft, DraftEvent, DraftKeyPoint
@@ -92,13 +91,14 @@ def draft_event(candidate: Candidate) -> DraftEvent:
     )
 
 
-def staged_prompt(system: Prompt, question: Prompt) -> Prompt:
-    """One versioned text for the cache key and `meta.prompt_version`: both prompts and the
-    rules' version, so a change to any of them is a new briefing."""
+def staged_prompt(system: Prompt, question: Prompt, brief_chars: int) -> Prompt:
+    """One versioned text for the cache key and `meta.prompt_version`: both prompts, the
+    rules' version and how much article the model reads, so a change to any of them is a
+    new briefing."""
     return Prompt(
         name="staged",
         version=f"{system.version}+{question.version}+rules-v{RULES_VERSION}",
-        text=f"{system.text}\n{question.text}\nrules {RULES_VERSION}\n",
+        text=f"{system.text}\n{question.text}\nrules {RULES_VERSION}\nbrief {brief_chars}\n",
     )
 
 
@@ -111,13 +111,13 @@ class StagedExtractor(DraftExtractor):
     timeout_s: float = 300.0
     temperature: float = 0.0
     brief_max_tokens: int = 200
-    chunk_chars: int = 16_000
+    brief_chars: int = 2_000  # the lede and what follows it: what a headline is written from
     prompt: Prompt = field(init=False)
 
     chunked = False  # it reads the whole article at once; BriefingService does not chunk it
 
     def __post_init__(self) -> None:
-        self.prompt = staged_prompt(self.system, self.question)
+        self.prompt = staged_prompt(self.system, self.question, self.brief_chars)
 
     async def extract(
         self,
@@ -158,10 +158,15 @@ class StagedExtractor(DraftExtractor):
     def messages(
         self, article: ArticleText, title: str | None, published: str | None
     ) -> list[dict[str, Any]]:
-        """System prompt and numbered article first (the prefix every call shares), then the
-        question. An article longer than a call's budget is briefed from its first chunk."""
-        chunks = chunk_sentences(article.sentences, article.text, self.chunk_chars)
-        shown = chunks[0] if chunks else []
+        """System prompt and numbered article first (the prefix a later call about the same
+        article would share), then the question. The model sees the article's first
+        `brief_chars` (whole sentences, at least one): news puts its gist first, and the prompt
+        tokens a llama.cpp server must evaluate before answering are most of a call's time."""
+        shown: list[Sentence] = []
+        for sentence in article.sentences:
+            if shown and sum(len(s.text) for s in shown) + len(sentence.text) > self.brief_chars:
+                break
+            shown.append(sentence)
         return [
             {"role": "system", "content": self.system.text},
             {"role": "user", "content": render_article(shown, title=title, published=published)},
