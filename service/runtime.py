@@ -22,6 +22,7 @@ from service.jobs._outcomes import gave_up
 from service.jobs.queue import open_queue
 from service.jobs.store import JobStore
 from service.llm.backend import LLMBackend, open_backend
+from service.llm.choices import with_choices
 from service.llm.extractor import DraftExtractor, Extractor
 from service.llm.staged import StagedExtractor
 from service.settings import Settings
@@ -49,10 +50,12 @@ def _extractor(settings: Settings, llm: LLMBackend) -> DraftExtractor:
             timeout_s=settings.llm_timeout_s,
             temperature=settings.llm_temperature,
         )
+    prompt = prompts.load("extract")
     return Extractor(
         client=llm.instructor,
         model=llm.model,
-        prompt=prompts.load("extract"),
+        prompt=with_choices(prompt) if settings.choices else prompt,
+        choices=settings.choices,
         max_retries=settings.max_retries,
         timeout_s=settings.llm_timeout_s,
         temperature=settings.llm_temperature,

@@ -51,6 +51,7 @@ class Settings:
     llm_model: str | None = None
     llm_mode: str = "TOOLS"
     extraction: str | None = None  # "staged" or "single"; see `strategy`
+    llm_choices: bool | None = None  # closed article-bound enums in the single-call schema
     llm_schema_format: str | None = None  # "json_object" or "json_schema"; see `schema_format`
     llm_timeout_s: float = 300.0  # one call: every try and wait (service/llm/_retry.py)
     llm_max_retries: int | None = None
@@ -118,6 +119,15 @@ class Settings:
         return "staged" if self.backend == "embedded" else "single"
 
     @property
+    def choices(self) -> bool:
+        """Whether the single-call schema offers only what the article holds, as enums
+        (service/llm/choices.py). On for remote servers; off for the embedded one, whose
+        grammar checking slows with every enum value (seeds/EVAL.md measures it)."""
+        if self.llm_choices is not None:
+            return self.llm_choices
+        return self.backend == "remote"
+
+    @property
     def schema_format(self) -> str:
         """How a JSON schema travels in `response_format`: OpenAI's `json_schema`, or the
         `{"type": "json_object", "schema": …}` that llama-cpp-python's server accepts (it
@@ -167,6 +177,9 @@ class Settings:
             llm_model=_env("LLM_MODEL"),
             llm_mode=(_env("LLM_MODE", "TOOLS") or "TOOLS").upper(),
             extraction=(_env("EXTRACTION") or "").lower() or None,
+            llm_choices=None
+            if (c := _env("LLM_CHOICES")) is None
+            else c.lower() in ("1", "true", "on"),
             llm_schema_format=(_env("LLM_SCHEMA_FORMAT") or "").lower() or None,
             llm_timeout_s=_float("LLM_TIMEOUT_S", 300.0),
             llm_max_retries=int(r) if (r := _env("LLM_MAX_RETRIES")) is not None else None,

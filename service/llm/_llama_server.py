@@ -80,7 +80,7 @@ class StopWhenClientGoes:
 
 
 def main() -> None:
-    llama_cpp.Llama.generate = _generate_until_gone  # type: ignore[method-assign]
+    llama_cpp.Llama.generate = _generate_until_gone  # type: ignore[method-assign,assignment]
     create_app = llama_main.create_app
     llama_main.create_app = lambda **kwargs: StopWhenClientGoes(create_app(**kwargs))  # type: ignore[assignment]
     llama_main.main()

@@ -28,6 +28,7 @@ from service.grounding.evidence import ArticleText
 from service.grounding.text import Sentence
 from service.llm._partial import DraftSketch, reask_messages, sketch_fields, sketch_json, tap_usage
 from service.llm._retry import retry_after_s
+from service.llm.choices import article_choices, closed_schema, sending
 from service.llm.draft import CONTEXT_ARTICLE, CONTEXT_LENIENT, Draft
 from service.llm.limit import SlotTimeout
 
@@ -153,6 +154,7 @@ class Extractor(DraftExtractor):
     timeout_s: float = 300.0
     temperature: float = 0.0
     max_tokens: int = 2048
+    choices: bool = False  # article-bound enums in the schema (service/llm/choices.py)
 
     chunked = True  # one call per chunk of a long article (BriefingService splits it)
 
@@ -201,7 +203,7 @@ class Extractor(DraftExtractor):
             draft = await self.client.chat.completions.create(
                 model=self.model,
                 messages=messages,  # type: ignore[arg-type]
-                response_model=_DRAFT,
+                response_model=self._response_model(article, sketch=False),
                 max_retries=self.max_retries - prior.attempts,
                 context=context,
                 hooks=stats.hooks(),
@@ -240,7 +242,7 @@ class Extractor(DraftExtractor):
             partials = self.client.chat.completions.create_partial(
                 model=self.model,
                 messages=messages,  # type: ignore[arg-type]
-                response_model=_SKETCH,
+                response_model=self._response_model(article, sketch=True),
                 max_retries=0,
                 # Unused by the sketch, but instructor treats messages differently with a
                 # context (it renders them as templates): the same request as `extract`.
@@ -272,6 +274,13 @@ class Extractor(DraftExtractor):
                 resume=resume,
             )
         return Extraction(draft=draft, attempts=stats.attempts, usage=stats.usage)
+
+    def _response_model(self, article: ArticleText, *, sketch: bool) -> Any:
+        """Draft (or the streaming sketch), sending the article's closed schema when
+        `choices` is on; otherwise the open one, wrapped once for every call."""
+        if not self.choices:
+            return _SKETCH if sketch else _DRAFT
+        return sending(DraftSketch if sketch else Draft, closed_schema(article_choices(article)))
 
     def _failure(self, exc: Exception, attempts: int) -> LLMUnavailable | LLMTimeout | LLMBadOutput:
         if isinstance(api_error := _root_cause(exc), openai.APIError):
