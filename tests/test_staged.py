@@ -106,3 +106,27 @@ def test_the_default_strategy_per_backend() -> None:
     assert Settings().schema_format == "json_object"
     assert Settings(openai_api_key="k").schema_format == "json_schema"
     assert json.dumps(Settings(extraction="single").strategy) == '"single"'
+
+
+async def test_the_rules_hold_their_scores_on_every_gold_set(
+    settings: Settings, llm: ScriptedLLM
+) -> None:
+    """The staged strategy's events are code, so their scores are deterministic: a change to
+    the rules that loses events or slots fails here before it reaches seeds/EVAL.md."""
+    from dataclasses import replace
+
+    from service.evaluation.gold import find_cases
+    from service.evaluation.run import evaluate
+    from service.runtime import open_runtime
+    from tests.conftest import SEEDS
+
+    # a brief without numbers: the same words are sent for every article
+    llm.reset(default=Reply(arguments={"headline": "News", "summary": "Events happened."}))
+    floors = {SEEDS: (0.65, 0.85), SEEDS / "unseen": (0.6, 0.8), SEEDS / "test": (0.4, 0.8)}
+    async with open_runtime(replace(settings, extraction="staged")) as runtime:
+        for folder, (strict_floor, relaxed_floor) in floors.items():
+            run = await evaluate(runtime.briefings, find_cases([folder]), fresh=True)
+            overall = run["overall"]
+            assert overall["f1"] >= strict_floor, (folder.name, overall["f1"])
+            assert overall["relaxed_f1"] >= relaxed_floor, (folder.name, overall["relaxed_f1"])
+            assert overall["verified_item_rate"] == 1.0  # the rules write only what is there

@@ -57,7 +57,6 @@ def _family(event_type: EventType) -> frozenset[EventType] | EventType:
 class _Story:
     """What earlier sentences established: who spoke last, who has been striking."""
 
-    article: ArticleText
     acronyms: dict[str, str]
     last_person: str | None = None
     last_organisation: str | None = None
@@ -159,7 +158,7 @@ def _remember(story: _Story, facts: SentenceFacts, event: Candidate | None, lede
 
 def find_candidates(article: ArticleText) -> list[Candidate]:
     """Dated events in article order, each with the sentences that state it."""
-    story = _Story(article, m.acronyms(article.text))
+    story = _Story(m.acronyms(article.text))
     # names written somewhere other than at the start of a sentence ("Power knocked out…")
     starts = {s.start for s in article.sentences}
     article_names = {n.text for n in m.names(article.text) if n.start not in starts}
@@ -202,7 +201,7 @@ def find_candidates(article: ArticleText) -> list[Candidate]:
             _remember(story, facts, current, lede=sentence.id == 1)
     dateline = m.dateline_places(article.text)
     for candidate in candidates:
-        candidate.initiator = _named_later(candidate.initiator, candidate, article, story)
+        candidate.initiator = _named_later(candidate.initiator, candidate, article)
         if candidate.place is None and dateline:
             candidate.place = dateline[0]  # a story without a place happens where it was filed
     return _merge_mentions(candidates)
@@ -214,9 +213,7 @@ _DESCRIBED = re.compile(
 )
 
 
-def _named_later(
-    initiator: str | None, event: Candidate, article: ArticleText, story: _Story
-) -> str | None:
+def _named_later(initiator: str | None, event: Candidate, article: ArticleText) -> str | None:
     """ "Russia’s top diplomat said…" then "…, Foreign Minister Sergey Lavrov told…": news
     copy describes a person first and names them in the next sentence or two."""
     if initiator is None or not _DESCRIBED.search(initiator):
