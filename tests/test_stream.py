@@ -191,3 +191,22 @@ async def test_long_article_streams_each_chunk_into_one_growing_draft(
     last = drafts[-1].json["draft"]
     assert last["headline"] == "Strikes hit Russian energy sites"
     assert len(last["key_points"]) >= chunks - 1
+
+
+async def test_staged_streams_the_events_before_the_model_answers(
+    settings: Settings, llm: ScriptedLLM, seed: dict[str, Any]
+) -> None:
+    """With the staged strategy the events are code's: a client sees them in the first draft
+    frame, while the model is still writing the headline (here: a 1 s answer)."""
+    brief = {"headline": "Strikes cut power in Russian cities", "summary": "Drones hit."}
+    llm.reset(default=Reply(arguments=brief, delay_s=1.0))
+    for live in live_server(replace(settings, extraction="staged")):
+        async with client(live) as http:
+            response, frames, _ = await stream(http, seed)
+        assert response.status_code == 200
+        first, *_, final = frames
+        assert first.event == "draft" and first.json["draft"]["headline"] == ""
+        assert len(first.json["draft"]["events"]) >= 5
+        assert final.event == "briefing"
+        assert final.json["briefing"]["headline"] == brief["headline"]
+        assert len(final.json["events"]) == len(first.json["draft"]["events"])
