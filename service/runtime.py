@@ -49,6 +49,7 @@ def _extractor(settings: Settings, llm: LLMBackend) -> DraftExtractor:
             question=prompts.load("staged-brief"),
             timeout_s=settings.llm_timeout_s,
             temperature=settings.llm_temperature,
+            fill=settings.staged_fill,
         )
     prompt = prompts.load("extract")
     return Extractor(

@@ -52,6 +52,7 @@ class Settings:
     llm_mode: str = "TOOLS"
     extraction: str | None = None  # "staged" or "single"; see `strategy`
     llm_choices: bool | None = None  # closed article-bound enums in the single-call schema
+    staged_fill: bool = False  # staged: the model picks initiators (service/llm/_fill.py)
     llm_schema_format: str | None = None  # "json_object" or "json_schema"; see `schema_format`
     llm_timeout_s: float = 300.0  # one call: every try and wait (service/llm/_retry.py)
     llm_max_retries: int | None = None
@@ -177,6 +178,7 @@ class Settings:
             llm_model=_env("LLM_MODEL"),
             llm_mode=(_env("LLM_MODE", "TOOLS") or "TOOLS").upper(),
             extraction=(_env("EXTRACTION") or "").lower() or None,
+            staged_fill=_env("STAGED_FILL") in ("1", "true", "on"),
             llm_choices=None
             if (c := _env("LLM_CHOICES")) is None
             else c.lower() in ("1", "true", "on"),

@@ -130,3 +130,48 @@ async def test_the_rules_hold_their_scores_on_every_gold_set(
             assert overall["f1"] >= strict_floor, (folder.name, overall["f1"])
             assert overall["relaxed_f1"] >= relaxed_floor, (folder.name, overall["relaxed_f1"])
             assert overall["verified_item_rate"] == 1.0  # the rules write only what is there
+
+
+async def test_the_fill_stage_picks_initiators_only_among_the_names_offered(
+    make_client: ClientFactory, llm: ScriptedLLM, seed: dict[str, Any]
+) -> None:
+    picks: dict[str, str] = {}  # the event's sentences, as asked → the name answered
+
+    def reply(request: dict[str, Any]) -> Reply:
+        asked = request["messages"][-1]["content"]
+        if "Who carried it out?" not in asked:
+            return Reply(arguments=BRIEF)
+        if "A missile strike late on Saturday" in asked:
+            return Reply(arguments={"initiator": "Vladimir Putin"})  # not offered: ignored
+        options = request["response_format"]["schema"]["properties"]["initiator"]["enum"]
+        assert options[-1] is None and len(options) >= 3
+        picks[asked.split('"')[1]] = options[-2]  # the last name before null
+        return Reply(arguments={"initiator": options[-2]})
+
+    llm.reset(default=reply)
+    async with make_client(
+        extraction="staged", staged_fill=True, llm_schema_format="json_object"
+    ) as client:
+        response = await client.post("/v1/briefings", json=seed)
+        assert response.status_code == 200, response.text
+        requests = list(llm.requests)
+        llm.reset(default=Reply(status=503, body={"error": {"message": "down"}}))
+        down = await client.post("/v1/briefings", json=seed | {"options": {"max_events": 9}})
+        assert down.status_code == 503  # a backend error in the fill stage is a 503, not a 500
+    result = BriefingResponse.model_validate(response.json())
+    first = [r for r in requests if "Who carried it out?" not in r["messages"][-1]["content"]]
+    asks = [r for r in requests if "Who carried it out?" in r["messages"][-1]["content"]]
+    assert len(first) == 1 and len(asks) >= 3 and result.meta.attempts == len(asks) + 1
+    assert result.meta.prompt_version.endswith("+fill")
+    for ask in asks:  # the question comes after the same prefix as the brief's
+        assert [m["role"] for m in ask["messages"]] == ["system", "user", "user"]
+        assert ask["messages"][:2] == first[0]["messages"][:2]
+    picked = 0
+    for event in result.events:
+        said = " ".join(span.quote for span in event.evidence)
+        if said in picks:
+            assert [a.name for a in event.actors] == [picks[said]]
+            picked += 1
+    assert picked >= 2
+    belgorod = next(e for e in result.events if e.location and e.location.name == "Belgorod")
+    assert [a.name for a in belgorod.actors] == ["Ukraine"]  # an answer not offered: the rules'

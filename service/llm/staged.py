@@ -38,6 +38,7 @@ from schemas import BriefingOptions
 from service.grounding.candidates import RULES_VERSION, Candidate, find_candidates
 from service.grounding.evidence import ArticleText
 from service.grounding.text import Sentence
+from service.llm._fill import pick_initiators
 from service.llm.draft import Draft, DraftEvent, DraftKeyPoint
 from service.llm.extractor import (
     DraftExtractor,
@@ -91,14 +92,16 @@ def draft_event(candidate: Candidate) -> DraftEvent:
     )
 
 
-def staged_prompt(system: Prompt, question: Prompt, brief_chars: int) -> Prompt:
+def staged_prompt(system: Prompt, question: Prompt, brief_chars: int, fill: bool) -> Prompt:
     """One versioned text for the cache key and `meta.prompt_version`: both prompts, the
     rules' version and how much article the model reads, so a change to any of them is a
     new briefing."""
     return Prompt(
         name="staged",
-        version=f"{system.version}+{question.version}+rules-v{RULES_VERSION}",
-        text=f"{system.text}\n{question.text}\nrules {RULES_VERSION}\nbrief {brief_chars}\n",
+        version=f"{system.version}+{question.version}+rules-v{RULES_VERSION}"
+        + ("+fill" if fill else ""),
+        text=f"{system.text}\n{question.text}\nrules {RULES_VERSION}\nbrief {brief_chars}\n"
+        + ("fill initiator\n" if fill else ""),
     )
 
 
@@ -112,12 +115,13 @@ class StagedExtractor(DraftExtractor):
     temperature: float = 0.0
     brief_max_tokens: int = 200
     brief_chars: int = 2_000  # the lede and what follows it: what a headline is written from
+    fill: bool = False  # the model picks initiators among the names near each event (_fill.py)
     prompt: Prompt = field(init=False)
 
     chunked = False  # it reads the whole article at once; BriefingService does not chunk it
 
     def __post_init__(self) -> None:
-        self.prompt = staged_prompt(self.system, self.question, self.brief_chars)
+        self.prompt = staged_prompt(self.system, self.question, self.brief_chars, self.fill)
 
     async def extract(
         self,
@@ -129,8 +133,8 @@ class StagedExtractor(DraftExtractor):
         sentences: Sequence[Sentence] | None = None,
         resume: Resume | None = None,
     ) -> Extraction:
-        events = [draft_event(c) for c in find_candidates(article)]
         stats = _CallStats(max_attempts=1, context={})
+        events = await self._events(article, title, published, stats)
         brief = await self._brief(article, title, published, stats)
         return Extraction(
             draft=_draft(brief, events, options), attempts=stats.attempts, usage=stats.usage
@@ -147,9 +151,9 @@ class StagedExtractor(DraftExtractor):
         sentences: Sequence[Sentence] | None = None,
     ) -> Extraction:
         """The events as soon as code has them (before any LLM call), then the briefing."""
-        events = [draft_event(c) for c in find_candidates(article)]
-        on_partial(_draft(DraftBrief(), events, options).model_dump(mode="json"))
         stats = _CallStats(max_attempts=1, context={})
+        events = await self._events(article, title, published, stats)
+        on_partial(_draft(DraftBrief(), events, options).model_dump(mode="json"))
         brief = await self._brief(article, title, published, stats)
         draft = _draft(brief, events, options)
         on_partial(draft.model_dump(mode="json"))
@@ -172,6 +176,24 @@ class StagedExtractor(DraftExtractor):
             {"role": "user", "content": render_article(shown, title=title, published=published)},
             {"role": "user", "content": self.question.text},
         ]
+
+    async def _events(
+        self, article: ArticleText, title: str | None, published: str | None, stats: _CallStats
+    ) -> list[DraftEvent]:
+        candidates = find_candidates(article)
+        if self.fill:
+            prefix = self.messages(article, title, published)[:-1]
+            await pick_initiators(
+                self.client,
+                prefix,
+                candidates,
+                article,
+                model=self.model,
+                hooks=stats.hooks(),
+                temperature=self.temperature,
+                timeout=self.timeout_s,
+            )
+        return [draft_event(c) for c in candidates]
 
     async def _brief(
         self, article: ArticleText, title: str | None, published: str | None, stats: _CallStats
