@@ -9,7 +9,7 @@ something plausible-looking.
 
 import re
 from calendar import monthrange
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
@@ -321,23 +321,30 @@ _FINDERS: tuple[re.Pattern[str], ...] = (
 )
 
 
+def _date_matches(text: str) -> Iterator[re.Match[str]]:
+    """Every day- or week-level date expression in `text`, pattern by pattern (sharpest
+    first); none when case folding would shift offsets."""
+    folded = text.translate(_QUOTES).lower()
+    if len(folded) != len(text):  # a case fold changed lengths; offsets would not map
+        return
+    for pattern in _FINDERS:
+        for match in pattern.finditer(folded):
+            if pattern is not _REL_UNIT_RE or match["unit"] == "week":
+                yield match
+
+
 def find_date_phrases(text: str) -> list[tuple[int, int]]:
     """Every day- or week-level date expression written in `text`, as (start, end) offsets,
     in text order; overlapping finds keep the longer. "late on Saturday" is found whole."""
     folded = text.translate(_QUOTES).lower()
-    if len(folded) != len(text):  # a case fold changed lengths; offsets would not map
-        return []
     found: list[tuple[int, int]] = []
-    for pattern in _FINDERS:
-        for match in pattern.finditer(folded):
-            if pattern is _REL_UNIT_RE and match["unit"] != "week":
-                continue
-            start, end = match.start(), match.end()
-            if before := _AROUND_BEFORE.search(folded, 0, start):
-                start = before.start()
-            if after := _AROUND_AFTER.search(folded[end:]):
-                end += after.end()
-            found.append((start, end))
+    for match in _date_matches(text):
+        start, end = match.start(), match.end()
+        if before := _AROUND_BEFORE.search(folded, 0, start):
+            start = before.start()
+        if after := _AROUND_AFTER.search(folded[end:]):
+            end += after.end()
+        found.append((start, end))
     kept: list[tuple[int, int]] = []
     for start, end in sorted(found, key=lambda se: (se[0], -se[1])):
         if kept and start < kept[-1][1]:
@@ -355,12 +362,5 @@ def find_date_phrase(text: str) -> str | None:
     Used when the model gives no date words (or invented ones): the event's own evidence
     sentence usually says when it happened, and code can read that without guessing.
     """
-    folded = text.translate(_QUOTES).lower()
-    if len(folded) != len(text):  # a case fold changed lengths; offsets would not map
-        return None
-    for pattern in _FINDERS:
-        for match in pattern.finditer(folded):
-            if pattern is _REL_UNIT_RE and match["unit"] != "week":
-                continue
-            return text[match.start() : match.end()]
-    return None
+    match = next(_date_matches(text), None)
+    return None if match is None else text[match.start() : match.end()]

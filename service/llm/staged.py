@@ -11,6 +11,10 @@ runs A and B). What they can do is write a headline and a summary. So the stages
 2. *brief* (one short LLM call): a headline and a summary, nothing else. Key points are the
    events' own sentences, so they cite the evidence they restate.
 
+An optional *fill* stage (`STAGED_FILL`, service/llm/_fill.py) lets the model pick each
+event's initiator among the names its sentences hold; measured worse than the rules with the
+embedded models (seeds/EVAL.md, run G), it is off by default.
+
 The brief's request puts the system prompt and the numbered article first and the question
 last, so a llama.cpp server reuses the article's evaluated prefix for any later call about
 the same article. It asks for JSON under a schema (`response_format`), not for a tool call:
