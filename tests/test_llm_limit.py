@@ -64,7 +64,9 @@ async def test_limit_2_eight_distinct_articles_never_more_than_2_at_the_llm(
         posts = asyncio.gather(*(http.post("/v1/briefings", json=body) for body in bodies[:4]))
         streams = asyncio.gather(*(stream(http, body) for body in bodies[4:]))
         assert await eventually(lambda: llm.calls >= 2)
-        assert redis_client.zcard(slots_key(llm)) == 2  # the slots are leases in Redis
+        # the slots are leases in Redis (eventually: between a release and the next waiter's
+        # take, a loaded machine can show one)
+        assert await eventually(lambda: redis_client.zcard(slots_key(llm)) == 2)
         plain, streamed = await posts, await streams
     assert [r.status_code for r in plain] == [200] * 4
     assert [frames[-1].event for _, frames, _ in streamed] == ["briefing"] * 4
