@@ -8,9 +8,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from redis.exceptions import RedisError
+from redis.exceptions import RedisClusterException, RedisError
 
-REDIS_ERRORS = (RedisError, OSError)
+# RedisClusterException is not a RedisError: redis-py raises it when no node of a cluster
+# (REDIS_CLUSTER) can be reached, which is an outage like any other.
+REDIS_ERRORS = (RedisError, RedisClusterException, OSError)
 
 
 @dataclass(slots=True)

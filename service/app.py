@@ -9,6 +9,7 @@ from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 
+from service._drain import LIMIT_SETTING, body_limit_middleware, drain_middleware
 from service._validation import ModelStrictnessPlugin
 from service.briefing import BriefingService
 from service.docs import assets_routers, openapi_config
@@ -59,14 +60,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "/",
                 route_handlers=[JobController],
                 request_max_body_size=settings.max_job_body_bytes,
+                opt={LIMIT_SETTING: "MAX_JOB_BODY_BYTES"},
             ),
             HealthController,
             metrics_controller,
             *assets_routers(),
             *([BenchController] if settings.bench_routes else []),
         ],
-        middleware=[metrics_config.middleware, gate_middleware],
+        middleware=[metrics_config.middleware, gate_middleware, body_limit_middleware],
         request_max_body_size=settings.max_body_bytes,  # larger bodies: a 413 problem
+        opt={LIMIT_SETTING: "MAX_BODY_BYTES"},  # named in that problem (service/_drain.py)
         logging_config=None,  # ours (service/logs.py), not Litestar's default text handler
         dependencies={
             "runtime": Provide(provide_runtime, sync_to_thread=False),
@@ -79,4 +82,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     # Outside the router (as Litestar wraps CORS), so 404s and 405s get an id and a log line.
     app.asgi_handler = request_id_middleware(app.asgi_handler)
+    # Outermost: an error answered before the body was read drains it, so no reset eats it.
+    app.asgi_handler = drain_middleware(app.asgi_handler, settings.max_drain_bytes)
     return app

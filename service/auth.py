@@ -204,7 +204,7 @@ async def apikey_command(settings: Settings, action: str, name: str | None, key:
     if action != "list" and not name:
         print(f"apikey {action} needs a NAME", file=sys.stderr)
         return 2
-    redis = connect(settings.redis_url)
+    redis = connect(settings.redis_url, cluster=settings.redis_cluster)
     prefix = settings.cache_prefix
     try:
         if action == "add":

@@ -11,13 +11,15 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import msgspec
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from redis.asyncio import ConnectionPool, Redis, RedisCluster
+from redis.asyncio.client import PubSub
+from redis.typing import ChannelT, EncodableT
 
 from service._memory import MemoryLRU
+from service._outage import REDIS_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +55,7 @@ class BriefingCache:
             return value
         try:
             stored = await self.redis.get(self._key(briefing_id))
-        except (RedisError, OSError) as exc:
+        except REDIS_ERRORS as exc:
             self._down(exc)
             return None
         self._up()
@@ -71,7 +73,13 @@ class BriefingCache:
         to tell a gap in them from an outage."""
         if not briefing_ids:
             return []
-        stored = await self.redis.mget([self._key(b) for b in briefing_ids])
+        keys = [self._key(b) for b in briefing_ids]
+        if isinstance(self.redis, RedisCluster):
+            # Briefings are spread over the cluster's slots, and one MGET must stay in one:
+            # redis-py sends one MGET per slot, pipelined per node.
+            stored = await self.redis.mget_nonatomic(keys)
+        else:
+            stored = await self.redis.mget(keys)
         return [v.encode() if isinstance(v, str) else v for v in stored]
 
     async def put(self, briefing_id: str, payload: bytes) -> bool:
@@ -79,7 +87,7 @@ class BriefingCache:
             self.memory.put(briefing_id, payload)
         try:
             await self.redis.set(self._key(briefing_id), payload, ex=self.ttl_s)
-        except (RedisError, OSError) as exc:
+        except REDIS_ERRORS as exc:
             self._down(exc)
             return False
         self._up()
@@ -88,7 +96,7 @@ class BriefingCache:
     async def ping(self) -> bool:
         try:
             await self.redis.ping()  # type: ignore[misc]
-        except (RedisError, OSError) as exc:
+        except REDIS_ERRORS as exc:
             self._down(exc)
             return False
         self._up()
@@ -105,11 +113,58 @@ class BriefingCache:
         self.healthy = True
 
 
-def connect(url: str) -> Redis:
-    """A client that fails fast: a dead Redis must cost milliseconds, not a request."""
-    return Redis.from_url(
-        url,
-        socket_connect_timeout=0.5,
-        socket_timeout=2.0,
-        health_check_interval=30,
-    )
+class ClusterClient(RedisCluster):
+    """redis-py's asyncio Redis Cluster client, plus the classic pub/sub it lacks (7.4 has
+    neither `publish` nor `pubsub`), which single-flight and the LLM slots wait on.
+
+    A classic PUBLISH on any node of a cluster reaches the subscribers on every node (the
+    cluster bus carries it), so a channel is not a key and lives on no slot: this client
+    publishes through its default node and subscribes on a plain connection to that node.
+    The Lua scripts' PUBLISH (service/llm/limit.py) runs on the node of the script's key and
+    reaches them the same way.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._buses: dict[str, Redis] = {}  # node name → a plain client for its pub/sub
+
+    async def publish(self, channel: ChannelT, message: EncodableT, **kwargs: Any) -> int:
+        return int(
+            await self.execute_command(
+                "PUBLISH", channel, message, target_nodes=self.DEFAULT_NODE, **kwargs
+            )
+        )
+
+    def pubsub(self, **kwargs: Any) -> PubSub:
+        # Before the first command the client knows only the node it was given.
+        node = self.get_default_node() or next(iter(self.nodes_manager.startup_nodes.values()))
+        if (bus := self._buses.get(node.name)) is None:
+            pool = ConnectionPool(connection_class=node.connection_class, **node.connection_kwargs)
+            bus = self._buses[node.name] = Redis.from_pool(pool)
+        return bus.pubsub(**kwargs)
+
+    async def aclose(self) -> None:
+        await super().aclose()
+        buses, self._buses = list(self._buses.values()), {}
+        for bus in buses:
+            await bus.aclose()
+
+
+def connect(url: str, *, cluster: bool = False) -> Redis:
+    """A client that fails fast: a dead Redis must cost milliseconds, not a request.
+
+    With `cluster` (REDIS_CLUSTER), a Redis Cluster client: `url` names any node (db 0) and
+    the client finds the others. It is typed as `Redis` because it answers every command the
+    service sends (tests/test_cluster.py runs them all on a real cluster): single-key commands,
+    Lua scripts whose keys share a hash tag, same-slot pipelines, pub/sub (ClusterClient), and
+    `get_many`, which reads across slots its own way. The job queue is not on it (SAQ cannot
+    run on a cluster; see `Settings.queue_url`).
+    """
+    options: dict[str, Any] = {
+        "socket_connect_timeout": 0.5,
+        "socket_timeout": 2.0,
+        "health_check_interval": 30,
+    }
+    if cluster:
+        return cast(Redis, ClusterClient.from_url(url, **options))
+    return Redis.from_url(url, **options)

@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import math
 import sys
 import time
 from collections.abc import Callable
@@ -134,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
             workers=args.workers,
             log_level=args.log_level,
             log_config=None,  # uvicorn's loggers propagate to ours (JSON by default)
+            # On SIGTERM requests in flight get this long, then uvicorn cancels them; without
+            # it an open event stream would hold a stopping replica for ever.
+            timeout_graceful_shutdown=math.ceil(Settings.from_env().worker_grace_s),
         )
         return 0
     if args.command == "worker":

@@ -121,9 +121,9 @@ async def _follow(
 async def _cancel(http: httpx.AsyncClient, job_id: str) -> None:
     task = asyncio.current_task()
     if task is not None:
-        task.uncancel()  # so the DELETE itself is not cancelled; re-raised after
+        task.uncancel()  # so the cancel itself is not cancelled; re-raised after
     try:
-        await http.delete(f"/v1/jobs/{job_id}")
+        await http.post(f"/v1/jobs/{job_id}/cancel")
         _say(f"interrupted: job {job_id} cancelled (its queued articles will not run)")
     except httpx.HTTPError as exc:
         _say(f"interrupted; could not cancel job {job_id}: {exc!r}")

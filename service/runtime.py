@@ -66,7 +66,7 @@ def _extractor(settings: Settings, llm: LLMBackend) -> DraftExtractor:
 
 @contextlib.asynccontextmanager
 async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
-    redis = connect(settings.redis_url)
+    redis = connect(settings.redis_url, cluster=settings.redis_cluster)
     gate = open_gate(settings, redis)
     memory = (
         MemoryLRU(settings.memory_cache_mb * 2**20, min(60.0, settings.cache_ttl_s))

@@ -71,6 +71,8 @@ class Settings:
     model_cache_dir: Path = field(default_factory=_default_cache_dir)
     # Cache
     redis_url: str = "redis://127.0.0.1:6379/0"
+    redis_cluster: bool = False  # REDIS_URL names any node of a Redis Cluster (service/cache.py)
+    queue_redis_url: str | None = None  # the job queue's Redis; see `queue_url`
     cache_ttl_s: int = 7 * 24 * 3600
     cache_prefix: str = "gb"
     memory_cache_mb: int = 64  # per process, in front of Redis; 0 turns it off
@@ -78,6 +80,7 @@ class Settings:
     # Input limits
     max_article_chars: int = 100_000
     max_body_bytes: int = 2 * 2**20  # a 200,000-character article fits with room to spare
+    max_drain_bytes: int = 256 * 2**20  # unread body read and dropped so a 413 is not lost
     llm_context_tokens: int | None = None
     # Batch jobs (service/jobs/): POST /v1/jobs and `python -m service worker`
     max_job_articles: int = 10_000  # more: a 413
@@ -87,6 +90,7 @@ class Settings:
     job_heartbeat_s: float = 30.0  # an article not heartbeated this long is swept and retried
     job_sweep_s: int = 10  # how often some worker looks for such articles (whole seconds)
     job_attempts: int = 3  # tries per article (killed workers, unexpected errors), then failed
+    worker_grace_s: float = 30.0  # on SIGTERM, in-flight work gets this long to finish
     worker_metrics_port: int = 0  # a worker serves /metrics on this port; 0: none
     # Logs: one JSON object per line (for log shippers) or plain text (for people)
     log_format: str = "json"
@@ -164,6 +168,20 @@ class Settings:
         return max(2_000, (context - self.llm_max_tokens - 1_000) * 3)
 
     @property
+    def queue_url(self) -> str:
+        """The Redis the SAQ job queue lives on: QUEUE_REDIS_URL, else REDIS_URL. SAQ cannot
+        run on a Redis Cluster (docs/deploy.md, "Redis Cluster"), so with REDIS_CLUSTER on it
+        needs a plain Redis of its own, and starting without one is a configuration error."""
+        if self.queue_redis_url is not None:
+            return self.queue_redis_url
+        if self.redis_cluster:
+            raise ValueError(
+                "REDIS_CLUSTER=1 needs QUEUE_REDIS_URL: the job queue (SAQ) cannot run on a "
+                "Redis Cluster; point it at a plain Redis (docs/deploy.md, Redis Cluster)"
+            )
+        return self.redis_url
+
+    @property
     def backend(self) -> Backend:
         """Embedded unless the user pointed us at a server or gave a key for OpenAI."""
         return "remote" if (self.openai_base_url or self.openai_api_key) else "embedded"
@@ -198,12 +216,15 @@ class Settings:
             embedded_start_timeout_s=_float("EMBEDDED_START_TIMEOUT_S", 180.0),
             model_cache_dir=Path(cache_dir) if cache_dir else _default_cache_dir(),
             redis_url=_env("REDIS_URL", "redis://127.0.0.1:6379/0") or "",
+            redis_cluster=_env("REDIS_CLUSTER") in ("1", "true", "on"),
+            queue_redis_url=_env("QUEUE_REDIS_URL"),
             cache_ttl_s=_int("CACHE_TTL_S", 7 * 24 * 3600),
             cache_prefix=_env("CACHE_PREFIX", "gb") or "gb",
             lock_ttl_s=_float("LOCK_TTL_S", 30.0),
             memory_cache_mb=_int("MEMORY_CACHE_MB", 64),
             max_article_chars=_int("MAX_ARTICLE_CHARS", 100_000),
             max_body_bytes=_int("MAX_BODY_BYTES", 2 * 2**20),
+            max_drain_bytes=_int("MAX_DRAIN_BYTES", 256 * 2**20),
             llm_context_tokens=int(c) if (c := _env("LLM_CONTEXT_TOKENS")) else None,
             max_job_articles=_int("MAX_JOB_ARTICLES", 10_000),
             max_job_body_bytes=_int("MAX_JOB_BODY_BYTES", 64 * 2**20),
@@ -212,6 +233,7 @@ class Settings:
             job_heartbeat_s=_float("JOB_HEARTBEAT_S", 30.0),
             job_sweep_s=_int("JOB_SWEEP_S", 10),
             job_attempts=_int("JOB_ATTEMPTS", 3),
+            worker_grace_s=_float("WORKER_GRACE_S", 30.0),
             worker_metrics_port=_int("WORKER_METRICS_PORT", 0),
             log_format=(_env("LOG_FORMAT", "json") or "json").lower(),
             log_level=(_env("LOG_LEVEL", "INFO") or "INFO").upper(),

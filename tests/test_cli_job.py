@@ -111,7 +111,7 @@ def test_ctrl_c_cancels_the_queued_articles(
     cli.send_signal(signal.SIGINT)
     _, err = cli.communicate(timeout=30)
     assert cli.returncode == 130, err
-    job_id = jobs[0].decode().split(":")[2]
+    job_id = jobs[0].decode().split("{")[1].split("}")[0]  # gb:job:{ID}:status
     assert f"job {job_id} cancelled".encode() in err
     job = httpx.get(f"{live_url}/v1/jobs/{job_id}").json()
     assert job["status"] == "cancelled"

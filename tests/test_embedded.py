@@ -8,7 +8,9 @@ given up on does not keep the one-answer-at-a-time server busy.
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
+import json
 import os
 import re
 from pathlib import Path
@@ -24,6 +26,7 @@ from service.llm.embedded import EmbeddedServer
 from service.llm.modelpack import resolve_model
 from service.settings import Settings
 from tests.drafts import SEED_TEXT
+from tests.sse import stream
 from tests.test_briefings_api import assert_spans_verified
 
 pytestmark = pytest.mark.embedded
@@ -88,6 +91,9 @@ async def test_a_call_given_up_on_stops_generating(tmp_path: Path) -> None:
         "messages": [{"role": "user", "content": "Count from 1 to 5000, one number a line."}],
         "max_tokens": 2000,
         "temperature": 0,
+        # End-of-text and end-of-turn (Qwen2.5) banned: the model answers this with a short
+        # script otherwise, and the answer must outlast the client's 3 s.
+        "logit_bias": {"151643": -100, "151645": -100},
     }
     try:
         async with httpx.AsyncClient(base_url=server.base_url) as client:
@@ -101,3 +107,65 @@ async def test_a_call_given_up_on_stops_generating(tmp_path: Path) -> None:
     abandoned, answered = _completion_tokens(log_path.read_text(errors="replace"))
     assert abandoned < 2000 / 2  # stopped at the next token once the client was gone
     assert answered <= 4
+
+
+async def _generate(base_url: str) -> tuple[str, str | None]:
+    """A streamed answer of up to 300 tokens (seconds of generating on 2 cores, temperature
+    0): its text and finish reason."""
+    count = {
+        "messages": [{"role": "user", "content": "Write a 500-word story about a lighthouse."}],
+        "max_tokens": 300,
+        "temperature": 0,
+        "stream": True,
+    }
+    text, finish = "", None
+    async with (
+        httpx.AsyncClient(base_url=base_url, timeout=600) as llama,
+        llama.stream("POST", "/chat/completions", json=count) as answer,
+    ):
+        async for line in answer.aiter_lines():
+            if line.startswith("data: {"):
+                choice = json.loads(line[6:])["choices"][0]
+                text += choice["delta"].get("content") or ""
+                finish = choice.get("finish_reason") or finish
+    return text, finish
+
+
+async def test_answers_run_to_the_end_while_ready_polls_every_second(
+    redis_url: str, redis_client: Any, seed: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`/ready` lists the server's models each time it is asked. The stock llama.cpp server
+    takes the model's lock for that, so a probe during a generation would interrupt it (its
+    default) or wait behind it and call a busy server unreachable. A streamed generation
+    runs to its end with `/ready` asked every second, as it does without, a briefing stream
+    runs to the end, and every probe finds the LLM reachable."""
+    monkeypatch.setenv("PORT", "1")
+    monkeypatch.setenv("HOST", "192.0.2.1")
+    settings = Settings(redis_url=redis_url, llm_timeout_s=600)
+    async with AsyncTestClient(app=create_app(settings), timeout=900) as client:
+        base_url = client.app.state.runtime.llm.base_url
+        alone = await _generate(base_url)
+        probes: list[tuple[int, bool]] = []
+
+        async def poll() -> None:
+            while True:
+                ready = await client.get("/ready")
+                probes.append((ready.status_code, ready.json()["llm_reachable"]))
+                await asyncio.sleep(1)
+
+        poller = asyncio.create_task(poll())
+        try:
+            probed = await _generate(base_url)
+            during_generation = len(probes)
+            _, frames, _ = await stream(client, seed)
+        finally:
+            poller.cancel()
+    assert len(alone[0]) > 600 and alone[1] in ("stop", "length")
+    # An interrupted stream ends without a finish reason. (The texts may differ by a word:
+    # the second answer reuses the first's cached prompt, which shifts the arithmetic.)
+    assert probed[1] in ("stop", "length") and len(probed[0]) > 0.8 * len(alone[0]), probed
+    assert during_generation >= 4  # the generation took seconds, probed each one
+    assert probes and all(probe == (200, True) for probe in probes), probes
+    assert frames[-1].event == "briefing", frames[-1]
+    result = BriefingResponse.model_validate(frames[-1].json)
+    assert result.meta.attempts == 1 and result.briefing.headline.strip()

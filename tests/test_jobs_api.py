@@ -10,6 +10,7 @@ from typing import Any
 import redis
 
 from schemas import Job
+from service.jobs.queue import TASK, article_job, article_key, open_queue
 from service.settings import Settings
 from service.spec import COMMITTED
 from tests.conftest import ClientFactory
@@ -130,7 +131,7 @@ async def test_an_invalid_article_is_a_400_naming_its_index(client: Any) -> None
 
 async def test_unknown_jobs_are_404_and_malformed_ids_400(client: Any) -> None:
     unknown = "0123456789abcdef0123456789abcdef"
-    for method, path in [("GET", ""), ("GET", "/results"), ("DELETE", "")]:
+    for method, path in [("GET", ""), ("GET", "/results"), ("POST", "/cancel"), ("DELETE", "")]:
         response = await client.request(method, f"/v1/jobs/{unknown}{path}")
         assert response.status_code == 404, (method, path)
         assert response.headers["content-type"] == "application/problem+json"
@@ -159,7 +160,7 @@ async def test_cancel_stops_queued_articles_before_the_llm(
     job_id = (await client.post("/v1/jobs", json={"articles": articles})).json()["id"]
     async with in_process_worker(settings, concurrency=1):
         assert await eventually(lambda: llm.calls == 1)  # one is with the LLM; three wait
-        cancelled = (await client.delete(f"/v1/jobs/{job_id}")).json()
+        cancelled = (await client.post(f"/v1/jobs/{job_id}/cancel")).json()
         assert cancelled["status"] == "cancelled"
         assert cancelled["counts"] == counts(running=1, cancelled=3)
         assert cancelled["finished_at"] is None  # the running one still finishes
@@ -172,7 +173,7 @@ async def test_cancel_stops_queued_articles_before_the_llm(
     assert [i["status"] for i in done["items"]] == expected
     assert [i["attempts"] for i in done["items"]] == [int(s == "done") for s in expected]
     assert llm.calls == 1  # the cancelled articles never reached the LLM
-    again = await client.delete(f"/v1/jobs/{job_id}")
+    again = await client.post(f"/v1/jobs/{job_id}/cancel")
     assert again.status_code == 200
     assert again.json() | {"limit": 1000} == done  # idempotent: nothing changed
     results = (await client.get(f"/v1/jobs/{job_id}/results")).content
@@ -184,7 +185,7 @@ async def test_a_job_cancelled_before_any_worker_runs_nothing(
 ) -> None:
     llm.reset(answers())
     job_id = (await client.post("/v1/jobs", json={"articles": [BRIDGE] * 3})).json()["id"]
-    cancelled = (await client.delete(f"/v1/jobs/{job_id}")).json()
+    cancelled = (await client.post(f"/v1/jobs/{job_id}/cancel")).json()
     assert (cancelled["status"], cancelled["counts"]) == ("cancelled", counts(cancelled=3))
     assert cancelled["finished_at"] is not None
     async with in_process_worker(settings):  # takes the three off the queue, and skips them
@@ -198,6 +199,35 @@ async def test_a_job_cancelled_before_any_worker_runs_nothing(
     assert (await client.get(f"/v1/jobs/{job_id}")).json() == cancelled
 
 
+async def test_delete_removes_the_job_and_its_queued_articles_never_run(
+    client: Any, settings: Settings, llm: ScriptedLLM, redis_client: redis.Redis
+) -> None:
+    """DELETE is not a cancel: the job is gone (every read answers 404, a second DELETE
+    too), its queued articles never reach the LLM, and the one running when it was deleted
+    finishes (its briefing is stored) without bringing the record back."""
+    llm.reset(answers(delay_s=1.0))
+    articles = [article(f"Story number {i} happened on Monday.") for i in range(4)]
+    job_id = (await client.post("/v1/jobs", json={"articles": articles})).json()["id"]
+    async with in_process_worker(settings, concurrency=1):
+        assert await eventually(lambda: llm.calls == 1)  # one is with the LLM; three wait
+        deleted = await client.delete(f"/v1/jobs/{job_id}")
+        assert (deleted.status_code, deleted.content) == (204, b"")
+        assert await eventually(
+            lambda: (
+                redis_client.llen("saq:gb:articles:queued") == 0
+                and redis_client.llen("saq:gb:articles:active") == 0
+                and len(redis_client.keys("gb:briefing:*")) == 1  # the running one's
+            ),
+            timeout_s=10,
+        )
+    assert llm.calls == 1  # the three queued articles were skipped
+    for method, path in [("GET", ""), ("GET", "/results"), ("POST", "/cancel"), ("DELETE", "")]:
+        response = await client.request(method, f"/v1/jobs/{job_id}{path}")
+        assert response.status_code == 404, (method, path, response.text)
+        assert response.json()["detail"] == f"no job {job_id}"
+    assert redis_client.keys(f"gb:job:{{{job_id}}}*") == []  # nothing recreated it
+
+
 async def test_an_article_that_keeps_crashing_its_worker_fails_after_its_attempts(
     make_client: ClientFactory, settings: Settings, llm: ScriptedLLM, redis_client: redis.Redis
 ) -> None:
@@ -207,7 +237,7 @@ async def test_an_article_that_keeps_crashing_its_worker_fails_after_its_attempt
     llm.reset(answers())
     async with make_client(job_attempts=2) as client:
         job_id = (await client.post("/v1/jobs", json={"articles": [BRIDGE, BRIDGE]})).json()["id"]
-        redis_client.hset(f"gb:job:{job_id}:requests", "0", b'{"not": "a request"}')
+        redis_client.hset(f"gb:job:{{{job_id}}}:requests", "0", b'{"not": "a request"}')
         async with in_process_worker(settings):
             done = await finished(client, job_id)
     assert done["counts"] == counts(done=1, failed=1)
@@ -226,7 +256,7 @@ def test_documented_job_examples_are_jobs() -> None:
         if path.startswith("/v1/jobs")
         for operation in item.values()
         for status, response in operation["responses"].items()
-        if status < "300" and "application/json" in response["content"]
+        if status < "300" and "application/json" in response.get("content", {})
         for example in response["content"]["application/json"]["examples"].values()
     ]
     assert len(examples) == 3  # createJob, getJob, cancelJob
@@ -245,9 +275,30 @@ async def test_without_redis_jobs_are_a_503_problem(make_client: ClientFactory) 
             ("POST", "/v1/jobs", {"articles": [BRIDGE]}),
             ("GET", f"/v1/jobs/{unknown}", None),
             ("GET", f"/v1/jobs/{unknown}/results", None),
+            ("POST", f"/v1/jobs/{unknown}/cancel", None),
             ("DELETE", f"/v1/jobs/{unknown}", None),
         ]:
             response = await client.request(method, path, json=body)
             assert response.status_code == 503, (method, path, response.text)
             assert response.headers["content-type"] == "application/problem+json"
             assert response.json()["type"] == "/problems/jobs-unavailable"
+
+
+async def test_many_articles_are_queued_in_pipelines_and_only_once(
+    settings: Settings, redis_client: redis.Redis
+) -> None:
+    """enqueue_many: 2,500 articles (three pipelines) all on SAQ's queue with their
+    arguments; enqueueing them again adds none (a reconciler racing the API is harmless)."""
+    queue = open_queue(settings)
+    try:
+        jobs = [article_job("f" * 32, i, heartbeat_s=2.5, attempts=2) for i in range(2_500)]
+        assert await queue.enqueue_many(jobs) == 2_500
+        again = [article_job("f" * 32, i, heartbeat_s=2.5, attempts=2) for i in range(2_500)]
+        assert await queue.enqueue_many(again) == 0
+        assert redis_client.llen("saq:gb:articles:queued") == 2_500
+        last = await queue.job(article_key("f" * 32, 2_499))
+        assert last is not None
+        assert (last.function, last.kwargs) == (TASK, {"job_id": "f" * 32, "index": 2_499})
+        assert (last.heartbeat, last.retries, last.timeout) == (3, 2, 0)
+    finally:
+        await queue.disconnect()

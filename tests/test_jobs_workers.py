@@ -6,13 +6,15 @@ import json
 import signal
 import time
 
+import httpx
 import pytest
 import redis
 
+from service._faults import KILLED
 from tests.conftest import ClientFactory
 from tests.drafts import EMPTY_DRAFT
-from tests.jobs import article, finished, job_when
-from tests.processes import service_env, worker_processes
+from tests.jobs import article, finished
+from tests.processes import service_env, service_processes, worker_processes
 from tests.scripted_llm import Reply, ScriptedLLM
 from tests.sse import eventually
 
@@ -22,8 +24,8 @@ FAST_RECOVERY = {"JOB_HEARTBEAT_S": "2", "JOB_SWEEP_S": "1", "LOCK_TTL_S": "1.5"
 
 
 @pytest.mark.parametrize(
-    ("stop", "exit_code"),
-    [(signal.SIGKILL, -signal.SIGKILL), (signal.SIGTERM, 0)],
+    ("stop", "exit_code", "attempts"),
+    [(signal.SIGKILL, -signal.SIGKILL, [1, 1, 2, 2]), (signal.SIGTERM, 0, [1, 1, 1, 1])],
     ids=["SIGKILL", "SIGTERM"],
 )
 async def test_a_stopped_worker_s_article_is_briefed_by_another_exactly_once(
@@ -32,14 +34,16 @@ async def test_a_stopped_worker_s_article_is_briefed_by_another_exactly_once(
     redis_url: str,
     stop: signal.Signals,
     exit_code: int,
+    attempts: list[int],
 ) -> None:
     """Two workers, two articles each in flight at a slow LLM; one worker is stopped mid-call.
     The survivor finishes its own and the stopped one's: a SIGKILLed worker's once the sweep
-    finds them stale, a SIGTERMed worker's at once (it puts them back on the queue as it
-    stops). Every article is done once in the results, the counts exact."""
+    finds them stale, a SIGTERMed worker's at once (with no grace, WORKER_GRACE_S=0, it puts
+    them back on the queue as it stops, and those cut attempts are not counted). Every
+    article is done once in the results, the counts exact."""
     llm.reset(Reply(arguments=EMPTY_DRAFT, delay_s=1.5))
     articles = [article(f"Story number {i} happened on Monday.") for i in range(4)]
-    env = service_env(llm, redis_url, **FAST_RECOVERY)
+    env = service_env(llm, redis_url, WORKER_GRACE_S="0", **FAST_RECOVERY)
     with worker_processes(2, env, args=["--concurrency", "2"]) as (doomed, survivor):
         # The heartbeat is stamped on each article by the API that queues it.
         async with make_client(job_heartbeat_s=2.0) as client:
@@ -47,9 +51,7 @@ async def test_a_stopped_worker_s_article_is_briefed_by_another_exactly_once(
             assert await eventually(lambda: llm.calls == 4)  # two calls in each worker
             doomed.send_signal(stop)
             killed_at = time.monotonic()
-            await job_when(
-                client, job_id, lambda job: any(i["attempts"] == 2 for i in job["items"])
-            )
+            assert await eventually(lambda: llm.calls == 6, timeout_s=30)
             redelivered_s = time.monotonic() - killed_at
             job = await finished(client, job_id, timeout_s=60)
             finished_s = time.monotonic() - killed_at
@@ -60,8 +62,7 @@ async def test_a_stopped_worker_s_article_is_briefed_by_another_exactly_once(
     assert job["counts"] == {
         "queued": 0, "running": 0, "done": 4, "cached": 0, "failed": 0, "cancelled": 0
     }  # fmt: skip
-    attempts = sorted(item["attempts"] for item in job["items"])
-    assert attempts == [1, 1, 2, 2]  # the stopped worker's two were delivered again, once
+    assert sorted(item["attempts"] for item in job["items"]) == attempts
     assert llm.calls == 6  # the four articles, and the two calls that stopped with a worker
     ids = [item["briefing_id"] for item in job["items"]]
     assert len(set(ids)) == 4
@@ -70,6 +71,37 @@ async def test_a_stopped_worker_s_article_is_briefed_by_another_exactly_once(
     print(
         f"{stop.name}: redelivered after {redelivered_s:.1f} s, job done after {finished_s:.1f} s"
     )
+
+
+async def test_a_sigtermed_worker_finishes_what_it_holds_and_takes_nothing_new(
+    make_client: ClientFactory, llm: ScriptedLLM, redis_url: str, redis_client: redis.Redis
+) -> None:
+    """A rolling deploy: SIGTERM with WORKER_GRACE_S to spare. The worker finishes the two
+    articles in flight (no LLM call repeated, no attempt burnt), takes none of the four
+    still queued, and exits; the other worker does those."""
+    llm.reset(Reply(arguments=EMPTY_DRAFT, delay_s=1.5))
+    articles = [article(f"Story number {i} happened on Monday.") for i in range(8)]
+    env = service_env(llm, redis_url, WORKER_GRACE_S="20", **FAST_RECOVERY)
+    with worker_processes(2, env, args=["--concurrency", "2"]) as (stopping, staying):
+        async with make_client(job_heartbeat_s=2.0) as client:
+            job_id = (await client.post("/v1/jobs", json={"articles": articles})).json()["id"]
+            assert await eventually(lambda: llm.calls == 4)
+            stopping.send_signal(signal.SIGTERM)
+            stopped_at = time.monotonic()
+            assert stopping.wait(timeout=20) == 0
+            stop_s = time.monotonic() - stopped_at
+            job = await finished(client, job_id, timeout_s=60)
+        assert staying.poll() is None
+    assert job["counts"]["done"] == 8
+    assert [item["attempts"] for item in job["items"]] == [1] * 8
+    assert llm.calls == 8  # nothing cut, nothing repeated
+    workers = [
+        json.loads(redis_client.get(f"saq:job:gb:articles:{job_id}:{i}") or b"{}")["worker_id"]
+        for i in range(8)
+    ]
+    by_stopping = [w for w in workers if int(w.split("-")[-2]) == stopping.pid]
+    assert len(by_stopping) == 2, workers  # the two it held when told to stop, no more
+    assert stop_s < 10, stop_s  # it waited for its two 1.5 s calls, not the whole 20 s grace
 
 
 async def test_an_article_whose_worker_dies_on_its_last_attempt_fails(
@@ -94,3 +126,31 @@ async def test_an_article_whose_worker_dies_on_its_last_attempt_fails(
     assert item["problem"]["type"] == "/problems/article-abandoned"
     assert "stopped responding" in item["problem"]["detail"]
     assert llm.calls == 1
+
+
+async def test_a_job_whose_api_died_before_queueing_is_briefed_once_by_the_reconciler(
+    llm: ScriptedLLM, redis_url: str, redis_client: redis.Redis
+) -> None:
+    """The API dies (a fault-injection point: os._exit, as a kill) after recording the job
+    and before queueing its articles. No SAQ job exists for them; a worker's reconciler finds
+    the job still marked unqueued and queues them: each article is briefed exactly once."""
+    llm.reset(Reply(arguments=EMPTY_DRAFT))
+    articles = [article(f"Story number {i} happened on Monday.") for i in range(5)]
+    env = service_env(llm, redis_url, FAULT_INJECT="job-recorded", **FAST_RECOVERY)
+    with service_processes(1, env) as [(url, api)]:
+        async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+            with pytest.raises(httpx.HTTPError):  # it dies before answering
+                await http.post("/v1/jobs", json={"articles": articles})
+        assert api.wait(timeout=10) == KILLED
+    (key,) = redis_client.keys("gb:job:*:status")
+    job_id = key.decode().split("{")[1].split("}")[0]
+    assert redis_client.zrange("gb:jobs:unqueued", 0, -1) == [job_id.encode()]
+    assert redis_client.llen("saq:gb:articles:queued") == 0  # nothing behind the items
+    with worker_processes(1, service_env(llm, redis_url, **FAST_RECOVERY)):
+        assert await eventually(
+            lambda: redis_client.hget(f"gb:job:{{{job_id}}}", "done") == b"5", timeout_s=30
+        )
+    attempts = redis_client.hgetall(f"gb:job:{{{job_id}}}:attempts")
+    assert sorted(int(v) for v in attempts.values()) == [1] * 5
+    assert llm.calls == 5  # each article once
+    assert redis_client.zcard("gb:jobs:unqueued") == 0

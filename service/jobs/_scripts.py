@@ -27,6 +27,9 @@ if to == 'running' then
   redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
   redis.call('HSETNX', KEYS[1], 'started_at', ARGV[4])
   request = redis.call('HGET', KEYS[5], ARGV[1])
+elseif to == 'queued' then
+  -- handed back unfinished by a worker that is stopping: that start does not count
+  redis.call('HINCRBY', KEYS[3], ARGV[1], -1)
 else
   redis.call('HDEL', KEYS[5], ARGV[1])
   if ARGV[6] ~= '' then redis.call('HSET', KEYS[4], ARGV[1], ARGV[6]) end

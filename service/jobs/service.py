@@ -3,26 +3,33 @@
 Submitting writes the job's record, then puts one SAQ job per article on the queue; workers
 (service/jobs/worker.py) do the rest. Everything lives in Redis, so any API replica answers
 for any job and any worker can take any article.
+
+The two steps are not one transaction (SAQ's keys are its own), so the record is marked
+unqueued until its articles are on the queue; an API that dies in between leaves the mark,
+and a worker's `reconcile` finishes the enqueueing. Enqueueing twice is harmless: SAQ keeps
+an article's key unique while it waits, and the store starts an item once.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
+import logging
 import secrets
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from schemas import Job, JobCounts, JobItem, JobLinks, JobRequest, Problem
+from service._faults import fault_point
 from service._outage import REDIS_ERRORS
 from service.cache import BriefingCache
 from service.errors import JobsUnavailable, TooManyArticles
-from service.jobs.queue import TASK, ArticleQueue, article_key
+from service.jobs.queue import ArticleQueue, article_job
 from service.jobs.store import JobRecord, JobStore
 from service.metrics import JOBS_SUBMITTED
 
-_ENQUEUE_BATCH = 500  # SAQ enqueues one article per round trip; this many at a time
+log = logging.getLogger(__name__)
+
 PAGE = 100  # items per page of a job, unless the client asks for another `limit`
 
 
@@ -47,28 +54,36 @@ class JobService:
             await self.store.create(
                 job_id, [a.model_dump_json().encode() for a in request.articles]
             )
-            await self._enqueue(job_id, len(request.articles))
+            fault_point("job-recorded")
+            await self._enqueue(job_id, range(len(request.articles)))
             record = await self.store.get(job_id, 0, PAGE)
         JOBS_SUBMITTED.inc()
         assert record is not None  # just written
         return view(record, 0, PAGE)
 
-    async def _enqueue(self, job_id: str, total: int) -> None:
-        for start in range(0, total, _ENQUEUE_BATCH):
-            await asyncio.gather(
-                *(
-                    self.queue.enqueue(
-                        TASK,
-                        key=article_key(job_id, index),
-                        timeout=0,  # no wall-clock limit: LLM_TIMEOUT_S bounds each LLM call
-                        heartbeat=self.heartbeat_s,
-                        retries=self.attempts,
-                        job_id=job_id,
-                        index=index,
-                    )
-                    for index in range(start, min(start + _ENQUEUE_BATCH, total))
-                )
-            )
+    async def _enqueue(self, job_id: str, indices: range | list[int]) -> int:
+        jobs = [
+            article_job(job_id, i, heartbeat_s=self.heartbeat_s, attempts=self.attempts)
+            for i in indices
+        ]
+        added = await self.queue.enqueue_many(jobs)
+        await self.store.enqueued(job_id)
+        return added
+
+    async def reconcile(self, older_than_s: float) -> int:
+        """Enqueue the articles of jobs whose creator died before queueing them all (marked
+        unqueued for longer than `older_than_s`); how many articles that put on the queue.
+
+        Only items still `queued` are enqueued; one already queued is skipped by SAQ, and
+        one a worker has started is not queued any more."""
+        added = 0
+        for job_id in await self.store.unqueued(int(older_than_s * 1000)):
+            indices = await self.store.queued(job_id)
+            new = await self._enqueue(job_id, indices)
+            if new:
+                log.warning("job %s: %d article(s) were never queued; queued now", job_id, new)
+            added += new
+        return added
 
     async def get(self, job_id: str, offset: int = 0, limit: int = PAGE) -> Job | None:
         with _available():
@@ -82,6 +97,12 @@ class JobService:
             if await self.store.cancel(job_id) is None:
                 return None
         return await self.get(job_id)
+
+    async def delete(self, job_id: str) -> bool:
+        """The job is gone: its queued articles never start, and later reads answer 404.
+        Articles already running finish, and their briefings stay in the cache."""
+        with _available():
+            return await self.store.delete(job_id)
 
     async def results(self, job_id: str) -> AsyncIterator[bytes] | None:
         """The stored briefing of each finished item, in article order, one per line; None

@@ -1,11 +1,17 @@
 """A job's record in Redis, under the cache prefix `P`; SAQ only carries (job id, index).
 
-    P:job:J            hash  total, created_at, started_at, finished_at, cancelled_at (epoch
+Every key of a job carries the hash tag `{J}`, so the scripts below touch one Redis Cluster slot.
+
+    P:job:{J}          hash  total, created_at, started_at, finished_at, cancelled_at (epoch
                              ms), and one count per item state (queued, running, done, …)
-    P:job:J:status     hash  index → the item's state
-    P:job:J:attempts   hash  index → how many times a worker started it
-    P:job:J:items      hash  index → {"briefing_id": …} or {"problem": …}, once finished
-    P:job:J:requests   hash  index → the BriefingRequest JSON, until the item finishes
+    P:job:{J}:status     hash  index → the item's state
+    P:job:{J}:attempts   hash  index → how many times a worker started it
+    P:job:{J}:items      hash  index → {"briefing_id": …} or {"problem": …}, once finished
+    P:job:{J}:requests   hash  index → the BriefingRequest JSON, until the item finishes
+
+    P:jobs:unqueued    zset  job id → creation time (ms), while its articles are being put on
+                             the queue: one left behind (the API died mid-way) is found and
+                             enqueued by a worker's reconciler (service/jobs/service.py)
 
 All five expire `JOB_TTL_S` after the job's last change. An item's state only changes in a Lua
 script (service/jobs/_scripts.py) that checks where it moves from: a finished or cancelled item
@@ -74,12 +80,21 @@ class JobStore:
     ttl_s: int = 24 * 3600
 
     def _keys(self, job_id: str) -> list[str]:
-        base = f"{self.prefix}:job:{job_id}"
+        base = f"{self.prefix}:job:{{{job_id}}}"  # one hash tag: a cluster keeps a job on one slot
         return [base, f"{base}:status", f"{base}:attempts", f"{base}:items", f"{base}:requests"]
 
+    @property
+    def _unqueued(self) -> str:
+        return f"{self.prefix}:jobs:unqueued"
+
     async def create(self, job_id: str, requests: Sequence[bytes]) -> None:
-        """The record of a new job, every item queued, in one transaction."""
+        """The record of a new job, every item queued, in one transaction; the job stays
+        marked unqueued (`unqueued`) until `enqueued` says its articles are on the queue.
+
+        The mark comes first, in its own command (it is on another cluster slot): a record
+        never exists without it until its articles are queued."""
         job, status, _, _, stored = self._keys(job_id)
+        await self.redis.zadd(self._unqueued, {job_id: _now_ms()})
         fields: dict[str, Any] = {"total": len(requests), "created_at": _now_ms()}
         fields |= {state: 0 for state in STATES} | {"queued": len(requests)}
         async with self.redis.pipeline(transaction=True) as pipe:
@@ -91,6 +106,30 @@ class JobStore:
             for key in (job, status, stored):
                 pipe.expire(key, self.ttl_s)
             await pipe.execute()
+
+    async def enqueued(self, job_id: str) -> None:
+        """Every article of the job is on the queue: the job is no longer the reconciler's."""
+        await self.redis.zrem(self._unqueued, job_id)
+
+    async def unqueued(self, older_than_ms: int) -> list[str]:
+        """Jobs marked unqueued for longer than `older_than_ms`: their creator died mid-way."""
+        ids = await self.redis.zrangebyscore(self._unqueued, "-inf", _now_ms() - older_than_ms)
+        return [_text(i) for i in ids]
+
+    async def queued(self, job_id: str) -> list[int]:
+        """The indices of the job's items still queued (all of them for a new job)."""
+        states = await self.redis.hgetall(self._keys(job_id)[1])  # type: ignore[misc]
+        return sorted(int(i) for i, state in states.items() if state == b"queued")
+
+    async def delete(self, job_id: str) -> bool:
+        """The job's record is gone (False: there was none). A worker holding one of its
+        articles finds nothing to start or to finish, so nothing brings the record back."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.exists(self._keys(job_id)[0])
+            pipe.delete(*self._keys(job_id))
+            existed, _ = await pipe.execute()
+        await self.enqueued(job_id)
+        return bool(existed)
 
     async def _move(
         self, job_id: str, index: int, to: str, sources: str, item: dict[str, Any] | None = None
@@ -115,6 +154,12 @@ class JobStore:
         """
         moved, request = await self._move(job_id, index, "running", "queued,running")
         return request if moved else None
+
+    async def release(self, job_id: str, index: int) -> bool:
+        """Running → queued, uncounted: the worker running it is stopping (WORKER_GRACE_S
+        ran out), and the article goes back on the queue for another one."""
+        moved, _ = await self._move(job_id, index, "queued", "running")
+        return moved
 
     async def finish(self, job_id: str, index: int, briefing_id: str, *, cached: bool) -> bool:
         """Running → done (or cached); False if it had already finished (a duplicate run)."""

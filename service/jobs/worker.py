@@ -5,16 +5,25 @@ the same `BriefingService.brief` a `POST /v1/briefings` goes through: the same c
 the same single-flight across processes, the same LLM retry policy, and whatever limit is
 put on LLM calls there applies to workers too. An article already cached finishes at once as
 `cached`; a briefing error is recorded on the item as the problem the API would answer with.
+
+On SIGTERM (or SIGINT) a worker drains: it takes no new article, lets those in flight finish
+for up to `WORKER_GRACE_S`, and only then stops them; they go back on the queue without an
+attempt counted, for another worker. Every worker also reconciles: it queues the articles of
+a job whose API died between recording the job and queueing them (JobService.reconcile).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import functools
 import logging
 import os
 import secrets
 import socket
 import time
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from prometheus_client import start_http_server
 from saq import Worker
@@ -25,7 +34,7 @@ from schemas import BriefingRequest
 from service._heartbeat import beating
 from service.errors import BriefingError
 from service.jobs._outcomes import failed
-from service.jobs.queue import TASK
+from service.jobs.queue import TASK, ArticleQueue
 from service.logs import configure_logging
 from service.metrics import JOB_ARTICLES
 from service.problems import problem_body
@@ -46,6 +55,11 @@ async def brief_item(runtime: Runtime, job: SaqJob, job_id: str, index: int) -> 
     async with _heartbeat(job, runtime.settings.job_heartbeat_s / 4):
         try:
             outcome = await runtime.briefings.brief(request)
+        except asyncio.CancelledError:
+            if runtime.jobs.queue.draining:  # this worker is stopping: hand the item back
+                await store.release(job_id, index)
+                _log(job, "released", started, "the worker is stopping")
+            raise
         except BriefingError as exc:
             await failed(store, job_id, index, problem_body(exc))
             _log(job, "failed", started, f"{exc.status_code} {exc.title}: {exc.detail}")
@@ -76,15 +90,66 @@ def _heartbeat(job: SaqJob, every_s: float) -> contextlib.AbstractAsyncContextMa
     return beating(every_s, touch)
 
 
-def build_worker(runtime: Runtime, concurrency: int, *, signals: bool = True) -> Worker[Context]:
+class ArticleWorker(Worker[Context]):
+    """SAQ's worker, which drains before it stops and reconciles while it runs.
+
+    SAQ's own `stop` waits its grace period on every task, its timers too, so it always
+    waits the whole period; this one waits only for the articles in flight."""
+
+    def __init__(
+        self,
+        queue: ArticleQueue,
+        *,
+        grace_s: float,
+        reconcile: Callable[[], Awaitable[int]],
+        reconcile_every_s: float,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(queue, dequeue_timeout=1.0, **kwargs)  # idle: re-polls each second
+        self.articles = queue
+        self.grace_s = grace_s
+        self.reconcile = reconcile
+        self.reconcile_every_s = reconcile_every_s
+
+    async def upkeep(self) -> list[asyncio.Task[None]]:
+        return [*await super().upkeep(), asyncio.create_task(self._reconciling())]
+
+    async def _reconciling(self) -> None:
+        while True:
+            try:
+                await self.reconcile()
+            except Exception as exc:  # Redis away: the next round tries again
+                log.warning("reconciling jobs failed: %s", exc)
+            await asyncio.sleep(self.reconcile_every_s)
+
+    async def stop(self) -> None:
+        self.event.set()  # no new process task starts
+        self.articles.draining = True  # and the idle ones take nothing (ArticleQueue.dequeue)
+        in_flight = [task for task in self.tasks if task.get_name() == "process"]
+        if in_flight:
+            _, late = await asyncio.wait(in_flight, timeout=self.grace_s)
+            if late:
+                log.warning(
+                    "%d article(s) still in flight after WORKER_GRACE_S=%s s: back on the "
+                    "queue, uncounted",
+                    len(late),
+                    self.grace_s,
+                )
+        await super().stop()  # cancels what is left: SAQ re-queues it (ArticleQueue.retry)
+
+
+def build_worker(runtime: Runtime, concurrency: int, *, signals: bool = True) -> ArticleWorker:
     """A SAQ worker on the runtime's queue; `signals=False` for one inside a test's loop."""
 
     async def brief_article(ctx: Context, *, job_id: str, index: int) -> str:
         return await brief_item(runtime, ctx["job"], job_id, index)
 
     settings = runtime.settings
-    worker: Worker[Context] = Worker(
+    worker = ArticleWorker(
         runtime.jobs.queue,
+        grace_s=settings.worker_grace_s,
+        reconcile=functools.partial(runtime.jobs.reconcile, settings.job_heartbeat_s),
+        reconcile_every_s=settings.job_sweep_s,
         id=f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}",  # no ":" (SAQ keys)
         functions=[(TASK, brief_article)],
         concurrency=concurrency,
@@ -96,7 +161,7 @@ def build_worker(runtime: Runtime, concurrency: int, *, signals: bool = True) ->
 
 
 async def run_worker(settings: Settings, concurrency: int) -> None:
-    """Until SIGINT or SIGTERM; articles in flight then go back on the queue."""
+    """Until SIGINT or SIGTERM; then it drains (ArticleWorker.stop)."""
     configure_logging(settings.log_format, settings.log_level)
     if settings.worker_metrics_port:
         start_http_server(settings.worker_metrics_port)

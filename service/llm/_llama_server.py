@@ -1,12 +1,20 @@
-"""llama-cpp-python's OpenAI-compatible server, with one change: a client that gives up
-stops the generation it asked for.
+"""llama-cpp-python's OpenAI-compatible server, with two changes: a client that gives up
+stops the generation it asked for, and a probe never waits for (nor cuts) a generation.
 
 The stock server generates a non-streamed answer to the end even when its client has gone
 (a request timed out at 300 s was still generating 12 minutes later, and the next request
 waited behind it: ../shared/NOTES.md). One server computes one answer at a time, so a
 runaway blocks every request behind it. Here each POST runs with a flag that a watcher sets
 when the client disconnects, and the token loop (`Llama.generate`) ends at the next token
-once it is set. Started by service/llm/embedded.py as `python -m service.llm._llama_server`
+once it is set.
+
+Probes: `/ready` lists the models (GET /v1/models) every time it is asked. The stock server
+takes the model's lock for that, so a probe during a generation either interrupts it (its
+default, `interrupt_requests`; embedded.py turns that off) or waits until it ends, and the
+probe times out and calls a busy server unreachable. Here the first listing (at start-up,
+idle) is kept and every later one is answered from it, without the lock.
+
+Started by service/llm/embedded.py as `python -m service.llm._llama_server`
 with llama_cpp.server's own arguments; imports nothing else of the service.
 """
 
@@ -44,12 +52,18 @@ def _generate_until_gone(self: llama_cpp.Llama, *args: Any, **kwargs: Any) -> It
 
 
 class StopWhenClientGoes:
-    """ASGI middleware: set the request's flag when its client disconnects."""
+    """ASGI middleware: set the request's flag when its client disconnects; answer the
+    model listing from the first one."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self.models: list[Message] | None = None  # the first 200 listing's messages
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        listing = scope.get("method") == "GET" and scope.get("path", "").endswith("/models")
+        if scope["type"] == "http" and listing:
+            await self._models(scope, receive, send)
+            return
         if scope["type"] != "http" or scope.get("method") != "POST":
             await self.app(scope, receive, send)
             return
@@ -77,6 +91,21 @@ class StopWhenClientGoes:
         finally:
             watcher.cancel()
             _gone.reset(token)
+
+    async def _models(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.models is not None:
+            for message in self.models:
+                await send(message)
+            return
+        sent: list[Message] = []
+
+        async def keep(message: Message) -> None:
+            sent.append(message)
+            await send(message)
+
+        await self.app(scope, receive, keep)
+        if sent and sent[0].get("status") == 200:
+            self.models = sent
 
 
 def main() -> None:

@@ -1,4 +1,6 @@
-"""HTTP face of batch jobs: submit, look, read results, cancel. The logic is in service/jobs/."""
+"""HTTP face of batch jobs: submit, look, read results, cancel, delete.
+
+The logic is in service/jobs/."""
 
 from __future__ import annotations
 
@@ -93,7 +95,9 @@ _SUBMITTED = ok_extras(
             schema=Schema(type=OpenAPIType.STRING), description="`/v1/jobs/{id}`: the new job."
         )
     },
-    links=id_links("job_id", "The job just submitted.", "getJob", "getJobResults", "cancelJob"),
+    links=id_links(
+        "job_id", "The job just submitted.", "getJob", "getJobResults", "cancelJob", "deleteJob"
+    ),
 )
 _RESULTS_OK = ok_response(
     str,
@@ -190,13 +194,13 @@ class JobController(Controller):
             raise NotFoundException(detail=f"no job {job_id}")
         return Stream(lines, media_type=JSONL_MEDIA_TYPE)
 
-    @delete(
-        "/{job_id:str}",
+    @post(
+        "/{job_id:str}/cancel",
         operation_id="cancelJob",
         summary="Cancel the articles of a job still queued",
         description="Queued items become `cancelled` and never reach the LLM; running ones "
-        "finish and keep their results. Answers with the job. Cancelling a finished job, or "
-        "cancelling twice, changes nothing.",
+        "finish and keep their results. Answers with the job, which stays readable until "
+        "`JOB_TTL_S`. Cancelling a finished job, or cancelling twice, changes nothing.",
         status_code=200,
         responses=ok_response(
             Job, "The job after cancelling.", JOB_EXAMPLE | _CANCELLED, summary="cancelled"
@@ -209,6 +213,21 @@ class JobController(Controller):
         if job is None:
             raise NotFoundException(detail=f"no job {job_id}")
         return job
+
+    @delete(
+        "/{job_id:str}",
+        operation_id="deleteJob",
+        summary="Delete a job",
+        description="The job's record is removed: its queued items never reach the LLM, and "
+        "afterwards `getJob`, `getJobResults` and `deleteJob` answer 404. Articles already "
+        "running finish, and their briefings stay readable by id (`getBriefing`) until "
+        "`CACHE_TTL_S`. To stop a job but keep its record, use `cancelJob`.",
+        status_code=204,
+        responses=_UNKNOWN | ACCESS_ERRORS,
+    )
+    async def delete(self, job_id: JobId, jobs: NamedDependency[JobService]) -> None:
+        if not await jobs.delete(job_id):
+            raise NotFoundException(detail=f"no job {job_id}")
 
     @route("/{job_id:str}", http_method=[HttpMethod.OPTIONS], include_in_schema=False)
     async def allow(self) -> Response[None]:
