@@ -25,6 +25,7 @@ from typing import Any
 
 import redis
 
+from service.grounding.text import split_sentences
 from tests.conftest import seed_request
 from tests.drafts import event, good_draft, sid
 from tests.live import free_port
@@ -128,6 +129,30 @@ def variant(n: int, tag: str) -> dict[str, Any]:
     request["article"]["text"] = (
         request["article"]["text"].rstrip() + f"\n\nThis is bench dispatch {n} of run {tag}.\n"
     )
+    return request
+
+
+_CLOSERS = ".!?\"'”’)]"
+
+
+def distinct_variant(n: int, tag: str) -> dict[str, Any]:
+    """`variant` with every sentence new too: a made-up word (letters only, no name, number
+    or date) before each sentence's closing punctuation. What a process keeps per sentence
+    (service/grounding/mentions.py, numbers.py) then cannot serve one article from another's
+    sentences, as it cannot in real traffic, where articles do not share the seed's
+    sentences. Sentence ids, names, dates and numbers stay the seed's, so the bench draft
+    verifies alike (bench/missprof.py checks)."""
+    request = variant(n, tag)
+    text: str = request["article"]["text"]
+    word = "zq" + "".join(chr(ord("a") + int(c, 16)) for c in f"{n:x}{tag}")
+    pieces, last = [], 0
+    for sentence in split_sentences(text):
+        cut = sentence.end
+        while cut > sentence.start and text[cut - 1] in _CLOSERS:
+            cut -= 1
+        pieces += [text[last:cut], " ", word]
+        last = cut
+    request["article"]["text"] = "".join([*pieces, text[last:]])
     return request
 
 

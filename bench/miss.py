@@ -1,14 +1,21 @@
 """Cache misses: the service end to end against the bare instructor call it makes.
 
     uv run --no-sync python -m bench.miss [--latency 0.2] [--concurrency 1 8] [--reps 3]
+        [--env LLM_CHOICES=0 ...]
 
 The scripted LLM (its own process) answers every call after a fixed delay. (a) calls
 instructor directly, TOOLS mode, `create(response_model=Draft, ...)` with exactly the
 messages, validation context and parameters the service's Extractor sends; (b) POSTs the
 same article to `/v1/briefings` of `python -m service serve`. Each request carries a
-different article (the seed with one sentence appended), so every (b) is a real miss: key,
+different article (the seed with one sentence appended, and, unless --same-sentences, a
+made-up word in every sentence: `distinct_variant`), so every (b) is a real miss: key,
 cache lookup, single-flight lock, LLM call, verification, store. Reported: median and p90
 latency, throughput, and service ÷ direct of the medians (per repetition, then the median).
+
+The direct side sends the open `Draft` schema. The service sends it too with `LLM_CHOICES=0`;
+by default (a remote backend) it sends the article's closed schema (service/llm/choices.py),
+which costs the service the work of finding the article's choices on every miss: `--env`
+sets the service's environment, so both can be measured.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from bench._common import (
     Reply,
     ScriptedProcess,
     bench_draft,
+    distinct_variant,
     dump,
     flush,
     load,
@@ -39,9 +47,9 @@ from bench._common import (
     median,
     percentile,
     service_env,
-    variant,
     wait_quiet,
 )
+from bench._common import variant as plain_variant
 from schemas import BriefingRequest
 from service.grounding.evidence import ArticleText
 from service.grounding.text import split_sentences
@@ -129,6 +137,7 @@ async def run(args: argparse.Namespace, llm: ScriptedProcess, base: str) -> list
     runs = []
     tag = uuid.uuid4().hex[:8]
     counter = iter(range(10**9))
+    variant = plain_variant if args.same_sentences else distinct_variant
     direct, client = direct_call(llm.base_url)
     limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
@@ -182,7 +191,7 @@ def table(result: dict[str, Any]) -> str:
     s = result["settings"]
     lines = [
         f"LLM latency {s['latency']:g} s, {s['requests']}×concurrency requests per batch, "
-        f"{s['reps']} reps, LOG_LEVEL={s['log_level']}",
+        f"{s['reps']} reps, LOG_LEVEL={s['log_level']} {' '.join(s['env'])}".rstrip(),
         "| concurrency | direct p50 / p90 ms | direct req/s | service p50 / p90 ms "
         "| service req/s | overhead p50 ms | service ÷ direct |",
         "|---|---|---|---|---|---|---|",
@@ -204,12 +213,22 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20, help="per batch, × concurrency")
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--log-level", default="INFO", help="the service's LOG_LEVEL")
+    parser.add_argument(
+        "--same-sentences",
+        action="store_true",
+        help="articles differ only in their appended sentence (as before 2026-11-30), so "
+        "memos kept per sentence serve every request after the first",
+    )
+    parser.add_argument(
+        "--env", action="append", default=[], metavar="KEY=VALUE", help="service environment"
+    )
     parser.add_argument("--out", type=Path, help="write the raw results here as JSON")
     args = parser.parse_args()
     result: dict[str, Any] = {"machine": machine(), "settings": vars(args).copy()}
     flush()
     with ScriptedProcess(Reply(arguments=bench_draft(), delay_s=args.latency)) as llm:
-        env = service_env(llm.base_url, LOG_LEVEL=args.log_level)
+        extra = dict(pair.split("=", 1) for pair in args.env)
+        env = service_env(llm.base_url, LOG_LEVEL=args.log_level, **extra)
         serve_args = ["--log-level", "info"]
         with service_processes(1, env, args=serve_args, start_timeout_s=START_TIMEOUT_S) as [
             (base, _)

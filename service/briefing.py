@@ -241,6 +241,9 @@ class BriefingService:
     ) -> bytes:
         started = time.perf_counter()
         article = request.article
+        # One per request: the draft's validators (through the validation context, on every
+        # attempt and chunk) and verification share it, so the article is normalised once
+        # (tests/test_single_pass.py).
         text = ArticleText(article.text, split_sentences(article.text))
         published = article.published_date()
         extraction = await self._extract(text, request, published, feed)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from service.grounding.numbers import mentions_number, number_near, numbers_in
-from service.grounding.text import contains_phrase, normalise
+from service.grounding.text import NormalisedText, normalise, normalised_text
 
 _STOPWORD_TEXT = (
     "the of and for in on at to a an s by with from its his her their state regional local "
@@ -40,26 +40,32 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(normalise(text))
 
 
-def name_problem(name: str, article: str, what: str = "name") -> Failure | None:
+def _normalised(article: str | NormalisedText) -> NormalisedText:
+    """The article's normalised index: a request's own (`ArticleText.normalised`, built once
+    for all its checks), or, for a plain string, the one `text.py` keeps for recent texts."""
+    return article if isinstance(article, NormalisedText) else normalised_text(article)
+
+
+def name_problem(name: str, article: str | NormalisedText, what: str = "name") -> Failure | None:
     """A name must be written in the article: whole, or every distinctive word of it.
 
     The word rule accepts "Gov. Alexander Gusev" for "Alexander Gusev" and "Russian
     defense ministry" for "Russia's defense ministry", and still rejects an invented
-    "Eliajad".
+    "Eliajad". `article` is its text or, better, its normalised index.
     """
     failure = Failure(f"{what} not found in the article", f"{what} {name!r} is not in the article")
     if not name.strip():
         return failure
-    if contains_phrase(article, name):
+    index = _normalised(article)
+    if index.contains(name):
         return None
-    article_words = set(_words(article))
     wanted = [w for w in _words(name) if w not in _STOPWORDS and not w.isdigit()]
-    if not wanted or not all(_has_stem(w, article_words) for w in wanted):
+    if not wanted or not all(_has_stem(w, index.words) for w in wanted):
         return failure
     return None
 
 
-def _has_stem(word: str, article_words: set[str]) -> bool:
+def _has_stem(word: str, article_words: frozenset[str]) -> bool:
     """A word matches an article word sharing its stem (Russia ~ Russian, Ukraine ~ Ukrainian)."""
     if word in article_words:
         return True
@@ -67,9 +73,9 @@ def _has_stem(word: str, article_words: set[str]) -> bool:
     return len(word) >= 4 and any(w.startswith(stem) for w in article_words)
 
 
-def phrase_problem(phrase: str, article: str, what: str) -> Failure | None:
+def phrase_problem(phrase: str, article: str | NormalisedText, what: str) -> Failure | None:
     """Date phrases and similar must be copied from the article, not paraphrased."""
-    if contains_phrase(article, phrase):
+    if _normalised(article).contains(phrase):
         return None
     return Failure(
         f"{what} phrase not written in the article",

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from pydantic import BaseModel
 
 from schemas import Span
 from service.grounding.checks import Failure
 from service.grounding.instructions import addresses_the_model
-from service.grounding.text import Sentence, locate
+from service.grounding.text import NormalisedText, Sentence
 
 
 class QuoteRef(BaseModel):
@@ -29,9 +30,16 @@ class QuoteRef(BaseModel):
 EvidenceRef = int | str | QuoteRef
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ArticleText:
-    """The article as verification sees it: its text and its numbered sentences."""
+    """The article as grounding sees it: its text, its numbered sentences, and what is
+    derived from them, each computed once on first use.
+
+    A request builds one (BriefingService) and hands the same object to the draft's
+    validators (through instructor's validation context) and to verification, so the
+    article is normalised once per request (`normalised`), and each sentence is tested once
+    for addressing the model (`instructions`), however many items cite it.
+    """
 
     text: str
     sentences: Sequence[Sentence]
@@ -40,6 +48,24 @@ class ArticleText:
         if 1 <= sentence_id <= len(self.sentences):
             return self.sentences[sentence_id - 1]
         return None
+
+    @cached_property
+    def normalised(self) -> NormalisedText:
+        """The article's one normalisation pass: the folded text and its offset map, for
+        quotes (`locate`), names and date phrases (service/grounding/checks.py)."""
+        return NormalisedText(self.text)
+
+    @cached_property
+    def instructions(self) -> tuple[bool, ...]:
+        """Per sentence, in order: whether it addresses the model (so cannot be evidence)."""
+        return tuple(addresses_the_model(s.text) for s in self.sentences)
+
+    @cached_property
+    def reported(self) -> str:
+        """The sentences that report something, joined: what a headline or summary (which
+        cite no spans) may take its numbers from."""
+        flags = zip(self.sentences, self.instructions, strict=True)
+        return " ".join(s.text for s, instruction in flags if not instruction)
 
 
 def resolve_ref(ref: EvidenceRef, article: ArticleText) -> Span | Failure:
@@ -55,13 +81,12 @@ def resolve_ref(ref: EvidenceRef, article: ArticleText) -> Span | Failure:
                 "evidence sentence id does not exist",
                 f"sentence id {ref} does not exist (the article has {len(article.sentences)})",
             )
-        return _not_an_instruction(
-            Span(quote=sentence.text, start=sentence.start, end=sentence.end)
-        )
+        span = Span(quote=sentence.text, start=sentence.start, end=sentence.end)
+        return _instruction(span) if article.instructions[ref - 1] else span
     stripped = ref.strip().strip("[]")
     if stripped.isdigit():  # small models often send "[4]" or "4" as a string
         return resolve_ref(int(stripped), article)
-    found = locate(ref, article.text)
+    found = article.normalised.locate(ref)
     if found is None:
         return Failure(
             "evidence quote not found in the article",
@@ -72,12 +97,14 @@ def resolve_ref(ref: EvidenceRef, article: ArticleText) -> Span | Failure:
 
 
 def _not_an_instruction(span: Span) -> Span | Failure:
-    if addresses_the_model(span.quote):
-        return Failure(
-            "evidence is an instruction to the model, not reported content",
-            f"evidence addresses the model: {_clip(span.quote)!r}",
-        )
-    return span
+    return _instruction(span) if addresses_the_model(span.quote) else span
+
+
+def _instruction(span: Span) -> Failure:
+    return Failure(
+        "evidence is an instruction to the model, not reported content",
+        f"evidence addresses the model: {_clip(span.quote)!r}",
+    )
 
 
 def resolve_refs(

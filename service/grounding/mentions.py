@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from service.grounding.lexicon import SPEECH
 
@@ -106,9 +107,12 @@ class Mention:
     end: int
 
 
+_LEADING_WORD = re.compile(r"(\S+)\s+")
+
+
 def _clean(text: str, start: int) -> Mention | None:
     """A name without leading sentence words or a trailing possessive, or None."""
-    while (m := re.match(r"(\S+)\s+", text)) and m.group(1).lower().strip("’'") in _NOT_NAMES:
+    while (m := _LEADING_WORD.match(text)) and m.group(1).lower().strip("’'") in _NOT_NAMES:
         text, start = text[m.end() :], start + m.end()
     text = _POSSESSIVE.sub("", text)
     if not text.endswith(("U.S.", "U.N.", "U.K.", "E.U.")):
@@ -142,8 +146,10 @@ def names(text: str, offset: int = 0) -> list[Mention]:
     for m in _NAME.finditer(text):
         for part, start in _split_lists(m.group(), m.start()):
             mention = _clean(part, start)
+            if mention is not None and offset:
+                mention = Mention(mention.text, offset + mention.start, offset + mention.end)
             if mention is not None:
-                found.append(Mention(mention.text, offset + mention.start, offset + mention.end))
+                found.append(mention)
     return found
 
 
@@ -201,17 +207,24 @@ def acronyms(text: str) -> dict[str, str]:
     return found
 
 
+_POSSESSIVE_S = re.compile(r"[’']s\s+")
+
+
 def bodies(text: str, offset: int = 0) -> list[Mention]:
     """Actors written in lower case: "police", "Russia’s defense ministry", "the army"."""
+    return _bodies(text, names(text), offset)
+
+
+def _bodies(text: str, named: list[Mention], offset: int = 0) -> list[Mention]:
+    """`bodies`, given the text's `names` (at offset 0)."""
     found = [
         Mention(m.group(), offset + m.start(), offset + m.end())
         for m in _COMMON_ACTORS.finditer(text)
     ]
-    for name in names(text):
-        tail = text[name.end :]
-        poss = re.match(r"[’']s\s+", tail)
-        if poss and (body := _BODY_RE.match(tail, poss.end())):
-            end = name.end + body.end()
+    for name in named:
+        poss = _POSSESSIVE_S.match(text, name.end)
+        if poss and (body := _BODY_RE.match(text, poss.end())):
+            end = body.end()
             found.append(Mention(text[name.start : end], offset + name.start, offset + end))
     return found
 
@@ -221,36 +234,49 @@ def actors(text: str) -> list[Mention]:
     whole ("the Ministry" of "Ministry of Social Affairs") gives way to the name. A capital
     that opens a sentence stays a name ("Gunmen attacked…", and, wrongly, "Annual inflation
     rose…"): measured on the gold sets, dropping them lost more initiators than it saved."""
+    return list(_actors(text))
+
+
+@lru_cache(maxsize=512)
+def _actors(text: str) -> tuple[Mention, ...]:
+    """`actors`, kept for recent sentences: the closed choices, the staged rules and
+    `speakers` all ask for the actors of the same sentences (mentions are immutable)."""
     start = dateline_end(text)
-    named = [n for n in names(text) if n.start >= start]
+    every = names(text)
+    named = [n for n in every if n.start >= start]
     kept = [
         b
-        for b in bodies(text)
+        for b in _bodies(text, every)
         if b.start >= start
         and not any(
             b.start < n.end and n.start < b.end and not (b.start <= n.start and n.end <= b.end)
             for n in named
         )
     ]
-    return named + kept
+    return (*named, *kept)
+
+
+_PRONOUN_BEFORE = re.compile(r"(?<!\w)(he|she|they)\s+$", re.IGNORECASE)
+_QUOTE_CLOSED = re.compile(r"[,”\"]\s*$")
+_ACCORDING_TO = re.compile(r"according to\s+", re.IGNORECASE)
 
 
 def speakers(text: str, offset: int = 0) -> list[Mention]:
     """Who a sentence says is speaking: the name or body right before a verb of saying, or
     right after one ("said Gov. X"), or after "according to"."""
     found: list[Mention] = []
-    candidates = actors(text)
+    candidates = _actors(text)
     for verb in SPEECH.finditer(text):
         before = [c for c in candidates if 0 <= verb.start() - c.end <= 3]
         after = [c for c in candidates if 0 <= c.start - verb.end() <= 1]
-        pronoun = re.search(r"(?<!\w)(he|she|they)\s+$", text[: verb.start()], re.IGNORECASE)
+        pronoun = _PRONOUN_BEFORE.search(text[: verb.start()])
         if before:
             found.append(max(before, key=lambda c: c.end - c.start))
-        elif after and re.search(r"[,”\"]\s*$", text[: verb.start()]):  # "…,” said Gov. X"
+        elif after and _QUOTE_CLOSED.search(text[: verb.start()]):  # "…,” said Gov. X"
             found.append(after[0])
         elif pronoun:
             found.append(Mention(pronoun.group(1), pronoun.start(1), pronoun.end(1)))
-    for m in re.finditer(r"according to\s+", text, re.IGNORECASE):
+    for m in _ACCORDING_TO.finditer(text):
         after = [c for c in candidates if 0 <= c.start - m.end() <= 4]
         if after:
             found.append(after[0])

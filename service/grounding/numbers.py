@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from service.grounding.text import normalise, split_sentences
 
@@ -120,17 +121,22 @@ def numbers_in(text: str) -> list[tuple[float, int, int]]:
 _DOTTED_THOUSANDS = re.compile(r"\d{1,3}\.\d{3}")
 
 
-def _readings(text: str) -> list[tuple[tuple[float, ...], int, int]]:
+@lru_cache(maxsize=128)
+def _readings(text: str) -> tuple[tuple[tuple[float, ...], int, int], ...]:
     """Like ``numbers_in``, with every value a mention can be read as: a dotted group of three
     digits is both. Both are stated by the text, so a check that a figure is stated accepts
-    either; it never has to guess the article's convention."""
+    either; it never has to guess the article's convention.
+
+    Kept for recent texts: the same evidence is checked by the draft's validators and again
+    by verification, and a headline's and a summary's numbers each against the whole
+    article (``ArticleText.reported``)."""
     found: list[tuple[tuple[float, ...], int, int]] = []
     for value, start, end in numbers_in(text):
         if _DOTTED_THOUSANDS.fullmatch(text, start, end):
             found.append(((value, value * 1000), start, end))
         else:
             found.append(((value,), start, end))
-    return found
+    return tuple(found)
 
 
 def _same(a: float, values: tuple[float, ...]) -> bool:

@@ -13,9 +13,17 @@ from array import array
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
-__all__ = ["Sentence", "contains_phrase", "locate", "normalise", "split_sentences"]
+__all__ = [
+    "NormalisedText",
+    "Sentence",
+    "contains_phrase",
+    "locate",
+    "normalise",
+    "normalised_text",
+    "split_sentences",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +131,56 @@ def _build(text: str) -> tuple[str, list[int], list[int]]:
     Lengths change under NFKC and casefold ('ß' -> 'ss', 'ﬁ' -> 'fi', '…' -> '...'), so a
     single offset shift cannot map back; a per-character table can.
     """
+    simple = _build_one_to_one(text)
+    return _build_clusters(text) if simple is None else simple
+
+
+_SPACE_RUN_RE = re.compile(r"  +")
+
+
+def _build_one_to_one(text: str) -> tuple[str, list[int], list[int]] | None:
+    """`_build` for the usual text, whose every character folds to exactly one character
+    (no combining marks, nothing invisible, nothing that expands such as 'ß' or '…'); None
+    for any other. Each character then maps to itself: the text folds in one `translate`,
+    whitespace to a plain space, and only the runs of two or more spaces (paragraph breaks)
+    and the ends need the table's care. A run becomes one space mapping to the whole run,
+    leading and trailing ones go, as in `_build_clusters`, which walks every character."""
+    if _HAS_COMBINING_RE.search(text):
+        return None
+    table: dict[int, str] = {}
+    for ch in set(text):
+        folded = _char_cache.get(ch)
+        if folded is None:
+            folded = _char_cache[ch] = _fold(ch)
+        if len(folded) != 1:
+            return None
+        table[ord(ch)] = " " if folded.isspace() else folded
+    folded_text = text.translate(table)
+    lo, hi = 0, len(folded_text)
+    while lo < hi and folded_text[lo] == " ":
+        lo += 1
+    while hi > lo and folded_text[hi - 1] == " ":
+        hi -= 1
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    at = lo
+    for run in _SPACE_RUN_RE.finditer(folded_text, lo, hi):
+        a, b = run.span()
+        pieces += (folded_text[at:a], " ")
+        starts += range(at, a)
+        starts.append(a)
+        ends += range(at + 1, a + 1)
+        ends.append(b)
+        at = b
+    pieces.append(folded_text[at:hi])
+    starts += range(at, hi)
+    ends += range(at + 1, hi + 1)
+    return "".join(pieces), starts, ends
+
+
+def _build_clusters(text: str) -> tuple[str, list[int], list[int]]:
+    """`_build` for any text, cluster by cluster."""
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -155,14 +213,49 @@ def _build(text: str) -> tuple[str, list[int], list[int]]:
     return "".join(chars), starts, ends
 
 
-@lru_cache(maxsize=32)
-def _mapped(text: str) -> tuple[str, array[int], array[int]]:
-    """Caches the article's map because one article is matched against many quotes.
+class NormalisedText:
+    """A text normalised once, with the map from each normalised char back to the original.
 
-    Offsets are kept as compact int arrays so a cache of long articles stays a few MB.
+    Everything that matches model output against an article (evidence quotes, names, date
+    phrases, the words of a name) works on this one object, so a request normalises its
+    article once (``ArticleText.normalised``) however many checks run, in the draft's
+    validators and in verification alike. Offsets are kept as compact int arrays. What is
+    derived from it (the word set, phrase lookups) is computed on first use and kept.
     """
-    norm, starts, ends = _build(text)
-    return norm, array("q", starts), array("q", ends)
+
+    def __init__(self, text: str) -> None:
+        norm, starts, ends = _build(text)
+        self.norm = norm
+        self.starts = array("q", starts)
+        self.ends = array("q", ends)
+        self._phrases: dict[str, bool] = {}
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """Every word of the normalised text (``\\w+`` runs), for the name check."""
+        return frozenset(_WORD_RE.findall(self.norm))
+
+    def contains(self, phrase: str) -> bool:
+        """Whether ``phrase`` occurs here as whole words, up to normalisation (see
+        ``contains_phrase``); each distinct phrase is searched for once."""
+        found = self._phrases.get(phrase)
+        if found is None:
+            found = self._phrases[phrase] = _contains(self.norm, phrase)
+        return found
+
+    def locate(self, quote: str) -> tuple[int, int] | None:
+        """``locate(quote, text)`` on the text this was built from."""
+        return _locate(quote, self)
+
+
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
+
+
+@lru_cache(maxsize=32)
+def normalised_text(text: str) -> NormalisedText:
+    """The index of a plain string, kept for the last 32 texts: a text is often matched
+    against many quotes. A request's article has its own (``ArticleText.normalised``)."""
+    return NormalisedText(text)
 
 
 def normalise(text: str) -> str:
@@ -202,6 +295,10 @@ def locate(quote: str, text: str) -> tuple[int, int] | None:
     the core must match exactly (on word boundaries), and decoration is re-attached only where
     the article really has it. A changed word therefore yields None rather than a near miss.
     """
+    return _locate(quote, normalised_text(text))
+
+
+def _locate(quote: str, mapped: NormalisedText) -> tuple[int, int] | None:
     nq = normalise(quote)
     i, j = 0, len(nq)
     while i < j and nq[i] in _DECORATION:
@@ -211,7 +308,7 @@ def locate(quote: str, text: str) -> tuple[int, int] | None:
     core = nq[i:j]
     if len(core) < 3:
         return None
-    norm, starts, ends = _mapped(text)
+    norm, starts, ends = mapped.norm, mapped.starts, mapped.ends
 
     def is_start(k: int) -> bool:
         return k == 0 or starts[k - 1] != starts[k]
@@ -247,9 +344,13 @@ def _extend(norm: str, k: int, decoration: str, step: int, aligned: Callable[[in
 
 def contains_phrase(haystack: str, phrase: str) -> bool:
     """Tells whether a name or date phrase occurs as whole words, so 'Kyiv' misses 'Kyivstar'."""
+    return _contains(normalised_text(haystack).norm, phrase)
+
+
+def _contains(norm: str, phrase: str) -> bool:
     needle = normalise(phrase)
     if not needle:
         return False
     lead = r"(?<!\w)" if re.match(r"\w", needle[0]) else ""
     tail = r"(?!\w)" if re.match(r"\w", needle[-1]) else ""
-    return re.search(lead + re.escape(needle) + tail, _mapped(haystack)[0]) is not None
+    return re.search(lead + re.escape(needle) + tail, norm) is not None

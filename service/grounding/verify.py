@@ -33,7 +33,6 @@ from service.grounding.checks import Failure
 from service.grounding.dates import find_date_phrase, resolve_date
 from service.grounding.dedupe import merge_duplicates
 from service.grounding.evidence import ArticleText, evidence_text, resolve_refs
-from service.grounding.instructions import addresses_the_model
 from service.grounding.taxonomy import refine_taxonomy
 from service.llm.draft import Draft, DraftEvent, DraftKeyPoint
 
@@ -101,7 +100,7 @@ class _Verifier:
         """The name if the article writes it; otherwise None, recorded as dropped."""
         if not name:
             return None
-        if problem := checks.name_problem(name, self.article.text, label):
+        if problem := checks.name_problem(name, self.article.normalised, label):
             self.drop(what, problem)
             return None
         return name.strip()
@@ -130,7 +129,7 @@ class _Verifier:
         )
 
     def _date(self, what: str, phrase: str | None, evidence: str) -> EventDate:
-        if phrase and (problem := checks.phrase_problem(phrase, self.article.text, "date")):
+        if phrase and (problem := checks.phrase_problem(phrase, self.article.normalised, "date")):
             self.drop(f"{what}.date", problem)
             phrase = None
         if not phrase:  # no usable words from the model: read them from the evidence
@@ -213,10 +212,7 @@ def _grounded_text(verifier: _Verifier, what: str, text: str, fallback: str) -> 
     if not text:
         verifier.drop(what, Failure("empty; replaced from verified material", "empty"))
         return fallback
-    reported = " ".join(
-        s.text for s in verifier.article.sentences if not addresses_the_model(s.text)
-    )
-    if problem := checks.numbers_problem(text, reported, f"the {what}"):
+    if problem := checks.numbers_problem(text, verifier.article.reported, f"the {what}"):
         verifier.drop(
             what,
             Failure(problem.reason + "; replaced from verified material", problem.detail),
