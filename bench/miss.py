@@ -51,9 +51,9 @@ from bench._common import (
 )
 from bench._common import variant as plain_variant
 from schemas import BriefingRequest
+from service.grounding.draft import CONTEXT_ARTICLE, CONTEXT_LENIENT, Draft
 from service.grounding.evidence import ArticleText
 from service.grounding.text import split_sentences
-from service.llm.draft import CONTEXT_ARTICLE, CONTEXT_LENIENT, Draft
 from service.llm.extractor import Extractor, jinja_literal
 from service.settings import Settings
 from tests.processes import service_processes

@@ -19,8 +19,8 @@ from pydantic import BaseModel
 
 import prompts
 from schemas import BriefingOptions
+from service.grounding.draft import Draft
 from service.grounding.text import split_sentences
-from service.llm.draft import Draft
 from service.llm.extractor import render_article
 from service.llm.modelpack import resolve_model
 from service.settings import Settings

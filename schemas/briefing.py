@@ -1,7 +1,7 @@
 """The response half of the public contract: a verified briefing and its events.
 
 Every list item here has passed verification against the article text; the draft the
-model returned is internal (service/llm/draft.py) and never leaves the service.
+model returned is internal (service/grounding/draft.py) and never leaves the service.
 """
 
 from __future__ import annotations

@@ -19,10 +19,10 @@ from service._memory import MemoryLRU
 from service.cache import BriefingCache, cache_key
 from service.errors import ArticleTooLarge
 from service.grounding.chunks import chunk_sentences
+from service.grounding.draft import draft_schema_hash
 from service.grounding.evidence import ArticleText
 from service.grounding.text import Sentence, split_sentences
 from service.grounding.verify import verify
-from service.llm.draft import draft_schema_hash
 from service.llm.extractor import DraftExtractor, Extraction, merge_extractions
 from service.metrics import CACHE, observe_dropped, observe_llm
 from service.singleflight import RedisSingleFlight

@@ -141,8 +141,6 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 0
     if args.command == "worker":
-        from service.jobs.worker import run_worker
-
         settings = Settings.from_env()
         asyncio.run(run_worker(settings, args.concurrency or settings.worker_concurrency))
         return 0
@@ -279,3 +277,22 @@ async def _eval(args: argparse.Namespace) -> int:
         print(table(run))
         print(f"saved {args.out / stem}.json and .html")
     return 0
+
+
+async def run_worker(settings: Settings, concurrency: int) -> None:
+    """`worker`: until SIGINT or SIGTERM; then it drains (service/jobs/worker.py)."""
+    from prometheus_client import start_http_server
+
+    from service.jobs.worker import build_worker
+    from service.logs import configure_logging
+    from service.runtime import open_runtime
+
+    configure_logging(settings.log_format, settings.log_level)
+    if settings.worker_metrics_port:
+        start_http_server(settings.worker_metrics_port)
+    async with open_runtime(settings) as runtime:
+        worker = build_worker(runtime, concurrency)
+        logging.getLogger("service.jobs.worker").info(
+            "worker %s: %d article(s) at a time", worker.id, concurrency
+        )
+        await worker.start()

@@ -13,10 +13,10 @@ from service.evaluation.gold import find_cases, load_case
 from service.evaluation.match import match, relaxed, strict
 from service.evaluation.report import RATE_COLUMNS, html_page, table
 from service.evaluation.run import evaluate
+from service.grounding.draft import Draft
 from service.grounding.evidence import ArticleText
 from service.grounding.text import contains_phrase, split_sentences
 from service.grounding.verify import verify
-from service.llm.draft import Draft
 from service.runtime import open_runtime
 from service.settings import Settings
 from tests.conftest import SEEDS

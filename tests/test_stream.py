@@ -14,7 +14,7 @@ import pytest
 import redis
 
 from schemas import BriefingResponse
-from service.llm.draft import Draft
+from service.grounding.draft import Draft
 from service.settings import Settings
 from tests.drafts import good_draft, sid
 from tests.scripted_llm import Reply, ScriptedLLM

@@ -9,10 +9,10 @@ import pytest
 
 from schemas import BriefingOptions
 from service.grounding.dates import find_date_phrase
+from service.grounding.draft import Draft
 from service.grounding.evidence import ArticleText
 from service.grounding.text import split_sentences
 from service.grounding.verify import Verified, verify
-from service.llm.draft import Draft
 from tests.drafts import SEED_TEXT, event, good_draft, sid
 
 ARTICLE = ArticleText(SEED_TEXT, split_sentences(SEED_TEXT))

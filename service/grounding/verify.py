@@ -32,9 +32,9 @@ from service.grounding import checks
 from service.grounding.checks import Failure
 from service.grounding.dates import find_date_phrase, resolve_date
 from service.grounding.dedupe import merge_duplicates
+from service.grounding.draft import Draft, DraftEvent, DraftKeyPoint
 from service.grounding.evidence import ArticleText, evidence_text, resolve_refs
 from service.grounding.taxonomy import refine_taxonomy
-from service.llm.draft import Draft, DraftEvent, DraftKeyPoint
 
 log = logging.getLogger(__name__)
 

@@ -23,9 +23,8 @@ import secrets
 import socket
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from prometheus_client import start_http_server
 from saq import Worker
 from saq.job import Job as SaqJob
 from saq.types import Context
@@ -35,11 +34,11 @@ from service._heartbeat import beating
 from service.errors import BriefingError
 from service.jobs._outcomes import failed
 from service.jobs.queue import TASK, ArticleQueue
-from service.logs import configure_logging
 from service.metrics import JOB_ARTICLES
 from service.problems import problem_body
-from service.runtime import Runtime, open_runtime
-from service.settings import Settings
+
+if TYPE_CHECKING:  # the runtime builds workers' clients; the CLI opens it (no cycle)
+    from service.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -158,14 +157,3 @@ def build_worker(runtime: Runtime, concurrency: int, *, signals: bool = True) ->
     if not signals:
         worker.SIGNALS = []
     return worker
-
-
-async def run_worker(settings: Settings, concurrency: int) -> None:
-    """Until SIGINT or SIGTERM; then it drains (ArticleWorker.stop)."""
-    configure_logging(settings.log_format, settings.log_level)
-    if settings.worker_metrics_port:
-        start_http_server(settings.worker_metrics_port)
-    async with open_runtime(settings) as runtime:
-        worker = build_worker(runtime, concurrency)
-        log.info("worker %s: %d article(s) at a time", worker.id, concurrency)
-        await worker.start()

@@ -25,7 +25,7 @@ from openai.types.chat.chat_completion_message_function_tool_call import (
 )
 from pydantic import BaseModel, ConfigDict
 
-from service.llm.draft import Draft
+from service.grounding.draft import Draft
 
 _TOOL_MODES = {Mode.TOOLS, Mode.TOOLS_STRICT}
 

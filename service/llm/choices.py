@@ -26,8 +26,8 @@ from pydantic import BaseModel
 from prompts import Prompt
 from service.grounding import mentions
 from service.grounding.candidates import date_phrases
+from service.grounding.draft import Draft
 from service.grounding.evidence import ArticleText
-from service.llm.draft import Draft
 
 CHOICES_VERSION = "1"  # part of the draft schema hash, so of every cache key
 

@@ -24,12 +24,12 @@ from pydantic import ValidationError
 from prompts import Prompt
 from schemas import BriefingOptions, Usage
 from service.errors import LLMBadOutput, LLMTimeout, LLMUnavailable
+from service.grounding.draft import CONTEXT_ARTICLE, CONTEXT_LENIENT, Draft
 from service.grounding.evidence import ArticleText
 from service.grounding.text import Sentence
 from service.llm._partial import DraftSketch, reask_messages, sketch_fields, sketch_json, tap_usage
 from service.llm._retry import retry_after_s
 from service.llm.choices import article_choices, closed_schema, sending
-from service.llm.draft import CONTEXT_ARTICLE, CONTEXT_LENIENT, Draft
 from service.llm.limit import SlotTimeout
 
 # Instructor wraps a plain model in a new class on every call (`response_schema`), so its

@@ -40,10 +40,10 @@ from pydantic import BaseModel, ValidationError
 from prompts import Prompt
 from schemas import BriefingOptions
 from service.grounding.candidates import RULES_VERSION, Candidate, find_candidates
+from service.grounding.draft import Draft, DraftEvent, DraftKeyPoint
 from service.grounding.evidence import ArticleText
 from service.grounding.text import Sentence
 from service.llm._fill import pick_initiators
-from service.llm.draft import Draft, DraftEvent, DraftKeyPoint
 from service.llm.extractor import (
     DraftExtractor,
     Extraction,
