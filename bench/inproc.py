@@ -18,7 +18,7 @@ import logging
 import os
 import time
 from dataclasses import replace
-from typing import Any
+from typing import IO, Any
 
 from litestar import Litestar
 
@@ -36,6 +36,22 @@ from service.settings import Settings
 from tests.scripted_llm import Reply
 
 PATHS = {"bare": "/bench/bare", "hit": "/v1/briefings"}
+
+
+def scripted_app(llm_url: str, devnull: IO[str], **overrides: Any) -> Litestar:
+    """The app on the scripted LLM and the bench Redis. Its access log goes where
+    production's goes (the root handler), but into `devnull`, not this terminal."""
+    settings = replace(
+        Settings(),
+        openai_base_url=llm_url,
+        openai_api_key="bench",
+        llm_model="scripted",
+        redis_url=BENCH_REDIS_URL,
+        **overrides,
+    )
+    app = create_app(settings)
+    logging.getLogger().handlers[-1].setStream(devnull)  # type: ignore[attr-defined]
+    return app
 
 
 def _scope(path: str, body: bytes) -> dict[str, Any]:
@@ -106,19 +122,13 @@ def main() -> None:
         ScriptedProcess(Reply(arguments=bench_draft())) as llm,
         open(os.devnull, "w") as devnull,
     ):
-        settings = replace(
-            Settings(),
-            openai_base_url=llm.base_url,
-            openai_api_key="bench",
-            llm_model="scripted",
-            redis_url=BENCH_REDIS_URL,
+        app = scripted_app(
+            llm.base_url,
+            devnull,
             bench_routes=True,
             log_level=args.log_level,
             memory_cache_mb=args.memory_mb,
         )
-        app = create_app(settings)
-        # the access log goes where production's goes (stderr), but not to this terminal
-        logging.getLogger().handlers[-1].setStream(devnull)  # type: ignore[attr-defined]
         cpu = asyncio.run(measure(app, body, args.n, args.reps))
     bare, hit = median(cpu["bare"]), median(cpu["hit"])
     print(

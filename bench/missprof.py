@@ -20,18 +20,15 @@ import asyncio
 import cProfile
 import io
 import json
-import logging
 import os
 import pstats
 import time
 import uuid
-from dataclasses import replace
 from pathlib import Path
 
 from litestar import Litestar
 
 from bench._common import (
-    BENCH_REDIS_URL,
     ScriptedProcess,
     bench_draft,
     distinct_variant,
@@ -40,9 +37,7 @@ from bench._common import (
     variant,
     wait_quiet,
 )
-from bench.inproc import request
-from service.app import create_app
-from service.settings import Settings
+from bench.inproc import request, scripted_app
 from tests.scripted_llm import Reply
 
 
@@ -106,18 +101,13 @@ def main() -> None:
         ScriptedProcess(Reply(arguments=bench_draft())) as llm,
         open(os.devnull, "w") as devnull,
     ):
-        settings = replace(
-            Settings(),
-            openai_base_url=llm.base_url,
-            openai_api_key="bench",
-            llm_model="scripted",
+        app = scripted_app(
+            llm.base_url,
+            devnull,
             llm_http_retries=0,
-            redis_url=BENCH_REDIS_URL,
             log_level=args.log_level,
             llm_choices=args.choices == "on",
         )
-        app = create_app(settings)
-        logging.getLogger().handlers[-1].setStream(devnull)  # type: ignore[attr-defined]
         cpu = asyncio.run(measure(app, args.n, args.reps, profile, args.same_sentences))
     print(
         f"LLM_CHOICES {args.choices}: CPU per miss, {args.reps}×{args.n} misses: "
