@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import replace
-from typing import IO, Any
+from typing import Any
 
 from litestar import Litestar
 
@@ -38,20 +40,26 @@ from tests.scripted_llm import Reply
 PATHS = {"bare": "/bench/bare", "hit": "/v1/briefings"}
 
 
-def scripted_app(llm_url: str, devnull: IO[str], **overrides: Any) -> Litestar:
-    """The app on the scripted LLM and the bench Redis. Its access log goes where
-    production's goes (the root handler), but into `devnull`, not this terminal."""
-    settings = replace(
-        Settings(),
-        openai_base_url=llm_url,
-        openai_api_key="bench",
-        llm_model="scripted",
-        redis_url=BENCH_REDIS_URL,
-        **overrides,
-    )
-    app = create_app(settings)
-    logging.getLogger().handlers[-1].setStream(devnull)  # type: ignore[attr-defined]
-    return app
+@contextlib.contextmanager
+def scripted_app(**overrides: Any) -> Iterator[Litestar]:
+    """The app on the scripted LLM (its own process, answering the bench draft) and the
+    bench Redis. Its access log goes where production's goes (the root handler), but into
+    /dev/null, not this terminal."""
+    with (
+        ScriptedProcess(Reply(arguments=bench_draft())) as llm,
+        open(os.devnull, "w") as devnull,
+    ):
+        settings = replace(
+            Settings(),
+            openai_base_url=llm.base_url,
+            openai_api_key="bench",
+            llm_model="scripted",
+            redis_url=BENCH_REDIS_URL,
+            **overrides,
+        )
+        app = create_app(settings)
+        logging.getLogger().handlers[-1].setStream(devnull)  # type: ignore[attr-defined]
+        yield app
 
 
 def _scope(path: str, body: bytes) -> dict[str, Any]:
@@ -118,17 +126,11 @@ def main() -> None:
     args = parser.parse_args()
     flush()
     body = json.dumps(seed_request()).encode()
-    with (
-        ScriptedProcess(Reply(arguments=bench_draft())) as llm,
-        open(os.devnull, "w") as devnull,
-    ):
-        app = scripted_app(
-            llm.base_url,
-            devnull,
-            bench_routes=True,
-            log_level=args.log_level,
-            memory_cache_mb=args.memory_mb,
-        )
+    with scripted_app(
+        bench_routes=True,
+        log_level=args.log_level,
+        memory_cache_mb=args.memory_mb,
+    ) as app:
         cpu = asyncio.run(measure(app, body, args.n, args.reps))
     bare, hit = median(cpu["bare"]), median(cpu["hit"])
     print(

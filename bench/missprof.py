@@ -20,7 +20,6 @@ import asyncio
 import cProfile
 import io
 import json
-import os
 import pstats
 import time
 import uuid
@@ -29,8 +28,6 @@ from pathlib import Path
 from litestar import Litestar
 
 from bench._common import (
-    ScriptedProcess,
-    bench_draft,
     distinct_variant,
     flush,
     median,
@@ -38,7 +35,6 @@ from bench._common import (
     wait_quiet,
 )
 from bench.inproc import request, scripted_app
-from tests.scripted_llm import Reply
 
 
 def _bodies(n: int, tag: str, start: int, same_sentences: bool) -> list[bytes]:
@@ -97,17 +93,11 @@ def main() -> None:
     args = parser.parse_args()
     flush()
     profile = cProfile.Profile() if args.profile else None
-    with (
-        ScriptedProcess(Reply(arguments=bench_draft())) as llm,
-        open(os.devnull, "w") as devnull,
-    ):
-        app = scripted_app(
-            llm.base_url,
-            devnull,
-            llm_http_retries=0,
-            log_level=args.log_level,
-            llm_choices=args.choices == "on",
-        )
+    with scripted_app(
+        llm_http_retries=0,
+        log_level=args.log_level,
+        llm_choices=args.choices == "on",
+    ) as app:
         cpu = asyncio.run(measure(app, args.n, args.reps, profile, args.same_sentences))
     print(
         f"LLM_CHOICES {args.choices}: CPU per miss, {args.reps}×{args.n} misses: "

@@ -48,11 +48,16 @@ def passes(monkeypatch: pytest.MonkeyPatch) -> Iterator[Passes]:
     text.normalised_text.cache_clear()
 
 
+@pytest.mark.parametrize("choices", [False, True], ids=["open-schema", "closed-schema"])
 async def test_a_miss_normalises_the_article_once(
-    make_client: ClientFactory, llm: ScriptedLLM, seed: dict[str, Any], passes: Passes
+    make_client: ClientFactory,
+    llm: ScriptedLLM,
+    seed: dict[str, Any],
+    passes: Passes,
+    choices: bool,
 ) -> None:
     llm.reset(default=Reply(arguments=good_draft()))
-    async with make_client(extraction="single", llm_choices=False) as client:
+    async with make_client(extraction="single", llm_choices=choices) as client:
         response = await client.post("/v1/briefings", json=seed)
     assert response.status_code == 200, response.text
     assert response.json()["events"], "the draft's events were verified"
@@ -60,16 +65,6 @@ async def test_a_miss_normalises_the_article_once(
     assert all(len(source) < 1_000 for source in passes.texts if source != SEED_TEXT), (
         "nothing else article-sized is normalised (quotes, names and phrases are short)"
     )
-
-
-async def test_once_with_the_closed_schema_too(
-    make_client: ClientFactory, llm: ScriptedLLM, seed: dict[str, Any], passes: Passes
-) -> None:
-    llm.reset(default=Reply(arguments=good_draft()))
-    async with make_client(extraction="single", llm_choices=True) as client:
-        response = await client.post("/v1/briefings", json=seed)
-    assert response.status_code == 200, response.text
-    assert passes.over(SEED_TEXT) == 1
 
 
 async def test_once_across_a_reask(
