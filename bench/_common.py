@@ -2,7 +2,7 @@
 
 The benchmarks run the service as production does (`python -m service serve`, separate
 processes, real sockets) against the scripted OpenAI-compatible server the tests use
-(tests/scripted_llm.py), so only the LLM is fake, and its latency is chosen.
+(tests/support/scripted_llm.py), so only the LLM is fake, and its latency is chosen.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from typing import Any
 import redis
 
 from service.grounding.text import split_sentences
-from tests.conftest import seed_request
-from tests.drafts import event, good_draft, sid
-from tests.live import free_port
-from tests.scripted_llm import Reply, ScriptedLLM
+from tests.support.articles import seed_request
+from tests.support.drafts import event, good_draft, sid
+from tests.support.live import free_port
+from tests.support.scripted_llm import Reply, ScriptedLLM
 
 ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT_S = 120.0  # a service starts in ~3 s idle, but far slower on a busy box

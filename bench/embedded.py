@@ -21,7 +21,7 @@ import httpx
 
 from bench._common import dump, flush, machine, seed_request, service_env, wait_quiet
 from service.settings import Settings
-from tests.processes import service_processes
+from tests.support.processes import service_processes
 
 # llama_perf_context_print: prompt eval time =   84539.46 ms /  2123 tokens (...)
 _PERF = re.compile(

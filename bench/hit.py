@@ -6,7 +6,7 @@ Serves the app as production does (`python -m service serve --workers N`) with t
 routes on (BENCH_ROUTES=1), primes the cache with the seed article (one scripted LLM call),
 then alternates wrk runs of the two endpoints, POSTing the same ~5 KB seed body, at each
 connection count. Both answer with the same ~6 KB of bytes through the same middleware; the
-bare one does nothing else (service/routes/bench.py). Reported: medians over the
+bare one does nothing else (service/web/routes/bench.py). Reported: medians over the
 repetitions, and the median of the per-repetition ratios hit ÷ bare (requests/s).
 """
 
@@ -38,7 +38,7 @@ from bench._common import (
     service_env,
     wait_quiet,
 )
-from tests.processes import service_processes
+from tests.support.processes import service_processes
 
 LUA = ROOT / "bench" / "post.lua"
 FRESH_LUA = ROOT / "bench" / "post_fresh.lua"  # a new body every request: no recall

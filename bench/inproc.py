@@ -33,9 +33,9 @@ from bench._common import (
     seed_request,
     wait_quiet,
 )
-from service.app import create_app
 from service.settings import Settings
-from tests.scripted_llm import Reply
+from service.web.app import create_app
+from tests.support.scripted_llm import Reply
 
 PATHS = {"bare": "/bench/bare", "hit": "/v1/briefings"}
 

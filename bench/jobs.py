@@ -40,7 +40,7 @@ from bench._common import (
     variant,
     wait_quiet,
 )
-from tests.processes import service_processes, worker_processes
+from tests.support.processes import service_processes, worker_processes
 
 
 def run_job(base: str, articles: int, tag: str, timeout_s: float) -> dict[str, Any]:

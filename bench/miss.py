@@ -56,7 +56,7 @@ from service.grounding.evidence import ArticleText
 from service.grounding.text import split_sentences
 from service.llm.extractor import Extractor, jinja_literal
 from service.settings import Settings
-from tests.processes import service_processes
+from tests.support.processes import service_processes
 
 MODEL = "scripted"
 Call = Callable[[dict[str, Any]], Awaitable[None]]

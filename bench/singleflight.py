@@ -4,7 +4,7 @@
 
 `processes` (default): two `python -m service serve` processes on two ports sharing one
 Redis, the 32 requests alternating between them (16 each, guaranteed), as
-tests/test_singleflight.py does. `workers`: one `serve --workers 2` (production's layout;
+tests/system/test_singleflight.py does. `workers`: one `serve --workers 2` (production's layout;
 the kernel decides which worker accepts each connection). The scripted LLM counts the calls
 it receives; every repetition sends a new article, so each starts as a miss.
 """
@@ -36,7 +36,7 @@ from bench._common import (
     variant,
     wait_quiet,
 )
-from tests.processes import service_processes
+from tests.support.processes import service_processes
 
 
 async def burst(urls: list[str], body: dict[str, Any], n: int) -> list[tuple[float, int, str]]:

@@ -37,7 +37,7 @@ from bench._common import (
     percentile,
     wait_quiet,
 )
-from service.llm.limit import LLMSlots
+from service.llm.slots import LLMSlots
 
 MESSAGES = [{"role": "user", "content": "hello"}]
 

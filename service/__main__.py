@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from service.cli import main
+from service.cli.commands import main
 
 raise SystemExit(main())

@@ -15,9 +15,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from schemas import SCHEMA_VERSION, BriefingRequest, BriefingResponse, Meta, Usage
-from service._memory import MemoryLRU
-from service.cache import BriefingCache, cache_key
 from service.errors import ArticleTooLarge
+from service.flight import KEEPALIVE_S, THROTTLE_S, BriefingStream, DraftFeed, Flight
 from service.grounding.chunks import chunk_sentences
 from service.grounding.draft import draft_schema_hash
 from service.grounding.evidence import ArticleText
@@ -25,8 +24,9 @@ from service.grounding.text import Sentence, split_sentences
 from service.grounding.verify import verify
 from service.llm.extractor import DraftExtractor, Extraction, merge_extractions
 from service.metrics import CACHE, observe_dropped, observe_llm
-from service.singleflight import RedisSingleFlight
-from service.streaming import KEEPALIVE_S, THROTTLE_S, BriefingStream, DraftFeed, Flight
+from service.store._memory import MemoryLRU
+from service.store.cache import BriefingCache, cache_key
+from service.store.singleflight import RedisSingleFlight
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +114,7 @@ class BriefingService:
         return Outcome(briefing_id, payload, cached=False)
 
     async def open_stream(self, request: BriefingRequest) -> BriefingStream:
-        """`brief` as server-sent events (see service/streaming.py for the frames).
+        """`brief` as server-sent events (see service/flight.py for the frames).
 
         Checked and keyed here, before any frame, so a rejected request is an ordinary
         error response. A hit is one `briefing` frame. A miss joins the computation in
@@ -243,7 +243,7 @@ class BriefingService:
         article = request.article
         # One per request: the draft's validators (through the validation context, on every
         # attempt and chunk) and verification share it, so the article is normalised once
-        # (tests/test_single_pass.py).
+        # (tests/api/test_single_pass.py).
         text = ArticleText(article.text, split_sentences(article.text))
         published = article.published_date()
         extraction = await self._extract(text, request, published, feed)

@@ -1,21 +1,76 @@
 """Failures the briefing service reports, each with the HTTP status it maps to.
 
-They subclass Litestar's HTTPException so the problem-details plugin renders them as
-application/problem+json; nothing here is cached.
+Plain exceptions: the core raises them without knowing about HTTP frameworks, and
+service/web/problems.py renders them as application/problem+json (RFC 9457) at the edge.
+`problem()` is the body itself, for answers that are not an HTTP response: a stream's
+`problem` frame, a job item's failure, the CLI's report. Nothing here is cached.
 """
 
 from __future__ import annotations
 
-from litestar.exceptions import HTTPException
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from service.metrics import ERRORS
+
+log = logging.getLogger(__name__)
+
+UNEXPECTED = "an unexpected error occurred; it has been logged"
 
 
-class BriefingError(HTTPException):
+class BriefingError(Exception):
     status_code = 500
     title = "Briefing failed"
     problem_type = "about:blank"
 
-    def __init__(self, detail: str, *, headers: dict[str, str] | None = None) -> None:
-        super().__init__(detail=detail, status_code=self.status_code, headers=headers)
+    def __init__(
+        self,
+        detail: str,
+        *,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | list[Any] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.headers = headers or {}
+        self.extra = extra
+
+    def __str__(self) -> str:
+        return f"{self.status_code}: {self.detail}"
+
+
+def status_title(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def problem_fields(
+    status: int, title: str, detail: str, type_: str = "about:blank", extra: Any = None
+) -> dict[str, Any]:
+    """A problem body; a mapping `extra` adds members, a list goes under `extra` (as Litestar)."""
+    body: dict[str, Any] = {"status": status, "type": type_, "title": title, "detail": detail}
+    if isinstance(extra, dict):
+        body.update(extra)
+    elif extra:
+        body["extra"] = extra
+    return body
+
+
+def problem(exc: BaseException) -> dict[str, Any]:
+    """The body `exc` is answered with; anything but a BriefingError is a logged 500.
+
+    Counted in briefings_errors_total like every HTTP error. Headers (Retry-After) cannot
+    follow a body that is not a response; they are lost.
+    """
+    if isinstance(exc, BriefingError):
+        ERRORS.labels(str(exc.status_code), exc.problem_type).inc()
+        return problem_fields(exc.status_code, exc.title, exc.detail, exc.problem_type, exc.extra)
+    log.exception("unhandled error", exc_info=exc)
+    ERRORS.labels("500", "about:blank").inc()
+    return problem_fields(500, status_title(500), UNEXPECTED)
 
 
 class LLMUnavailable(BriefingError):

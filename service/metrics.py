@@ -3,7 +3,8 @@
 Prometheus metrics are process-wide by design, so these are module globals on the default
 registry that Litestar's PrometheusController serves. With several uvicorn workers, set
 PROMETHEUS_MULTIPROC_DIR (an empty directory) so /metrics adds up all of them.
-HTTP request counts and latencies come from Litestar's Prometheus middleware (app.py).
+HTTP request counts and latencies come from Litestar's Prometheus middleware
+(service/web/_observe.py).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from prometheus_client import Counter, Gauge, Histogram
 
 from schemas import Dropped, Usage
@@ -85,19 +85,3 @@ def observe_llm(outcome: str, seconds: float, usage: Usage, attempts: int, calls
 def observe_dropped(dropped: Iterable[Dropped]) -> None:
     for item in dropped:  # `events[3].date` → `events.date`: bounded label values
         DROPPED.labels(_INDEX.sub("", item.what), item.reason).inc()
-
-
-def prometheus() -> tuple[PrometheusConfig, type[PrometheusController]]:
-    """HTTP metrics middleware and the /metrics endpoint (left out of the OpenAPI spec)."""
-    config = PrometheusConfig(
-        app_name="grounded-briefings",
-        prefix=PREFIX,
-        group_path=True,  # label by route template, not by briefing id
-        exclude=["/metrics", "/static", "/schema"],
-    )
-
-    class MetricsController(PrometheusController):
-        path = "/metrics"
-        include_in_schema = False
-
-    return config, MetricsController

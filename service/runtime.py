@@ -12,11 +12,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import prompts
-from service._memory import MemoryLRU
-from service._outage import REDIS_ERRORS
 from service.briefing import BriefingService
-from service.cache import BriefingCache, connect
-from service.gate import Gate, open_gate
 from service.jobs import JobService
 from service.jobs._outcomes import gave_up
 from service.jobs.queue import open_queue
@@ -26,7 +22,11 @@ from service.llm.choices import with_choices
 from service.llm.extractor import DraftExtractor, Extractor
 from service.llm.staged import StagedExtractor
 from service.settings import Settings
-from service.singleflight import RedisSingleFlight
+from service.store._memory import MemoryLRU
+from service.store._outage import REDIS_ERRORS
+from service.store.access import Gate, open_gate
+from service.store.cache import BriefingCache, connect
+from service.store.singleflight import RedisSingleFlight
 
 
 @dataclass(slots=True)
@@ -35,7 +35,7 @@ class Runtime:
     llm: LLMBackend
     cache: BriefingCache
     briefings: BriefingService
-    gate: Gate  # API keys and rate limit (service/gate.py), on the cache's Redis client
+    gate: Gate  # API keys and rate limit (service/store/access.py), on the cache's Redis client
     jobs: JobService  # batch jobs: their records, and the SAQ queue workers take articles from
 
 

@@ -71,7 +71,9 @@ class Settings:
     model_cache_dir: Path = field(default_factory=_default_cache_dir)
     # Cache
     redis_url: str = "redis://127.0.0.1:6379/0"
-    redis_cluster: bool = False  # REDIS_URL names any node of a Redis Cluster (service/cache.py)
+    redis_cluster: bool = (
+        False  # REDIS_URL names any node of a Redis Cluster (service/store/cache.py)
+    )
     queue_redis_url: str | None = None  # the job queue's Redis; see `queue_url`
     cache_ttl_s: int = 7 * 24 * 3600
     cache_prefix: str = "gb"
@@ -95,11 +97,11 @@ class Settings:
     # Logs: one JSON object per line (for log shippers) or plain text (for people)
     log_format: str = "json"
     log_level: str = "INFO"
-    # Access (service/auth.py, service/ratelimit.py): keys as `key` or `name:key` entries
+    # Access (service/store/apikeys.py, store/ratelimit.py): `key` or `name:key` entries
     api_keys: tuple[str, ...] = field(default=(), repr=False)
     public_paths: tuple[str, ...] = DEFAULT_PUBLIC_PATHS
     rate_limit: str | None = None
-    # Benchmarks only (service/routes/bench.py): extra routes, never in the OpenAPI document
+    # Benchmarks only (service/web/routes/bench.py): extra routes, never in the OpenAPI document
     bench_routes: bool = False
 
     @property

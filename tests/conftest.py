@@ -1,57 +1,36 @@
-"""Shared fixtures: a real Redis (db 15, flushed per test) and the scripted LLM server."""
+"""Shared fixtures: a real Redis (db 15, flushed per test) and the scripted LLM server.
+
+Each test is marked by its folder (unit, api, system), so `pytest -m unit` and
+`./dev test unit` select a layer; the helpers tests and bench/ share are in tests/support.
+"""
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
-import socket
-import subprocess
-import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
 import redis
 from litestar.testing import AsyncTestClient
 
-from service.app import create_app
 from service.settings import Settings
-from tests.live import serve
-from tests.scripted_llm import Reply, ScriptedLLM
+from service.web.app import create_app
+from tests.support.articles import seed_request
+from tests.support.live import ClientFactory, free_port, serve
+from tests.support.redis_server import start_redis_server
+from tests.support.scripted_llm import ScriptedLLM
 
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT / "seeds"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+LAYERS = ("unit", "api", "system")
 
 
-def start_redis_server(port: int) -> subprocess.Popen[bytes]:
-    """A throwaway redis-server that keeps nothing on disk."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.fail("no Redis answers and redis-server is not installed (see README)")
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    client = redis.Redis(port=port)
-    for _ in range(100):
-        try:
-            client.ping()
-            return process
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    process.kill()
-    pytest.fail(f"redis-server did not start on port {port}")
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        layer = item.path.parent.name
+        if layer in LAYERS:
+            item.add_marker(getattr(pytest.mark, layer))
 
 
 @pytest.fixture(scope="session")
@@ -63,7 +42,7 @@ def redis_url() -> Iterator[str]:
         return
     except redis.ConnectionError:
         pass
-    port = _free_port()
+    port = free_port()
     process = start_redis_server(port)
     yield f"redis://127.0.0.1:{port}/15"
     process.terminate()
@@ -105,9 +84,6 @@ def settings(llm: ScriptedLLM, redis_client: redis.Redis, redis_url: str) -> Set
     )
 
 
-ClientFactory = Callable[..., AbstractAsyncContextManager[AsyncTestClient[Any]]]
-
-
 @pytest.fixture
 def make_client(settings: Settings) -> ClientFactory:
     """A test client over a fresh app (its lifespan runs); keyword args override settings."""
@@ -120,7 +96,7 @@ def make_client(settings: Settings) -> ClientFactory:
 
 @pytest.fixture
 def live_url(settings: Settings) -> Iterator[str]:
-    """The base URL of the app served by uvicorn on a loopback port (see tests/live.py)."""
+    """The base URL of the app served by uvicorn on a loopback port (see tests/support/live.py)."""
     with serve(settings) as base_url:
         yield base_url
 
@@ -129,17 +105,6 @@ def live_url(settings: Settings) -> Iterator[str]:
 async def client(make_client: ClientFactory) -> AsyncIterator[AsyncTestClient[Any]]:
     async with make_client() as test_client:
         yield test_client
-
-
-def seed_request(name: str = "ap-ukraine-energy-strikes") -> dict[str, Any]:
-    meta = json.loads((SEEDS / f"{name}.json").read_text(encoding="utf-8"))
-    text = (SEEDS / meta.pop("file")).read_text(encoding="utf-8")
-    return {"article": {"text": text, **meta}}
-
-
-def retitled(body: dict[str, Any], n: int) -> dict[str, Any]:
-    """The request under another title: another briefing key, the same verifiable text."""
-    return body | {"article": body["article"] | {"title": f"Energy strikes, part {n}"}}
 
 
 @pytest.fixture
@@ -151,6 +116,3 @@ def seed() -> dict[str, Any]:
 def article() -> str:
     """The seed article's text."""
     return str(seed_request()["article"]["text"])
-
-
-__all__ = ["Reply", "retitled", "seed_request"]

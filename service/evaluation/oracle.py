@@ -3,7 +3,7 @@
 Run through the real pipeline (scripted LLM → verification → matcher), an oracle draft
 scores what the code around the model allows: every point it loses is lost by the
 verifier, the date resolver, the matcher or the gold file, never by a model. The test
-that runs it (tests/test_oracle.py) is what keeps those parts honest, so that every
+that runs it (tests/api/test_oracle.py) is what keeps those parts honest, so that every
 point the eval loses afterwards is the model's.
 """
 

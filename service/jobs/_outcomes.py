@@ -6,10 +6,9 @@ from typing import Any
 
 from saq.job import Status
 
-from service.errors import ArticleAbandoned
+from service.errors import ArticleAbandoned, problem
 from service.jobs.store import JobStore
 from service.metrics import JOB_ARTICLES
-from service.problems import problem_body
 
 
 async def failed(store: JobStore, job_id: str, index: int, problem: dict[str, Any]) -> None:
@@ -25,4 +24,4 @@ async def gave_up(store: JobStore, job_id: str, index: int, status: Status, atte
         else "the worker hit an unexpected error"
     )
     detail = f"{why} on each of {attempts} attempt(s) (JOB_ATTEMPTS); it is not retried again"
-    await failed(store, job_id, index, problem_body(ArticleAbandoned(detail)))
+    await failed(store, job_id, index, problem(ArticleAbandoned(detail)))

@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from schemas import Job, JobCounts, JobItem, JobLinks, JobRequest, Problem
-from service._faults import fault_point
-from service._outage import REDIS_ERRORS
-from service.cache import BriefingCache
 from service.errors import JobsUnavailable, TooManyArticles
+from service.jobs._faults import fault_point
 from service.jobs.queue import ArticleQueue, article_job
 from service.jobs.store import JobRecord, JobStore
 from service.metrics import JOBS_SUBMITTED
+from service.store._outage import REDIS_ERRORS
+from service.store.cache import BriefingCache
 
 log = logging.getLogger(__name__)
 

@@ -30,12 +30,11 @@ from saq.job import Job as SaqJob
 from saq.types import Context
 
 from schemas import BriefingRequest
-from service._heartbeat import beating
-from service.errors import BriefingError
+from service.errors import BriefingError, problem
 from service.jobs._outcomes import failed
 from service.jobs.queue import TASK, ArticleQueue
 from service.metrics import JOB_ARTICLES
-from service.problems import problem_body
+from service.store._heartbeat import beating
 
 if TYPE_CHECKING:  # the runtime builds workers' clients; the CLI opens it (no cycle)
     from service.runtime import Runtime
@@ -60,7 +59,7 @@ async def brief_item(runtime: Runtime, job: SaqJob, job_id: str, index: int) -> 
                 _log(job, "released", started, "the worker is stopping")
             raise
         except BriefingError as exc:
-            await failed(store, job_id, index, problem_body(exc))
+            await failed(store, job_id, index, problem(exc))
             _log(job, "failed", started, f"{exc.status_code} {exc.title}: {exc.detail}")
             return "failed"
     name = "cached" if outcome.cached else "done"

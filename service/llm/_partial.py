@@ -98,7 +98,7 @@ def reask_messages(
 def wrap_stream(response: Any, wrap: Callable[[AsyncIterator[Any]], AsyncIterator[Any]]) -> bool:
     """Pass an openai stream's chunks through `wrap` as they are read, whoever reads them.
 
-    The stream's iterator is private to openai (pinned by uv.lock and by tests/test_stream.py,
+    The stream's iterator is private to openai (pinned by uv.lock and by tests/api/test_stream.py,
     which asserts what goes through it). False when `response` is no stream.
     """
     inner = getattr(response, "_iterator", None)

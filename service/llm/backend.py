@@ -19,8 +19,8 @@ from redis.asyncio import Redis
 from service.llm._dialect import json_object_schemas
 from service.llm._retry import RetryPolicy
 from service.llm.embedded import EmbeddedServer
-from service.llm.limit import LLMSlots
 from service.llm.modelpack import resolve_model
+from service.llm.slots import LLMSlots
 from service.settings import Backend, Settings
 
 log = logging.getLogger(__name__)

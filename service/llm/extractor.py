@@ -30,7 +30,7 @@ from service.grounding.text import Sentence
 from service.llm._partial import DraftSketch, reask_messages, sketch_fields, sketch_json, tap_usage
 from service.llm._retry import retry_after_s
 from service.llm.choices import article_choices, closed_schema, sending
-from service.llm.limit import SlotTimeout
+from service.llm.slots import SlotTimeout
 
 # Instructor wraps a plain model in a new class on every call (`response_schema`), so its
 # schema cache never hits and each call rebuilt a pydantic class and Draft's JSON schema:

@@ -1,0 +1,298 @@
+"""Command line: run the API or a job worker, brief files or folders (in-process, via a server,
+or as a job), evaluate."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import math
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.console import Console
+
+from schemas import BriefingResponse
+from service.cli import _render
+from service.cli.folder import (
+    MAX_CONCURRENCY,
+    Briefer,
+    Record,
+    UsageError,
+    appending,
+    brief_file,
+    find_articles,
+    open_briefer,
+    run_batch,
+)
+from service.settings import Settings
+
+LOCAL_CONCURRENCY = 2  # the LLM is the bottleneck; an embedded one serves one call at a time
+REMOTE_CONCURRENCY = 4
+
+
+def _concurrency(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_CONCURRENCY:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number from 1 to {MAX_CONCURRENCY}, not {text!r}"
+        )
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m service")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the HTTP API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--log-level", default="info")
+    worker = commands.add_parser(
+        "worker",
+        help="brief the articles of batch jobs (POST /v1/jobs); run as many as you like",
+        description="Takes articles off the job queue in Redis (REDIS_URL) and briefs them "
+        "with the configured LLM, as the API would. Stops on SIGINT or SIGTERM; the articles "
+        "it was working on go back on the queue.",
+    )
+    worker.add_argument(
+        "--concurrency",
+        type=_concurrency,
+        help="articles in flight in this process (default WORKER_CONCURRENCY, 4)",
+    )
+    brief = commands.add_parser(
+        "brief",
+        help="brief article files or folders of them",
+        description="Brief article files; a folder means every *.txt in it (recursively). "
+        "NAME.json beside NAME.txt may hold title, source, published_at, url, language.",
+    )
+    brief.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
+    brief.add_argument(
+        "--json",
+        action="store_true",
+        help="print the raw response JSON (one file) or one JSON line per article (several)",
+    )
+    brief.add_argument(
+        "--out",
+        type=Path,
+        help="append one JSON line per article to this file (with --job: write the results)",
+    )
+    brief.add_argument("--url", help="brief through a running server, e.g. http://127.0.0.1:8000")
+    brief.add_argument("--api-key", help="sent as X-API-Key (with --url)")
+    brief.add_argument("--timeout", type=float, default=600.0, help="seconds per article (--url)")
+    brief.add_argument(
+        "--concurrency",
+        type=_concurrency,
+        help=f"articles in flight, 1 to {MAX_CONCURRENCY} "
+        f"(default {LOCAL_CONCURRENCY} in-process, {REMOTE_CONCURRENCY} with --url)",
+    )
+    brief.add_argument("--progress", action="store_true", help="show progress even in a pipe")
+    brief.add_argument(
+        "--job",
+        action="store_true",
+        help="(with --url) submit the articles as one batch job, show its progress until it "
+        "is done, then write its results (one briefing per line, in order) to --out or stdout",
+    )
+    brief.add_argument("--title", help="(one article only)")
+    brief.add_argument("--source")
+    brief.add_argument(
+        "--published-at", help="YYYY-MM-DD, or a date-time with offset (2025-11-09T10:30:00Z)"
+    )
+    brief.add_argument("-v", "--verbose", action="store_true", help="log what verification drops")
+    spec = commands.add_parser("openapi", help="write the OpenAPI document (schemas/openapi.json)")
+    spec.add_argument("--out", type=Path, help="where to write it (default: the committed file)")
+    ev = commands.add_parser("eval", help="score articles against hand-written gold files")
+    ev.add_argument("paths", nargs="*", type=Path, default=[Path("seeds")])
+    ev.add_argument("--json", action="store_true", help="print the run as JSON")
+    ev.add_argument("--fresh", action="store_true", help="ignore cached briefings")
+    ev.add_argument("--out", type=Path, default=Path("eval-runs"), help="where runs are saved")
+    ev.add_argument("--compare", type=Path, nargs="*", default=[], help="earlier run JSON files")
+    keys = commands.add_parser("apikey", help="manage the API keys kept (hashed) in Redis")
+    keys.add_argument("action", choices=["add", "remove", "list"])
+    keys.add_argument("name", nargs="?", help="the client's name (add), a name or key id (remove)")
+    keys.add_argument("--key", help="(add) store this key instead of a new random one")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        import uvicorn
+
+        uvicorn.run(
+            "service.web.app:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level=args.log_level,
+            log_config=None,  # uvicorn's loggers propagate to ours (JSON by default)
+            # On SIGTERM requests in flight get this long, then uvicorn cancels them; without
+            # it an open event stream would hold a stopping replica for ever.
+            timeout_graceful_shutdown=math.ceil(Settings.from_env().worker_grace_s),
+        )
+        return 0
+    if args.command == "worker":
+        settings = Settings.from_env()
+        asyncio.run(run_worker(settings, args.concurrency or settings.worker_concurrency))
+        return 0
+    if args.command == "openapi":
+        from service.web.app import COMMITTED, write_openapi
+
+        print(write_openapi(args.out or COMMITTED))
+        return 0
+    if args.command == "eval":
+        return asyncio.run(_eval(args))
+    if args.command == "apikey":
+        from service.store.apikeys import apikey_command
+
+        return asyncio.run(apikey_command(Settings.from_env(), args.action, args.name, args.key))
+    try:
+        paths = find_articles(args.paths)
+        if args.title is not None and len(paths) > 1:
+            raise UsageError(f"--title names one article, but {len(paths)} were found")
+        if args.job and not args.url:
+            raise UsageError("--job submits to a server: give its --url")
+    except UsageError as exc:
+        parser.error(str(exc))  # exits 2, like any other usage error
+    if args.job:
+        return _brief_as_job(args, paths)
+    return asyncio.run(_brief(args, paths))
+
+
+def _brief_as_job(args: argparse.Namespace, paths: list[Path]) -> int:
+    from service.cli.jobclient import JobRun, run_job
+
+    overrides = {"title": args.title, "source": args.source, "published_at": args.published_at}
+    run = JobRun(
+        url=args.url,
+        paths=paths,
+        overrides=overrides,
+        api_key=args.api_key,
+        timeout_s=args.timeout,
+        out=args.out,
+        progress=args.progress,
+    )
+    try:
+        return asyncio.run(run_job(run))
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _brief(args: argparse.Namespace, paths: list[Path]) -> int:
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    overrides = {"title": args.title, "source": args.source, "published_at": args.published_at}
+    concurrency = args.concurrency or (REMOTE_CONCURRENCY if args.url else LOCAL_CONCURRENCY)
+    async with open_briefer(args.url, api_key=args.api_key, timeout_s=args.timeout) as briefer:
+        if len(paths) == 1 and args.out is None:
+            return _show_one(await brief_file(briefer, paths[0], overrides), args.json)
+        return await _run_many(args, paths, briefer, overrides, concurrency)
+
+
+def _show_one(record: Record, as_json: bool) -> int:
+    """One article: the response as the API would send it, or a readable briefing."""
+    if record.result is None:
+        if as_json:
+            sys.stdout.write(json.dumps(record.error) + "\n")
+        print(f"{record.path}: {_render.problem_text(record.error)}", file=sys.stderr)
+        return 1
+    if as_json:
+        sys.stdout.write(record.result.payload.decode() + "\n")
+    else:
+        response = BriefingResponse.model_validate_json(record.result.payload)
+        Console(file=sys.stdout).print(_render.briefing_view(response))
+    return 0
+
+
+async def _run_many(
+    args: argparse.Namespace,
+    paths: list[Path],
+    briefer: Briefer,
+    overrides: dict[str, str | None],
+    concurrency: int,
+) -> int:
+    """JSONL to --out and/or stdout as articles finish; a summary table at the end."""
+    started = time.perf_counter()
+    with contextlib.ExitStack() as stack:
+        sinks: list[Callable[[str], None]] = []
+        if args.out is not None:
+            sinks.append(stack.enter_context(appending(args.out)))
+        if args.json:
+            sinks.append(_print_line)
+        advance = stack.enter_context(_render.progress_bar(len(paths), force=args.progress))
+
+        def finished(record: Record) -> None:
+            for sink in sinks:
+                sink(record.line())
+            advance()
+
+        records = await run_batch(
+            briefer, paths, concurrency=concurrency, overrides=overrides, on_record=finished
+        )
+    # with --json stdout carries the JSON lines, so the table goes beside the progress bar
+    console = Console(file=sys.stderr if args.json else sys.stdout)
+    console.print(_render.summary_view(records, time.perf_counter() - started))
+    return 0 if all(r.ok for r in records) else 1
+
+
+def _print_line(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+async def _eval(args: argparse.Namespace) -> int:
+    from service.evaluation.gold import find_cases
+    from service.evaluation.report import html_page, table
+    from service.evaluation.run import evaluate
+    from service.runtime import open_runtime
+
+    logging.basicConfig(level=logging.WARNING)
+    cases = find_cases(args.paths)
+    if not cases:
+        print("no articles with gold files found", file=sys.stderr)
+        return 2
+    async with open_runtime(Settings.from_env()) as runtime:
+        run = await evaluate(
+            runtime.briefings, cases, fresh=args.fresh, server=runtime.llm.embedded
+        )
+    args.out.mkdir(parents=True, exist_ok=True)
+    stem = f"{run['meta']['started_at'].replace(':', '')}-{run['meta']['prompt_version']}"
+    (args.out / f"{stem}.json").write_text(json.dumps(run, indent=2, default=str))
+    earlier = [json.loads(p.read_text()) for p in args.compare]
+    (args.out / f"{stem}.html").write_text(html_page([*earlier, run]))
+    if args.json:
+        print(json.dumps(run, indent=2, default=str))
+    else:
+        print(table(run))
+        print(f"saved {args.out / stem}.json and .html")
+    return 0
+
+
+async def run_worker(settings: Settings, concurrency: int) -> None:
+    """`worker`: until SIGINT or SIGTERM; then it drains (service/jobs/worker.py)."""
+    from prometheus_client import start_http_server
+
+    from service.jobs.worker import build_worker
+    from service.logs import configure_logging
+    from service.runtime import open_runtime
+
+    configure_logging(settings.log_format, settings.log_level)
+    if settings.worker_metrics_port:
+        start_http_server(settings.worker_metrics_port)
+    async with open_runtime(settings) as runtime:
+        worker = build_worker(runtime, concurrency)
+        logging.getLogger("service.jobs.worker").info(
+            "worker %s: %d article(s) at a time", worker.id, concurrency
+        )
+        await worker.start()

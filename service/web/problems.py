@@ -1,0 +1,72 @@
+"""Every error leaves as application/problem+json (RFC 9457), never a bare 500.
+
+The core raises plain BriefingErrors (service/errors.py, which also says what their body
+is); this is where they, Litestar's own HTTP exceptions and anything unexpected become
+problem responses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.plugins.problem_details import (
+    ProblemDetailsConfig,
+    ProblemDetailsException,
+    ProblemDetailsPlugin,
+)
+
+from service.errors import BriefingError, problem, status_title
+from service.metrics import ERRORS
+
+
+def _response(
+    body: dict[str, Any], headers: dict[str, str] | None, extra: Any = None
+) -> ProblemDetailsException:
+    return ProblemDetailsException(
+        status_code=body["status"],
+        type_=body["type"],
+        title=body["title"],
+        detail=body["detail"],
+        extra=extra,
+        headers=headers,
+    )
+
+
+def from_briefing_error(exc: BriefingError) -> ProblemDetailsException:
+    return _response(problem(exc), exc.headers, exc.extra)
+
+
+def from_http_exception(exc: HTTPException) -> ProblemDetailsException:
+    """Keep Litestar's detail as `detail` (its default puts it in `title`)."""
+    if isinstance(exc, ValidationException):
+        # Litestar raises this for malformed JSON and for schema violations alike; `extra`
+        # (when present) lists each offending field path (`key`) and the reason (`message`).
+        type_, title = "/problems/invalid-request", "Invalid request"
+    else:
+        type_, title = "about:blank", status_title(exc.status_code)
+    ERRORS.labels(str(exc.status_code), type_).inc()
+    return ProblemDetailsException(
+        status_code=exc.status_code,
+        type_=type_,
+        title=title,
+        detail=exc.detail,
+        extra=exc.extra,
+        headers=exc.headers,
+    )
+
+
+def from_unexpected(exc: Exception) -> ProblemDetailsException:
+    return _response(problem(exc), None)
+
+
+def problem_details_plugin() -> ProblemDetailsPlugin:
+    return ProblemDetailsPlugin(
+        ProblemDetailsConfig(
+            exception_to_problem_detail_map={
+                BriefingError: from_briefing_error,
+                HTTPException: from_http_exception,
+                Exception: from_unexpected,
+            },
+        )
+    )

@@ -1,0 +1,106 @@
+"""HTTP face of the briefing service: parse, call, shape the answer. Nothing else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
+from litestar.openapi.datastructures import ResponseSpec
+
+from schemas import BriefingResponse
+from service.briefing import BriefingService, Outcome
+from service.web.openapi import (
+    ACCESS_ERRORS,
+    API_KEY_SECURITY,
+    X_CACHE,
+    BriefingId,
+    ok_extras,
+    ok_response,
+    problem_responses,
+    stored_briefing_links,
+)
+from service.web.routes._examples import SEED_RESPONSE, BriefingBody
+
+JSON = "application/json"
+
+
+def _briefing(description: str) -> dict[int, ResponseSpec]:
+    """The 200 answer, with a real verified briefing of the seed article as its example."""
+    return ok_response(BriefingResponse, description, SEED_RESPONSE)
+
+
+_BRIEF_ERRORS = problem_responses(
+    (400, "The request body is invalid; `extra` lists each field and why."),
+    (413, "The article is longer than the configured limit."),
+    (502, "The model's output could not be validated, even after re-asking."),
+    (503, "The LLM backend is unreachable or refused the request."),
+    (504, "The LLM backend did not answer in time."),
+)
+
+
+def _answer(outcome: Outcome) -> Response[BriefingResponse]:
+    return Response(
+        content=outcome.payload,  # type: ignore[arg-type]  # pre-serialised bytes
+        media_type=JSON,
+        headers={"X-Cache": "hit" if outcome.cached else "miss"},
+    )
+
+
+async def _recall(request: Request[Any, Any, Any]) -> Response[BriefingResponse] | None:
+    """Runs before Litestar parses the body: a body answered before is served from the cache
+    without being parsed again (BriefingService.recall). None: the handler runs as usual."""
+    briefings: BriefingService = request.app.state.runtime.briefings
+    outcome = await briefings.recall(await request.body())
+    return None if outcome is None else _answer(outcome)
+
+
+class BriefingController(Controller):
+    path = "/v1/briefings"
+    tags = ["briefings"]
+    security = API_KEY_SECURITY
+
+    @post(
+        operation_id="createBriefing",
+        summary="Brief an article",
+        description="Extracts a briefing and events with the LLM, verifies every item against "
+        "the article text, and caches the result. `X-Cache` says whether it was a hit.",
+        status_code=200,
+        responses=_briefing("The verified briefing.") | _BRIEF_ERRORS | ACCESS_ERRORS,
+        operation_class=ok_extras(
+            headers={"X-Cache": X_CACHE},
+            links=stored_briefing_links(
+                "getBriefing", "getBriefingEventsCsv", "getBriefingEventsJsonl"
+            ),
+        ),
+        before_request=_recall,
+    )
+    async def create(
+        self,
+        request: Request[Any, Any, Any],
+        data: BriefingBody,
+        briefings: NamedDependency[BriefingService],
+    ) -> Response[BriefingResponse]:
+        return _answer(await briefings.brief(data, body=await request.body()))
+
+    @get(
+        "/{briefing_id:str}",
+        operation_id="getBriefing",
+        summary="Fetch a stored briefing by id",
+        responses=_briefing("The stored briefing.")
+        | problem_responses(
+            (400, "The id is not 64 lowercase hex digits."),
+            (404, "No briefing with that id is stored (or it expired)."),
+        )
+        | ACCESS_ERRORS,
+    )
+    async def fetch(
+        self,
+        briefing_id: BriefingId,
+        briefings: NamedDependency[BriefingService],
+    ) -> Response[BriefingResponse]:
+        payload = await briefings.get(briefing_id)
+        if payload is None:
+            raise NotFoundException(detail=f"no briefing {briefing_id} is stored")
+        return Response(content=payload, media_type=JSON)  # type: ignore[arg-type]

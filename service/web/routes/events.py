@@ -1,0 +1,112 @@
+"""Downloads of a stored briefing's events; the mapping itself lives in service/exports.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from litestar import Controller, Response, get
+from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
+from litestar.openapi.spec import OpenAPIHeader, OpenAPIType, Schema
+
+from schemas import BriefingResponse
+from service import exports
+from service.briefing import BriefingService
+from service.web.openapi import (
+    ACCESS_ERRORS,
+    API_KEY_SECURITY,
+    BriefingId,
+    ok_extras,
+    ok_response,
+    problem_responses,
+)
+from service.web.routes._examples import SEED_RESPONSE
+
+_ERRORS = problem_responses(
+    (400, "`briefing_id` is not 64 lowercase hex characters."),
+    (404, "No briefing with that id is stored (or it expired)."),
+)
+_SEED = BriefingResponse.model_validate(SEED_RESPONSE) if SEED_RESPONSE else None
+_CSV_OK = ok_response(
+    str,
+    "The events, one row each, after a header row.",
+    exports.events_csv(_SEED) if _SEED else None,
+    exports.CSV_MEDIA_TYPE,
+)
+_JSONL_OK = ok_response(
+    str,
+    "The events, one JSON object per line.",
+    exports.events_jsonl(_SEED) if _SEED else None,
+    exports.JSONL_MEDIA_TYPE,
+)
+_ATTACHMENT = ok_extras(
+    headers={
+        "Content-Disposition": OpenAPIHeader(
+            schema=Schema(type=OpenAPIType.STRING),
+            description='`attachment; filename="<first 12 of id>-events.<ext>"`.',
+        )
+    }
+)
+
+
+async def _download(
+    briefings: BriefingService,
+    briefing_id: str,
+    render: Callable[[BriefingResponse], str],
+    media_type: str,
+    extension: str,
+) -> Response[str]:
+    payload = await briefings.get(briefing_id)
+    if payload is None:
+        raise NotFoundException(detail=f"no briefing {briefing_id} is stored")
+    body = render(BriefingResponse.model_validate_json(payload))
+    name = exports.filename(briefing_id, extension)
+    return Response(
+        content=body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+class EventsController(Controller):
+    path = "/v1/briefings/{briefing_id:str}"
+    tags = ["exports"]
+    security = API_KEY_SECURITY
+
+    @get(
+        "/events.csv",
+        operation_id="getBriefingEventsCsv",
+        summary="Download a briefing's events as ACLED-like CSV",
+        description="One row per verified event, UTF-8, RFC 4180 quoting. The first twelve "
+        "columns use ACLED's names (event_date, time_precision, event_type, sub_event_type, "
+        "actor1, actor2, country, admin1, location, fatalities, notes, source); ours follow. "
+        "Unknown values are empty, never guessed: `fatalities` is empty when no count was "
+        "reported and `0` only when the article says nobody died. Text cells starting with "
+        "`= + - @` are prefixed with `'` against formula injection.",
+        media_type=exports.CSV_MEDIA_TYPE,
+        responses=_CSV_OK | _ERRORS | ACCESS_ERRORS,
+        operation_class=_ATTACHMENT,
+    )
+    async def events_csv(
+        self, briefing_id: BriefingId, briefings: NamedDependency[BriefingService]
+    ) -> Response[str]:
+        return await _download(
+            briefings, briefing_id, exports.events_csv, exports.CSV_MEDIA_TYPE, "csv"
+        )
+
+    @get(
+        "/events.jsonl",
+        operation_id="getBriefingEventsJsonl",
+        summary="Download a briefing's events as JSON Lines",
+        description="One event per line, exactly as in the briefing's `events`, plus "
+        "`briefing_id`. Media type `application/x-ndjson`.",
+        media_type=exports.JSONL_MEDIA_TYPE,
+        responses=_JSONL_OK | _ERRORS | ACCESS_ERRORS,
+        operation_class=_ATTACHMENT,
+    )
+    async def events_jsonl(
+        self, briefing_id: BriefingId, briefings: NamedDependency[BriefingService]
+    ) -> Response[str]:
+        return await _download(
+            briefings, briefing_id, exports.events_jsonl, exports.JSONL_MEDIA_TYPE, "jsonl"
+        )
