@@ -19,7 +19,6 @@ import logging
 import os
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 from litestar import Litestar
@@ -49,8 +48,7 @@ def scripted_app(**overrides: Any) -> Iterator[Litestar]:
         ScriptedProcess(Reply(arguments=bench_draft())) as llm,
         open(os.devnull, "w") as devnull,
     ):
-        settings = replace(
-            Settings(),
+        settings = Settings().replace(
             openai_base_url=llm.base_url,
             openai_api_key="bench",
             llm_model="scripted",

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -89,7 +88,7 @@ def make_client(settings: Settings) -> ClientFactory:
     """A test client over a fresh app (its lifespan runs); keyword args override settings."""
 
     def factory(**overrides: Any) -> AbstractAsyncContextManager[AsyncTestClient[Any]]:
-        return AsyncTestClient(app=create_app(replace(settings, **overrides)))
+        return AsyncTestClient(app=create_app(settings.replace(**overrides)))
 
     return factory
 

@@ -18,6 +18,7 @@ from rich.console import Console
 
 from schemas import BriefingResponse
 from service.cli import _render
+from service.cli._config import configuration_table, env_example, with_configuration_table
 from service.cli.folder import (
     MAX_CONCURRENCY,
     Briefer,
@@ -29,7 +30,11 @@ from service.cli.folder import (
     open_briefer,
     run_batch,
 )
-from service.settings import Settings
+from service.settings import ConfigError, Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIGURATION_DOC = ROOT / "docs" / "configuration.md"
+ENV_EXAMPLE = ROOT / ".env.example"
 
 LOCAL_CONCURRENCY = 2  # the LLM is the bottleneck; an embedded one serves one call at a time
 REMOTE_CONCURRENCY = 4
@@ -118,12 +123,45 @@ def _parser() -> argparse.ArgumentParser:
     keys.add_argument("action", choices=["add", "remove", "list"])
     keys.add_argument("name", nargs="?", help="the client's name (add), a name or key id (remove)")
     keys.add_argument("--key", help="(add) store this key instead of a new random one")
+    config = commands.add_parser(
+        "config",
+        help="print every environment variable as a markdown table (docs/configuration.md)",
+        description="The settings' variables, defaults and meanings, from service/settings.py.",
+    )
+    config.add_argument("--env", action="store_true", help="print .env.example instead")
+    config.add_argument(
+        "--write",
+        action="store_true",
+        help="rewrite the table in docs/configuration.md and .env.example (in a checkout)",
+    )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Exits 2 on a usage error, and on invalid settings: one line per bad variable on
+    stderr, before anything has started."""
     parser = _parser()
     args = parser.parse_args(argv)
+    try:
+        return _run(parser, args)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"{parser.prog}: {problem}", file=sys.stderr)
+        print(f"{parser.prog}: see docs/configuration.md, or {parser.prog} config", file=sys.stderr)
+        return 2
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    if args.command == "config":
+        return _config(args)
+    if args.command == "openapi":
+        from service.web.app import COMMITTED, write_openapi
+
+        print(write_openapi(args.out or COMMITTED))
+        return 0
+    if args.command == "brief":
+        return _brief_command(parser, args)
+    settings = Settings.from_env()  # read, and checked, before the command starts anything
     if args.command == "serve":
         import uvicorn
 
@@ -137,24 +175,22 @@ def main(argv: list[str] | None = None) -> int:
             log_config=None,  # uvicorn's loggers propagate to ours (JSON by default)
             # On SIGTERM requests in flight get this long, then uvicorn cancels them; without
             # it an open event stream would hold a stopping replica for ever.
-            timeout_graceful_shutdown=math.ceil(Settings.from_env().worker_grace_s),
+            timeout_graceful_shutdown=math.ceil(settings.worker_grace_s),
         )
         return 0
     if args.command == "worker":
-        settings = Settings.from_env()
         asyncio.run(run_worker(settings, args.concurrency or settings.worker_concurrency))
         return 0
-    if args.command == "openapi":
-        from service.web.app import COMMITTED, write_openapi
-
-        print(write_openapi(args.out or COMMITTED))
-        return 0
     if args.command == "eval":
-        return asyncio.run(_eval(args))
+        return asyncio.run(_eval(args, settings))
     if args.command == "apikey":
         from service.store.apikeys import apikey_command
 
-        return asyncio.run(apikey_command(Settings.from_env(), args.action, args.name, args.key))
+        return asyncio.run(apikey_command(settings, args.action, args.name, args.key))
+    raise AssertionError(f"unknown command {args.command!r}")
+
+
+def _brief_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     try:
         paths = find_articles(args.paths)
         if args.title is not None and len(paths) > 1:
@@ -165,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(exc))  # exits 2, like any other usage error
     if args.job:
         return _brief_as_job(args, paths)
+    if args.url is None:
+        Settings.from_env()  # checked before the first article (open_briefer reads it again)
     return asyncio.run(_brief(args, paths))
 
 
@@ -251,7 +289,20 @@ def _print_line(line: str) -> None:
     sys.stdout.flush()
 
 
-async def _eval(args: argparse.Namespace) -> int:
+def _config(args: argparse.Namespace) -> int:
+    """`config`: the docs table or .env.example from the settings' fields; --write updates
+    the committed files (tests/unit/test_settings.py fails when they drift)."""
+    if args.write:
+        doc = CONFIGURATION_DOC.read_text(encoding="utf-8")
+        CONFIGURATION_DOC.write_text(with_configuration_table(doc), encoding="utf-8")
+        ENV_EXAMPLE.write_text(env_example(), encoding="utf-8")
+        print(f"{CONFIGURATION_DOC}\n{ENV_EXAMPLE}")
+        return 0
+    sys.stdout.write(env_example() if args.env else configuration_table())
+    return 0
+
+
+async def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from service.evaluation.gold import find_cases
     from service.evaluation.report import html_page, table
     from service.evaluation.run import evaluate
@@ -262,7 +313,7 @@ async def _eval(args: argparse.Namespace) -> int:
     if not cases:
         print("no articles with gold files found", file=sys.stderr)
         return 2
-    async with open_runtime(Settings.from_env()) as runtime:
+    async with open_runtime(settings) as runtime:
         run = await evaluate(
             runtime.briefings, cases, fresh=args.fresh, server=runtime.llm.embedded
         )

@@ -21,11 +21,9 @@ from service.llm._retry import RetryPolicy
 from service.llm.embedded import EmbeddedServer
 from service.llm.modelpack import resolve_model
 from service.llm.slots import LLMSlots
-from service.settings import Backend, Settings
+from service.settings import DEFAULT_REMOTE_MODEL, Backend, Settings
 
 log = logging.getLogger(__name__)
-
-DEFAULT_REMOTE_MODEL = "gpt-4o-mini"
 
 
 @dataclass(slots=True)
@@ -122,7 +120,8 @@ async def open_backend(settings: Settings, redis: Redis | None) -> LLMBackend:
     else:
         model = settings.llm_model or DEFAULT_REMOTE_MODEL
         base_url = settings.openai_base_url or "https://api.openai.com/v1"
-        api_key = settings.openai_api_key or "not-needed"
+        key = settings.openai_api_key
+        api_key = key.get_secret_value() if key else "not-needed"
     client = openai.AsyncOpenAI(
         base_url=base_url,
         api_key=api_key,

@@ -51,8 +51,9 @@ class Gate:
 def open_gate(settings: Settings, redis: Redis) -> Gate:
     """Raises ValueError on a malformed API_KEYS or RATE_LIMIT, so a bad config fails start-up."""
     rate, prefix = Rate.parse(settings.rate_limit), settings.cache_prefix
+    env_keys = parse_env_keys(tuple(key.get_secret_value() for key in settings.api_keys))
     return Gate(
-        keys=KeyStore(redis=redis, prefix=prefix, env=parse_env_keys(settings.api_keys)),
+        keys=KeyStore(redis=redis, prefix=prefix, env=env_keys),
         limiter=RateLimiter(redis=redis, rate=rate, prefix=prefix) if rate else None,
         public_paths=settings.public_paths,
     )

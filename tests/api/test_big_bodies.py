@@ -18,7 +18,6 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -90,7 +89,7 @@ def assert_problem(
 @pytest.fixture
 def live(settings: Settings) -> Iterator[str]:
     """The service under uvicorn, with a small job body limit."""
-    with serve(replace(settings, max_job_body_bytes=100_000)) as base_url:
+    with serve(settings.replace(max_job_body_bytes=100_000)) as base_url:
         yield base_url
 
 
@@ -163,7 +162,7 @@ def test_expect_100_continue_is_answered_without_inviting_the_body(live: str) ->
 def test_beyond_the_drain_bound_the_server_closes_and_stays_whole(settings: Settings) -> None:
     """Past MAX_DRAIN_BYTES the rest is not read: the connection closes (the client may see a
     reset instead of the answer), promptly, and the server goes on answering."""
-    with serve(replace(settings, max_drain_bytes=1 * MB)) as base_url:
+    with serve(settings.replace(max_drain_bytes=1 * MB)) as base_url:
         started = time.monotonic()
         try:
             status, _, _ = post_http_client(base_url, "/v1/briefings", article_body(30 * MB))

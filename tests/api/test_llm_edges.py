@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Any
 
 import redis
@@ -64,7 +63,7 @@ async def test_llm_context_tokens_decides_the_chunk_size(
     make_client: ClientFactory, llm: ScriptedLLM, seed: dict[str, Any], settings: Settings
 ) -> None:
     """LLM_CONTEXT_TOKENS reaches the service: a small window splits the seed into chunks."""
-    small = replace(settings, llm_context_tokens=4_000, llm_max_tokens=2_000)
+    small = settings.replace(llm_context_tokens=4_000, llm_max_tokens=2_000)
     assert small.chunk_chars == 3_000 < len(seed["article"]["text"])
     llm.reset(Reply(arguments=good_draft()))
     async with make_client(llm_context_tokens=4_000, llm_max_tokens=2_000) as client:

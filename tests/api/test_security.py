@@ -11,7 +11,6 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -219,7 +218,7 @@ async def test_without_keys_the_limit_is_per_client_address(make_client: ClientF
 async def test_the_limit_is_atomic_across_servers(settings: Settings) -> None:
     """Two uvicorn servers (each its own thread, event loop, app and Redis client), one budget:
     20 concurrent requests against a limit of 10 admit exactly 10."""
-    limited = replace(settings, api_keys=ENV_KEYS, rate_limit="10/hour")
+    limited = settings.replace(api_keys=ENV_KEYS, rate_limit="10/hour")
     with serve(limited) as one, serve(limited) as two:
         async with httpx.AsyncClient(headers=key_header(ALICE), timeout=10) as http:
             answers = await asyncio.gather(*(http.get(url + BRIEFING) for url in (one, two) * 10))
@@ -256,7 +255,7 @@ async def test_redis_held_keys_fail_closed_when_redis_goes_down(
     port = free_port()
     server = start_redis_server(port)
     try:
-        local = replace(settings, redis_url=f"redis://127.0.0.1:{port}/0")
+        local = settings.replace(redis_url=f"redis://127.0.0.1:{port}/0")
         assert await apikey_command(local, "add", "erin", "erin-secret-77777") == 0
         async with make_client(redis_url=local.redis_url) as client:
             erin = await client.get(BRIEFING, headers=key_header("erin-secret-77777"))
@@ -289,7 +288,7 @@ async def test_secrets_stay_out_of_logs_ready_metrics_and_problems(
             bodies.append(answer.text + json.dumps(dict(answer.headers)))
         bodies.append((await client.get("/ready")).text)
         bodies.append((await client.get("/metrics")).text)
-    logs, config = json_log.getvalue(), repr(replace(settings, api_keys=ENV_KEYS))
+    logs, config = json_log.getvalue(), repr(settings.replace(api_keys=ENV_KEYS))
     for secret in (ALICE, BOB, BARE, redis_key, wrong):
         for where, text in [("logs", logs), ("settings", config), *enumerate(bodies)]:
             assert secret not in text, where

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -111,8 +110,8 @@ def test_the_default_strategy_per_backend() -> None:
     assert Settings(openai_base_url="http://x/v1", extraction="staged").strategy == "staged"
     assert Settings().schema_format == "json_object"
     assert Settings(openai_api_key="k").schema_format == "json_schema"
-    with pytest.raises(ValueError, match="EXTRACTION='both'"):
-        _ = Settings(extraction="both").strategy
+    with pytest.raises(ValueError, match="extraction"):  # when built, not when first read
+        Settings(extraction="both")
 
 
 async def test_the_rules_hold_their_scores_on_every_gold_set(
@@ -123,7 +122,7 @@ async def test_the_rules_hold_their_scores_on_every_gold_set(
     # a brief without numbers: the same words are sent for every article
     llm.reset(default=Reply(arguments={"headline": "News", "summary": "Events happened."}))
     floors = {SEEDS: (0.65, 0.85), SEEDS / "unseen": (0.6, 0.8), SEEDS / "test": (0.4, 0.8)}
-    async with open_runtime(replace(settings, extraction="staged")) as runtime:
+    async with open_runtime(settings.replace(extraction="staged")) as runtime:
         for folder, (strict_floor, relaxed_floor) in floors.items():
             run = await evaluate(runtime.briefings, find_cases([folder]), fresh=True)
             overall = run["overall"]

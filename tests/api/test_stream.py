@@ -31,7 +31,7 @@ def live(settings: Settings) -> Iterator[Live]:
 
 @pytest.fixture
 def live_no_reask(settings: Settings) -> Iterator[Live]:
-    yield from live_server(replace(settings, llm_max_retries=0))
+    yield from live_server(settings.replace(llm_max_retries=0))
 
 
 async def test_miss_streams_growing_drafts_then_the_briefing_post_then_hits(
@@ -200,7 +200,7 @@ async def test_staged_streams_the_events_before_the_model_answers(
     frame, while the model is still writing the headline (here: a 1 s answer)."""
     brief = {"headline": "Strikes cut power in Russian cities", "summary": "Drones hit."}
     llm.reset(default=Reply(arguments=brief, delay_s=1.0))
-    for live in live_server(replace(settings, extraction="staged")):
+    for live in live_server(settings.replace(extraction="staged")):
         async with client(live) as http:
             response, frames, _ = await stream(http, seed)
         assert response.status_code == 200

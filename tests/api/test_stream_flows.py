@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -81,7 +80,7 @@ async def test_output_that_never_validates_is_a_502_problem_frame(
 async def test_invalid_or_too_large_request_is_a_problem_response_not_a_stream(
     settings: Settings, llm: ScriptedLLM, seed: dict[str, Any]
 ) -> None:
-    for live in live_server(replace(settings, max_article_chars=500)):
+    for live in live_server(settings.replace(max_article_chars=500)):
         async with client(live) as http:
             invalid = await http.post(STREAM, json={"article": {"text": 5}, "extra": 1})
             too_large = await http.post(STREAM, json=seed)

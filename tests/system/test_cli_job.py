@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -129,7 +128,7 @@ def test_a_rate_limited_client_waits_and_still_gets_its_results(
     limited = {"client": "anonymous", "outcome": "limited"}
     before = REGISTRY.get_sample_value("briefings_api_requests_total", limited) or 0.0
     with (
-        serve(replace(settings, rate_limit="1/second")) as url,
+        serve(settings.replace(rate_limit="1/second")) as url,
         worker_processes(1, service_env(llm, redis_url)),
     ):
         argv = ["brief", str(tmp_path / "wire"), "--url", url, "--job", "--out", str(out)]

@@ -15,7 +15,6 @@ import subprocess
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import ExitStack, asynccontextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -133,8 +132,7 @@ def nodes(cluster: list[int]) -> Iterator[list[redis.Redis]]:
 def cluster_settings(settings: Settings, cluster: list[int], nodes: list[redis.Redis]) -> Settings:
     """The tests' settings on the cluster; the queue on the tests' plain Redis. No memory
     cache, so a hit is read from the cluster."""
-    return replace(
-        settings,
+    return settings.replace(
         redis_url=f"redis://127.0.0.1:{cluster[1]}/0",  # any node will do
         redis_cluster=True,
         queue_redis_url=settings.redis_url,
@@ -234,7 +232,7 @@ async def test_llm_slots_hold_two_replicas_to_one_call_at_a_time(
     """LLM_CONCURRENCY=1 over two replicas: six different articles, never two at the LLM.
     A freed slot wakes its waiters through pub/sub (else each would sleep out a 30 s lease)."""
     llm.reset(Reply(arguments=good_draft(), delay_s=0.3))
-    async with two_replicas(replace(cluster_settings, llm_concurrency=1)) as (a, b):
+    async with two_replicas(cluster_settings.replace(llm_concurrency=1)) as (a, b):
         started = time.monotonic()
         bodies = [retitled(seed, n) for n in range(6)]
         answers = await asyncio.gather(
@@ -254,7 +252,7 @@ async def test_llm_slots_hold_two_replicas_to_one_call_at_a_time(
 async def test_the_rate_limit_answers_429_on_the_cluster(
     cluster_settings: Settings, llm: ScriptedLLM, nodes: list[redis.Redis]
 ) -> None:
-    limited = replace(cluster_settings, rate_limit="3/minute")
+    limited = cluster_settings.replace(rate_limit="3/minute")
     async with AsyncTestClient(app=create_app(limited)) as client:
         answers = [await client.get(f"/v1/briefings/{UNKNOWN_ID}") for _ in range(5)]
     assert [r.status_code for r in answers] == [404, 404, 404, 429, 429]

@@ -7,7 +7,6 @@ import asyncio
 import subprocess
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -64,8 +63,7 @@ async def test_redis_stopped_mid_run_every_request_is_served_then_caching_resume
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     port, servers = throwaway_redis
-    local = replace(
-        settings,
+    local = settings.replace(
         redis_url=f"redis://127.0.0.1:{port}/0",
         api_keys=(f"alice:{KEY}",),
         rate_limit="1000/minute",

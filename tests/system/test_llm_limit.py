@@ -10,7 +10,6 @@ import logging
 import re
 import signal
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -48,7 +47,7 @@ def occupy(store: redis.Redis, key: str, holder: str, ms: int) -> None:
 async def serving(settings: Settings, **overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
     """A client of the app under real uvicorn with these settings: requests run at once
     (the in-process test client answers one at a time)."""
-    with contextlib.contextmanager(live_server)(replace(settings, **overrides)) as live:
+    with contextlib.contextmanager(live_server)(settings.replace(**overrides)) as live:
         async with client(live) as http:
             yield http
 

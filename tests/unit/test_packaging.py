@@ -20,7 +20,7 @@ def test_the_installed_package_has_a_command_that_is_the_cli() -> None:
     command = Path(sys.executable).parent / "grounded-briefings"
     result = subprocess.run([command, "--help"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert "{serve,worker,brief,openapi,eval,apikey}" in result.stdout
+    assert "{serve,worker,brief,openapi,eval,apikey,config}" in result.stdout
 
 
 def test_the_licence_is_declared_and_shipped() -> None:
