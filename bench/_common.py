@@ -27,7 +27,7 @@ import redis
 
 from service.grounding.text import split_sentences
 from tests.support.articles import seed_request
-from tests.support.drafts import event, good_draft, sid
+from tests.support.drafts import event, good_draft, sid, voronezh_event
 from tests.support.live import free_port
 from tests.support.scripted_llm import Reply, ScriptedLLM
 
@@ -67,22 +67,7 @@ def bench_draft() -> dict[str, Any]:
         },
     ]
     draft["events"] += [
-        event(
-            evidence=[sid("A drone strike temporarily caused blackouts")],
-            type="attack",
-            summary="A drone strike caused blackouts and cut heating in parts of Voronezh.",
-            actors=[
-                {
-                    "name": "Alexander Gusev",
-                    "role": "claimant",
-                    "kind": "government_official",
-                    "country": "Russia",
-                }
-            ],
-            location="Voronezh",
-            when="during the night",
-            source="Gov. Alexander Gusev",
-        ),
+        voronezh_event(),
         event(
             evidence=[sid("hit power substations"), sid("substations that power the Khmelnytskyi")],
             type="attack",

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from schemas.taxonomy import EventType, Taxonomy
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: locations resolved to admin1, country code and coordinates
 """Bump on any change to these models; it is part of every cache key."""
 
 
@@ -74,10 +74,35 @@ class Actor(_Model):
 
 
 class Location(_Model):
-    name: str
-    admin1: str | None = None
-    country: str | None = None
-    precision: Literal["city", "region", "country", "facility", "unknown"] = "unknown"
+    """Where an event happened: the place as the article names it, resolved by code.
+
+    The service resolves the name offline against a gazetteer (GeoNames), using the article's
+    context (the countries and other places it names); the model never writes coordinates.
+    `precision` says what the coordinates stand for: a city, a region (first- or second-level
+    subdivision), a whole country, or nothing (`unknown`: the place could not be resolved,
+    and every resolved field is null; nothing is guessed). A facility named after a region
+    ("the Rivne nuclear power plant") resolves to that region, with `facility` true.
+    """
+
+    name: str = Field(description="As the article names it.")
+    admin1: str | None = Field(
+        default=None, description="First-level subdivision (oblast, province, state), English."
+    )
+    country: str | None = Field(default=None, description="Country name (English).")
+    country_code: str | None = Field(
+        default=None, description="ISO 3166-1 alpha-2 code.", pattern=r"^[A-Z]{2}$"
+    )
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    precision: Literal["city", "region", "country", "facility", "unknown"] = Field(
+        default="unknown", description="What the coordinates stand for."
+    )
+    facility: bool = Field(
+        default=False, description="The place is a facility (a plant, a port, a dam, ...)."
+    )
+    resolved_by: str | None = Field(
+        default=None, description="The rule that resolved the place, for a reader to check."
+    )
 
 
 class DatePrecision(StrEnum):

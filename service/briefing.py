@@ -176,6 +176,10 @@ class BriefingService:
     async def get(self, briefing_id: str) -> bytes | None:
         return await self.cache.get(briefing_id)
 
+    async def article(self, briefing_id: str) -> bytes | None:
+        """The article (its JSON) a stored briefing was made from, for the analyst page."""
+        return await self.cache.get_article(briefing_id)
+
     async def _compute_once(
         self, briefing_id: str, request: BriefingRequest, feed: DraftFeed | None
     ) -> bytes:
@@ -273,5 +277,7 @@ class BriefingService:
         stored = response.model_copy(
             update={"meta": response.meta.model_copy(update={"cached": True})}
         )
+        # The article first: a page that finds the briefing finds its text (same TTL).
+        await self.cache.put_article(briefing_id, article.model_dump_json().encode())
         await self.cache.put(briefing_id, stored.model_dump_json().encode())
         return response.model_dump_json().encode()

@@ -25,7 +25,11 @@ Column mapping (the first twelve in ACLED's names and meanings):
   them: ``7`` civilians; ``1`` state forces (our ``state``/``military``) when the actor's
   country is the event's country. A foreign state's forces (ACLED's ``8``), rebels versus
   militias (``2``–``4``) and everything else need judgement we do not have: empty.
-- ``country``/``admin1``/``location``: the event's location as the article names it.
+- ``location``: the place as the article names it; ``country``, ``admin1``, ``latitude``,
+  ``longitude`` as the offline gazetteer resolved it in the article's context (service/geo),
+  empty when it could not; ``iso`` is ACLED's numeric ISO 3166-1 code and ``geo_precision``
+  ACLED's 1 (the town itself) or 3 (a region or country stands in for the place). Our
+  ``country_code`` (alpha-2), ``location_precision`` and ``facility`` follow at the end.
 - ``fatalities``: the reported number killed. **Empty when no count was reported**, never 0:
   in ACLED 0 means "known to be zero", so ``0`` here means the article says nobody died.
 - ``notes``: our one-sentence summary. ``source``: who the article attributes the event to
@@ -51,7 +55,17 @@ import io
 import json
 from collections.abc import Iterable
 
-from schemas import Actor, ActorKind, ActorRole, BriefingResponse, DatePrecision, Event, EventDate
+from schemas import (
+    Actor,
+    ActorKind,
+    ActorRole,
+    BriefingResponse,
+    DatePrecision,
+    Event,
+    EventDate,
+    Location,
+)
+from service.geo.countries import iso_numeric, same_country
 
 CSV_MEDIA_TYPE = "text/csv"
 """Sent as `text/csv; charset=utf-8`: Litestar appends the charset to every text/* type."""
@@ -72,6 +86,10 @@ ACLED_COLUMNS = (
     "fatalities",
     "notes",
     "source",
+    "iso",
+    "latitude",
+    "longitude",
+    "geo_precision",
 )
 CSV_COLUMNS = (
     *ACLED_COLUMNS,
@@ -93,12 +111,15 @@ CSV_COLUMNS = (
     "date_precision",
     "cameo_root",
     "cameo_label",
+    "country_code",
+    "location_precision",
+    "facility",
     "briefing_id",
 )
 EVIDENCE_JOINER = " … "
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
-Cell = str | int | bool | None
+Cell = str | int | float | bool | None
 
 _DISORDER = {
     "Battles": "Political violence",
@@ -123,7 +144,7 @@ def csv_cell(value: Cell) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int):
+    if isinstance(value, int | float):
         return str(value)
     return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
 
@@ -138,23 +159,31 @@ def time_precision(date: EventDate) -> int | None:
     )
 
 
+def geo_precision(place: Location | None) -> int | None:
+    """ACLED's code: 1 the town itself, 3 a larger region (or here a whole country) stands
+    in for the place; empty when the place was not resolved."""
+    if place is None or place.latitude is None:
+        return None
+    return 1 if place.precision == "city" else 3
+
+
 def disorder_type(event_type: str | None, sub_event_type: str | None) -> str | None:
     if sub_event_type in _BOTH:
         return "Political violence; Demonstrations"
     return _DISORDER.get(event_type or "")
 
 
-def inter_code(actor: Actor | None, event_country: str | None) -> int | None:
+def inter_code(actor: Actor | None, place: Location | None) -> int | None:
     if actor is None:
         return None
     if actor.kind is ActorKind.CIVILIANS:
         return 7
-    same_country = (
-        actor.country is not None
-        and event_country is not None
-        and actor.country.strip().casefold() == event_country.strip().casefold()
-    )
-    return 1 if actor.kind in _STATE_KINDS and same_country else None
+    if actor.kind not in _STATE_KINDS or actor.country is None or place is None:
+        return None
+    if place.country_code is not None:  # resolved: "Congo" is the DRC's army in Bunia
+        return 1 if same_country(actor.country, place.country_code) else None
+    written = place.country
+    return 1 if written and actor.country.strip().casefold() == written.casefold() else None
 
 
 def _names(actors: Iterable[Actor]) -> str | None:
@@ -185,15 +214,19 @@ def csv_row(event: Event, briefing_id: str) -> dict[str, Cell]:
         "fatalities": event.casualties.killed if event.casualties else None,
         "notes": event.summary,
         "source": event.attributed_to.source if event.attributed_to else None,
+        "iso": iso_numeric(place.country_code) if place and place.country_code else None,
+        "latitude": place.latitude if place else None,
+        "longitude": place.longitude if place else None,
+        "geo_precision": geo_precision(place),
         "event_id": event.id,
         "our_type": event.type.value,
         "evidence_quote": EVIDENCE_JOINER.join(span.quote for span in event.evidence),
         "year": when.start.year if when.start else None,
         "disorder_type": disorder_type(acled.acled_event_type, acled.acled_sub_event_type),
         "assoc_actor_1": _names(side1[1:]),
-        "inter1": inter_code(side1[0] if side1 else None, country),
+        "inter1": inter_code(side1[0] if side1 else None, place),
         "assoc_actor_2": _names(side2[1:]),
-        "inter2": inter_code(side2[0] if side2 else None, country),
+        "inter2": inter_code(side2[0] if side2 else None, place),
         "other_actors": "; ".join(f"{a.name} ({a.role.value})" for a in others) or None,
         "injured": event.casualties.injured if event.casualties else None,
         "disputed": event.attributed_to.disputed if event.attributed_to else None,
@@ -203,6 +236,9 @@ def csv_row(event: Event, briefing_id: str) -> dict[str, Cell]:
         "date_precision": when.precision.value,
         "cameo_root": acled.cameo_root,
         "cameo_label": acled.cameo_label,
+        "country_code": place.country_code if place else None,
+        "location_precision": place.precision if place else None,
+        "facility": place.facility if place else None,
         "briefing_id": briefing_id,
     }
     return row

@@ -6,6 +6,7 @@ command line takes exactly the path a request takes.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 from collections.abc import AsyncIterator
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 import prompts
 from service.briefing import BriefingService
+from service.geo import warm as warm_gazetteer
 from service.jobs import JobService
 from service.jobs._outcomes import gave_up
 from service.jobs.queue import open_queue
@@ -80,6 +82,10 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     store = JobStore(redis, prefix=settings.cache_prefix, ttl_s=settings.job_ttl_s)
     queue = open_queue(settings, functools.partial(gave_up, store))  # connects when first used
     llm = await open_backend(settings, redis)  # its calls share LLM_CONCURRENCY slots
+    # The gazetteer (3 s of CPU on a slow core, +90 MB, once per process) loads before the
+    # process serves: loaded beside the first requests instead, it held the GIL and their
+    # verification waited on it, for tens of seconds on a busy 2-core machine (measured).
+    await asyncio.to_thread(warm_gazetteer)
     try:
         await queue.connect()
         jobs = JobService(

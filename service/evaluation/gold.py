@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,6 +17,24 @@ class GoldQuantity(BaseModel):
     unit: str
 
 
+class GoldPlace(BaseModel):
+    """Where the event happened, as a correct resolver returns it (schemas.Location's fields).
+
+    Coordinates are null where the annotator cannot vouch for them; a resolver's answer is
+    then judged on the unit, admin1 and country alone.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    admin1: str | None = None
+    country_code: str | None = None
+    precision: Literal["city", "region", "country", "facility", "unknown"]
+    facility: bool = False
+    latitude: float | None = None
+    longitude: float | None = None
+
+
 class GoldEvent(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -23,6 +42,7 @@ class GoldEvent(BaseModel):
     type: EventType
     also_ok: list[EventType] = Field(default_factory=list)
     location: str | None = None
+    place: GoldPlace | None = None
     date: dt.date | None = None
     date_phrase: str | None = None
     initiator: str | None = None

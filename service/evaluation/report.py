@@ -9,6 +9,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from service.evaluation.places import place_summary
+
 RATE_COLUMNS = (
     ("f1", "F1"),
     ("relaxed_f1", "rF1"),
@@ -66,6 +68,8 @@ def table(run: dict[str, Any]) -> str:
         f"model {meta['model']}  prompt {meta['prompt_version']}  "
         f"schema-valid {meta['schema_valid_rate']:.2f}  articles {len(run['articles'])}"
     )
+    if run.get("places"):
+        lines.append(place_summary(run["places"]))
     drops = run["overall"].get("dropped_reasons") or {}
     if drops:
         lines.append("drops: " + ", ".join(f"{r} {n}" for r, n in sorted(drops.items())))

@@ -10,6 +10,7 @@ from schemas import BriefingRequest, BriefingResponse
 from service.briefing import BriefingService
 from service.errors import BriefingError
 from service.evaluation.gold import GoldCase
+from service.evaluation.places import place_counts, place_results
 from service.evaluation.score import ArticleScore, overall, score_article
 from service.llm.embedded import EmbeddedServer
 
@@ -63,4 +64,5 @@ async def evaluate(
         },
         "articles": [s.as_dict() for s in scores],
         "overall": total.as_dict(),
+        "places": place_counts(place_results(cases)),
     }

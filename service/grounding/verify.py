@@ -2,7 +2,8 @@
 
 Pure code, no I/O. Every item that reaches the response has evidence located in the
 article; numbers are checked against that evidence, names and date phrases against the
-article, dates are resolved here rather than by the model, and duplicates are merged.
+article, dates and places are resolved here rather than by the model, and duplicates are
+merged.
 What fails is dropped and listed, never silently kept or silently lost.
 """
 
@@ -34,6 +35,7 @@ from service.grounding.dates import find_date_phrase, resolve_date
 from service.grounding.dedupe import merge_duplicates
 from service.grounding.draft import Draft, DraftEvent, DraftKeyPoint
 from service.grounding.evidence import ArticleText, evidence_text, resolve_refs
+from service.grounding.places import place_events
 from service.grounding.taxonomy import refine_taxonomy
 
 log = logging.getLogger(__name__)
@@ -189,6 +191,7 @@ def verify(
         ev.model_copy(update={"id": f"e{i}"})
         for i, ev in enumerate(events[: options.max_events], start=1)
     ]
+    events = place_events(events, article.text)  # admin1, country code, coordinates
     headline = _grounded_text(
         verifier, "headline", draft.headline, _fallback_headline(article, title)
     )

@@ -1,8 +1,10 @@
 """Redis-backed store of finished briefings: fail open, never store a failure.
 
 The value is the response JSON as bytes, exactly what a hit sends, so a hit costs one
-GET and no parsing. If Redis is down the service still answers (without a cache), logs
-it once per outage, and uses Redis again as soon as a command succeeds.
+GET and no parsing. Beside it, under its own key and with the same TTL, the article it was
+made from (`put_article`): the analyst page (service/web/views.py) shows the evidence in it.
+If Redis is down the service still answers (without a cache), logs it once per outage, and
+uses Redis again as soon as a command succeeds.
 """
 
 from __future__ import annotations
@@ -47,8 +49,8 @@ class BriefingCache:
     healthy: bool = True
     memory: MemoryLRU | None = None  # hot copies in this process (service/store/_memory.py)
 
-    def _key(self, briefing_id: str) -> str:
-        return f"{self.prefix}:briefing:{briefing_id}"
+    def _key(self, briefing_id: str, kind: str = "briefing") -> str:
+        return f"{self.prefix}:{kind}:{briefing_id}"
 
     async def get(self, briefing_id: str) -> bytes | None:
         if self.memory is not None and (value := self.memory.get(briefing_id)) is not None:
@@ -66,14 +68,17 @@ class BriefingCache:
             self.memory.put(briefing_id, payload)
         return payload
 
-    async def get_many(self, briefing_ids: Sequence[str]) -> list[bytes | None]:
-        """Several stored briefings in one round trip (job results), past the memory layer.
+    async def get_many(
+        self, briefing_ids: Sequence[str], kind: str = "briefing"
+    ) -> list[bytes | None]:
+        """Several stored briefings (or, `kind="article"`, their articles) in one round trip
+        (job results, the job page), past the memory layer.
 
         Unlike `get` this raises when Redis fails: a caller listing many results must be able
         to tell a gap in them from an outage."""
         if not briefing_ids:
             return []
-        keys = [self._key(b) for b in briefing_ids]
+        keys = [self._key(b, kind) for b in briefing_ids]
         if isinstance(self.redis, RedisCluster):
             # Briefings are spread over the cluster's slots, and one MGET must stay in one:
             # redis-py sends one MGET per slot, pipelined per node.
@@ -85,13 +90,30 @@ class BriefingCache:
     async def put(self, briefing_id: str, payload: bytes) -> bool:
         if self.memory is not None:
             self.memory.put(briefing_id, payload)
+        return await self._set(self._key(briefing_id), payload)
+
+    async def put_article(self, briefing_id: str, article: bytes) -> bool:
+        """The article a briefing was made from (its JSON), kept as long as the briefing."""
+        return await self._set(self._key(briefing_id, "article"), article)
+
+    async def _set(self, key: str, value: bytes) -> bool:
         try:
-            await self.redis.set(self._key(briefing_id), payload, ex=self.ttl_s)
+            await self.redis.set(key, value, ex=self.ttl_s)
         except REDIS_ERRORS as exc:
             self._down(exc)
             return False
         self._up()
         return True
+
+    async def get_article(self, briefing_id: str) -> bytes | None:
+        """The stored article's JSON, or None (never stored, expired, or Redis is away)."""
+        try:
+            stored = await self.redis.get(self._key(briefing_id, "article"))
+        except REDIS_ERRORS as exc:
+            self._down(exc)
+            return None
+        self._up()
+        return stored if stored is None or isinstance(stored, bytes) else stored.encode()
 
     async def ping(self) -> bool:
         try:

@@ -32,6 +32,7 @@ from service.web.routes.briefings import BriefingController
 from service.web.routes.events import EventsController
 from service.web.routes.health import HealthController
 from service.web.routes.jobs import JobController
+from service.web.routes.pages import PagesController, template_config
 from service.web.routes.stream import BriefingStreamController
 
 API_VERSION = "0.1.0"
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 opt={LIMIT_SETTING: "MAX_JOB_BODY_BYTES"},
             ),
             HealthController,
+            PagesController,  # HTML for people: /briefings/{id}, /jobs/{id}
             metrics_controller,
             *assets_routers(),
             *([BenchController] if settings.bench_routes else []),
@@ -87,6 +89,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[lifespan],
         plugins=[problem_details_plugin(), ModelStrictnessPlugin()],
         openapi_config=openapi_config(API_VERSION),
+        template_config=template_config(),
     )
     # Outside the router (as Litestar wraps CORS), so 404s and 405s get an id and a log line.
     app.asgi_handler = request_id_middleware(app.asgi_handler)

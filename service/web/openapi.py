@@ -194,6 +194,19 @@ ACCESS_ERRORS = problem_responses(
 """The answers the access gate (service/web/gate.py) may give on any /v1 operation."""
 
 
+def page_link(what: str, path: str) -> OpenAPIHeader:
+    """The `Link` header naming the HTML page of what the answer describes (RFC 8288)."""
+    return OpenAPIHeader(
+        schema=Schema(type=OpenAPIType.STRING),
+        description=f'`<{path}>; rel="alternate"; type="text/html"`: the {what}\'s page for '
+        "people (not part of this API).",
+    )
+
+
+def page_link_value(path: str) -> str:
+    return f'<{path}>; rel="alternate"; type="text/html"'
+
+
 X_CACHE = OpenAPIHeader(
     schema=Schema(type=OpenAPIType.STRING, enum=["hit", "miss"]),
     description="`hit` when served from the cache, `miss` when computed now.",
@@ -273,7 +286,14 @@ def openapi_config(version: str) -> OpenAPIConfig:
         title="Grounded news-briefing API",
         version=version,
         description="Briefings and event lists from news articles, every item verified "
-        "against the article text.",
+        "against the article text.\n\n"
+        "**Pages for people.** Every stored briefing also has an HTML page, "
+        "`/briefings/{id}` (the `Link` header of `createBriefing` and `getBriefing` names it): "
+        "the article with each item's evidence marked, the events on a timeline and a map, "
+        "what verification dropped, and links to the JSON and the CSV/JSONL exports. A job "
+        "has one too, `/jobs/{id}` (`getJob`'s `Link` header): its progress, its articles "
+        "and all their events on one timeline and map. The pages are not operations of "
+        "this API and are not listed here.",
         path="/schema",
         render_plugins=[swagger, redoc],
         components=Components(security_schemes=SECURITY_SCHEMES),  # used by the /v1 controllers

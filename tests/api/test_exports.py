@@ -9,13 +9,14 @@ from typing import Any
 
 import pytest
 
-from schemas import Actor, BriefingResponse, DatePrecision, EventDate
+from schemas import Actor, BriefingResponse, DatePrecision, EventDate, Location
 from service.exports import (
     CSV_COLUMNS,
     csv_cell,
     csv_row,
     events_jsonl,
     inter_code,
+    same_country,
     time_precision,
 )
 from tests.support.articles import seed_request
@@ -25,7 +26,7 @@ from tests.support.scripted_llm import Reply, ScriptedLLM
 ACLED_HEADER = [
     "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "actor2",
     "country", "admin1", "location", "fatalities", "notes", "source",
-    "event_id", "our_type", "evidence_quote",
+    "iso", "latitude", "longitude", "geo_precision", "event_id", "our_type", "evidence_quote",
 ]  # fmt: skip
 NEWLINE_NOTES = 'UDD mortar rounds hit Fataki’s market, "killing five people"\nand wounding 14.'
 FORMULA_NOTES = '=HYPERLINK("https://evil.example","UDD says nobody died")'
@@ -132,7 +133,20 @@ async def test_csv_maps_seed_events_to_acled_columns(client: Any, llm: ScriptedL
     assert belgorod["disorder_type"] == "Political violence"
     assert (belgorod["actor1"], belgorod["actor2"]) == ("", "")  # only a claimant is named
     assert belgorod["other_actors"] == "Vyacheslav Gladkov (claimant)"
-    assert (belgorod["location"], belgorod["country"], belgorod["admin1"]) == ("Belgorod", "", "")
+    # the place as the article names it, resolved offline in the article's context
+    assert (belgorod["location"], belgorod["country"], belgorod["admin1"]) == (
+        "Belgorod",
+        "Russia",
+        "Belgorod Oblast",
+    )
+    assert (belgorod["iso"], belgorod["country_code"], belgorod["geo_precision"]) == (
+        "643",
+        "RU",
+        "1",  # the town itself
+    )
+    assert abs(float(belgorod["latitude"]) - 50.595) < 0.1
+    assert abs(float(belgorod["longitude"]) - 36.587) < 0.1
+    assert (belgorod["location_precision"], belgorod["facility"]) == ("city", "false")
     assert belgorod["fatalities"] == ""  # nobody reported a count: unknown, not zero
     assert belgorod["source"] == "Gov. Vyacheslav Gladkov"
     assert belgorod["notes"] == "A missile strike damaged power and heating systems in Belgorod."
@@ -152,6 +166,9 @@ async def test_csv_maps_seed_events_to_acled_columns(client: Any, llm: ScriptedL
     assert (bryansk["event_date"], bryansk["time_precision"]) == ("2025-11-08", "2")
     assert (bryansk["date_start"], bryansk["date_end"]) == ("2025-11-08", "2025-11-09")
     assert bryansk["date_phrase"] == "during the night"
+    # "two southwestern regions, Bryansk and Rostov": the oblast, ACLED's code 3
+    assert (bryansk["admin1"], bryansk["geo_precision"]) == ("Bryansk Oblast", "3")
+    assert bryansk["location_precision"] == "region"
     assert bryansk["event_type"] == "Strategic developments"
     assert bryansk["sub_event_type"] == "Disrupted weapons use"
 
@@ -178,7 +195,10 @@ async def test_csv_fatalities_quoting_and_formula_guard(client: Any, llm: Script
     assert fataki["notes"] == NEWLINE_NOTES  # comma, quotes and newline survive a round trip
     assert (fataki["actor1"], fataki["inter1"]) == ("UDD", "")  # rebel or militia: not ours
     assert (fataki["actor2"], fataki["inter2"]) == ("traders", "7")
+    # Fataki is not in the gazetteer: the article's country stays, nothing is guessed
     assert (fataki["location"], fataki["country"]) == ("Fataki", "Congo")
+    assert (fataki["iso"], fataki["latitude"], fataki["geo_precision"]) == ("", "", "")
+    assert fataki["location_precision"] == "unknown"
     assert (fataki["source"], fataki["disputed"]) == ("Marie-Claire Lokana", "true")
     assert fataki["sub_event_type"] == "Shelling/artillery/missile attack"
     assert fataki["evidence_quote"] == f"The strike on Fataki’s market on Tuesday … {MORTAR}"
@@ -191,6 +211,7 @@ async def test_csv_fatalities_quoting_and_formula_guard(client: Any, llm: Script
     assert denial["event_type"] == ""
 
     assert bunia["fatalities"] == ""
+    assert (bunia["admin1"], bunia["iso"], bunia["country_code"]) == ("Ituri", "180", "CD")
     assert bunia["notes"] == "'" + AT_NOTES
     assert (bunia["actor1"], bunia["inter1"]) == ("Congo’s army", "1")  # own state's forces
     assert (bunia["event_date"], bunia["time_precision"]) == ("2025-08-13", "2")  # overnight
@@ -284,8 +305,31 @@ def test_inter_codes_only_where_the_kind_settles_them(
     actor = Actor.model_validate(
         {"name": "x", "role": "initiator", "kind": kind, "country": country}
     )
-    assert inter_code(actor, "Congo") == code
-    assert inter_code(None, "Congo") is None
+    written = Location(name="Bunia", country="Congo")  # the country as the article wrote it
+    resolved = written.model_copy(
+        update={"country": "Democratic Republic of the Congo", "country_code": "CD"}
+    )
+    assert inter_code(actor, written) == code
+    assert inter_code(actor, resolved) == code  # "Congo" names the DRC the place is in
+    assert inter_code(None, resolved) is None
+
+
+@pytest.mark.parametrize(
+    ("written", "code", "same"),
+    [
+        ("Congo", "CD", True),
+        ("DR Congo", "CD", True),
+        ("Congolese", "CD", True),
+        ("Russian", "RU", True),
+        ("the Russian Federation", "RU", False),  # an article's article: not folded away
+        ("Russian Federation", "RU", True),
+        ("U.S.", "US", True),
+        ("Rwanda", "CD", False),
+        ("Ukraine", "RU", False),
+    ],
+)
+def test_same_country_reads_names_aliases_and_demonyms(written: str, code: str, same: bool) -> None:
+    assert same_country(written, code) is same
 
 
 async def test_row_keys_match_columns_and_jsonl_escapes_line_separators(

@@ -115,7 +115,7 @@ async def test_unverifiable_item_is_drafted_then_reasked_and_dropped(
     *drafts, final = frames
     assert any("900 drones hit Kyiv." in f.data for f in drafts)
     assert final.event == "briefing"
-    assert "900" not in final.data
+    assert "900 drones" not in final.data  # (the id or a coordinate may hold the digits)
     meta = final.json["meta"]
     assert meta["attempts"] == 2
     assert meta["usage"]["prompt_tokens"] == 250  # the stream's and the re-ask's
@@ -131,7 +131,7 @@ async def test_unverifiable_item_is_drafted_then_reasked_and_dropped(
     assert INVENTED in replayed["tool_calls"][0]["function"]["arguments"]
     assert correction["role"] == "tool"
     assert "quote not found in the article" in correction["content"]
-    assert redis_client.dbsize() == 1
+    assert redis_client.dbsize() == 2  # the briefing and its article
 
 
 async def test_without_reask_the_draft_is_verified_as_streamed(

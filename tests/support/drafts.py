@@ -107,3 +107,65 @@ def good_draft() -> dict[str, Any]:
             ),
         ],
     }
+
+
+def voronezh_event() -> dict[str, Any]:
+    """The seed's Voronezh drone strike (its governor the claimant), as a model drafts it."""
+    return event(
+        evidence=[sid("A drone strike temporarily caused blackouts")],
+        type="attack",
+        summary="A drone strike caused blackouts and cut heating in parts of Voronezh.",
+        actors=[
+            {
+                "name": "Alexander Gusev",
+                "role": "claimant",
+                "kind": "government_official",
+                "country": "Russia",
+            }
+        ],
+        location="Voronezh",
+        when="during the night",
+        source="Gov. Alexander Gusev",
+    )
+
+
+def located_draft() -> dict[str, Any]:
+    """`good_draft` plus the Voronezh drone strike first: events in Voronezh, Belgorod and
+    Bryansk (each geocoded by verification) and one without a place (Lavrov)."""
+    draft = good_draft()
+    draft["events"].insert(0, voronezh_event())
+    return draft
+
+
+SCRIPT_TAG = "<script>alert(1)</script>"
+IMG_TAG = '"><img src=x onerror=alert(2)>'
+HOSTILE_TEXT = (
+    "KHARKIV, Ukraine (AP) — A drone strike damaged a power station in Kharkiv on Saturday, "
+    "regional officials said.\n\n"
+    f"A post reading {SCRIPT_TAG} appeared on the regional Telegram channel after the strike.\n\n"
+    f"Another post claimed {IMG_TAG} before it was deleted, the officials said."
+)
+"""An article carrying markup: the pages must show it as text, never run it."""
+
+
+def hostile_draft() -> dict[str, Any]:
+    """A draft for HOSTILE_TEXT whose items quote (and repeat) the markup."""
+    strike, script, img = (s.id for s in split_sentences(HOSTILE_TEXT))
+    return {
+        "headline": f"Drone strike hits Kharkiv power station {SCRIPT_TAG}",
+        "summary": f"A post said {IMG_TAG} after a drone strike in Kharkiv.",
+        "key_points": [
+            {"evidence": [script], "text": f"A post read {SCRIPT_TAG}."},
+            {"evidence": [img], "text": f"Another post claimed {IMG_TAG}."},
+        ],
+        "events": [
+            {
+                "evidence": [strike, img],
+                "type": "attack",
+                "summary": f"A drone strike damaged a power station {IMG_TAG}.",
+                "actors": [],
+                "location": "Kharkiv",
+                "when": "on Saturday",
+            }
+        ],
+    }

@@ -18,6 +18,8 @@ from service.web.openapi import (
     BriefingId,
     ok_extras,
     ok_response,
+    page_link,
+    page_link_value,
     problem_responses,
     stored_briefing_links,
 )
@@ -40,11 +42,21 @@ _BRIEF_ERRORS = problem_responses(
 )
 
 
+PAGE_LINK = page_link("briefing", "/briefings/{id}")
+
+
+def _page(briefing_id: str) -> str:
+    return page_link_value(f"/briefings/{briefing_id}")  # service/web/routes/pages.py
+
+
 def _answer(outcome: Outcome) -> Response[BriefingResponse]:
     return Response(
         content=outcome.payload,  # type: ignore[arg-type]  # pre-serialised bytes
         media_type=JSON,
-        headers={"X-Cache": "hit" if outcome.cached else "miss"},
+        headers={
+            "X-Cache": "hit" if outcome.cached else "miss",
+            "Link": _page(outcome.briefing_id),
+        },
     )
 
 
@@ -69,7 +81,7 @@ class BriefingController(Controller):
         status_code=200,
         responses=_briefing("The verified briefing.") | _BRIEF_ERRORS | ACCESS_ERRORS,
         operation_class=ok_extras(
-            headers={"X-Cache": X_CACHE},
+            headers={"X-Cache": X_CACHE, "Link": PAGE_LINK},
             links=stored_briefing_links(
                 "getBriefing", "getBriefingEventsCsv", "getBriefingEventsJsonl"
             ),
@@ -94,6 +106,7 @@ class BriefingController(Controller):
             (404, "No briefing with that id is stored (or it expired)."),
         )
         | ACCESS_ERRORS,
+        operation_class=ok_extras(headers={"Link": PAGE_LINK}),
     )
     async def fetch(
         self,
@@ -103,4 +116,8 @@ class BriefingController(Controller):
         payload = await briefings.get(briefing_id)
         if payload is None:
             raise NotFoundException(detail=f"no briefing {briefing_id} is stored")
-        return Response(content=payload, media_type=JSON)  # type: ignore[arg-type]
+        return Response(
+            content=payload,  # type: ignore[arg-type]
+            media_type=JSON,
+            headers={"Link": _page(briefing_id)},
+        )

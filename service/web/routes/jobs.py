@@ -24,6 +24,8 @@ from service.web.openapi import (
     id_links,
     ok_extras,
     ok_response,
+    page_link,
+    page_link_value,
     problem_responses,
 )
 from service.web.routes._examples import JOB_EXAMPLE, SEED_RESPONSE, JobBody
@@ -163,6 +165,7 @@ class JobController(Controller):
         "the items `offset` to `offset + limit`: each with its state, its briefing's id and "
         "URL once finished, or its problem if it failed. `links.next` pages on.",
         responses=_JOB_OK | _UNKNOWN | ACCESS_ERRORS,
+        operation_class=ok_extras(headers={"Link": page_link("job", "/jobs/{id}")}),
     )
     async def fetch(
         self,
@@ -170,11 +173,12 @@ class JobController(Controller):
         jobs: NamedDependency[JobService],
         offset: Offset = 0,
         limit: Limit = PAGE,
-    ) -> Job:
+    ) -> Response[Job]:
         job = await jobs.get(job_id, offset, limit)
         if job is None:
             raise NotFoundException(detail=f"no job {job_id}")
-        return job
+        # the job's page (service/web/routes/pages.py)
+        return Response(job, headers={"Link": page_link_value(f"/jobs/{job_id}")})
 
     @get(
         "/{job_id:str}/results",

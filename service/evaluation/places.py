@@ -1,0 +1,93 @@
+"""Place accuracy: the offline geocoder against every place the gold set names.
+
+Model-independent on purpose: each gold event's location string is resolved in its article,
+anchored on the event's first evidence fragment, exactly as verification resolves a model's
+event. A place is judged
+
+- **right**: the same unit (precision, facility), country and admin1 as the gold place, and,
+  where the gold has coordinates, within ``TOLERANCE_KM`` of them;
+- **missed**: the resolver said `unknown`, or gave no coordinates where the gold has them.
+  Nothing was guessed, the analyst sees a place name without a pin;
+- **wrong**: anything else: a pin in the wrong place, the worst outcome.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from service.evaluation.gold import GoldCase, GoldPlace
+from service.geo.geocode import Resolved, resolve_places
+
+TOLERANCE_KM = 25.0
+Judgement = Literal["right", "missed", "wrong"]
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceResult:
+    case: str
+    query: str
+    gold: GoldPlace
+    got: Resolved
+    judgement: Judgement
+    km: float | None  # distance from the gold coordinates, when both have them
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def judge(gold: GoldPlace, got: Resolved) -> tuple[Judgement, float | None]:
+    both = None not in (gold.latitude, gold.longitude, got.latitude, got.longitude)
+    distance = km(gold.latitude, gold.longitude, got.latitude, got.longitude) if both else None  # type: ignore[arg-type]
+    if got.precision == "unknown":
+        return ("right" if gold.precision == "unknown" else "missed"), None
+    unit = (gold.precision, gold.facility, gold.country_code, gold.admin1)
+    if unit != (got.precision, got.facility, got.country, got.admin1):
+        return "wrong", distance
+    if distance is not None:
+        return ("right" if distance <= TOLERANCE_KM else "wrong"), distance
+    return ("missed" if gold.latitude is not None else "right"), None
+
+
+def place_results(cases: Iterable[GoldCase]) -> list[PlaceResult]:
+    results: list[PlaceResult] = []
+    for case in cases:
+        located = [e for e in case.gold.events if e.location and e.place]
+        resolved = resolve_places(
+            [e.location for e in located], case.article.text, [e.evidence[0] for e in located]
+        )
+        for event, got in zip(located, resolved, strict=True):
+            assert event.location is not None and event.place is not None
+            judgement, distance = judge(event.place, got)
+            results.append(
+                PlaceResult(case.name, event.location, event.place, got, judgement, distance)
+            )
+    return results
+
+
+def place_counts(results: list[PlaceResult]) -> dict[str, int]:
+    """right / missed / wrong / total, for the run's JSON and the report's line."""
+    counts = Counter(r.judgement for r in results)
+    return {
+        "right": counts["right"],
+        "missed": counts["missed"],
+        "wrong": counts["wrong"],
+        "total": len(results),
+    }
+
+
+def place_summary(counts: dict[str, int]) -> str:
+    return (
+        f"places (geocoder, model-independent): {counts['right']}/{counts['total']} right, "
+        f"{counts['missed']} missed (no pin, nothing guessed), {counts['wrong']} wrong"
+    )

@@ -1,0 +1,249 @@
+"""Resolve an event's place, as written in the article, to a gazetteer entry, offline.
+
+``resolve_places(places, article_text, anchors=None)`` returns one ``Resolved`` per place.
+``Resolved.precision`` says what the coordinates stand for; ``facility`` says the text names
+a facility (its coordinates are then those of the region or city admin1 it is named after).
+
+The rule, in order (``Resolved.rule`` names the step that decided):
+
+1. **Kind of place.** The place string and the words around one mention of it in the
+   article decide whether it names a *facility*, a *region* or a *settlement*. The mention
+   used is the one nearest the place's anchor (an evidence fragment of the event), or the
+   first mention when there is no anchor or it is not in the text.
+   - facility: the string, or the words right after the mention (allowing a list, as in
+     "Khmelnytskyi and Rivne nuclear power plants"), name a plant, station, reservoir, dam,
+     airport, base, refinery, mine, port, bridge or prison;
+   - region: the string ends in, or the words around the mention say, region(s), oblast,
+     province, state, governorate, prefecture, district, county, krai ("two southwestern
+     regions, Bryansk and Rostov", "the province of Petorca", "governor of X",
+     "Borno State");
+   - otherwise a settlement, unless the string is a country name (then *country*).
+2. **Candidates.** Settlements: GeoNames cities of exactly that name (accents and case
+   ignored). Regions: first- and second-level subdivisions whose name or an alias, with or
+   without its type word ("Rivne Oblast" -> "Rivne"), is that name.
+3. **Context score**, compared as a tuple, larger wins: (the candidate's admin1 is named
+   in the article; its country is named in the article, by name, alias or demonym; the
+   number of *other* places named in the article that lie in its country: cities of
+   100,000+ people and first-level subdivisions, each counted for its most populous
+   match). The place's own name never counts as its context. Ties: the most populous
+   candidate (a region counts the people of its gazetteer places).
+4. **Settlement or region with the same name**, no cue: the city wins when it lies in a
+   subdivision of the same name (Voronezh in Voronezh Oblast, Madrid); otherwise the
+   better (context score, population) wins, so "Texas" is the state, not a small town.
+5. **Facilities are never given a city's coordinates.** A facility named after a region
+   resolves to that region (precision "region", ``facility=True``, the region's centroid);
+   one named after a city resolves to that city's admin1. Either only when the article
+   supports it (the region's context score is not all-false; the city's country is named);
+   anything else is unknown (``facility=True`` still).
+6. Coordinates: a city's own; a region's: the midpoint of the bounding box of its GeoNames
+   places (null if it has none); a country's: countryinfo's ``latlng``, a rough centre.
+   Nothing matched: name, admin1, country and coordinates null, precision "unknown".
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from service.geo._gazetteer import City, Gazetteer, Region, fold, gazetteer
+
+Precision = Literal["facility", "city", "region", "country", "unknown"]
+_FAC = (
+    r"(?:(?:nuclear|hydroelectric|thermal|coal|power|water|treatment|hydro|gas)\s+)*"
+    r"(?:plants?|stations?|reservoirs?|dams?|airports?|air\s?bases?|bases?|refiner(?:y|ies)"
+    r"|mines?|ports?|bridges?|prisons?|terminals?|depots?)"
+)
+_REG = (
+    r"(?:regions?|oblasts?|provinces?|states?|governorates?|prefectures?|districts?"
+    r"|count(?:y|ies)|krai)"
+)
+_LIST = r"(?:\s*(?:,|and|or|&)\s+(?:the\s+)?[A-Z][\w'’-]*)*"
+FAC_AFTER = re.compile(rf"^(?:'s|’s)?{_LIST}\s+{_FAC}\b", re.I)
+REG_AFTER = re.compile(rf"^{_LIST}\s+{_REG}\b")
+REG_BEFORE = re.compile(
+    rf"(?:\b{_REG}\s*(?:of|,|:)\s*(?:the\s+)?|\bgovernor\s+of\s+(?:the\s+)?)"
+    rf"(?:[A-Z][\w'’-]*\s*(?:,|and|or)\s*)*$",
+    re.I,
+)
+FAC_IN_QUERY = re.compile(rf"\b{_FAC}$", re.I)
+REG_IN_QUERY = re.compile(rf"^(?:{_REG} of )|(?: {_REG})$", re.I)
+WORD = re.compile(r"U\.[SK]\.|[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}")
+CONTEXT_CITY = 100_000  # a city this big, named in the article, votes for its country
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    query: str
+    name: str | None
+    admin1: str | None
+    country: str | None  # ISO 3166-1 alpha-2
+    latitude: float | None
+    longitude: float | None
+    precision: Precision  # what the coordinates stand for
+    facility: bool  # the text names a facility; the coordinates are its namesake region's
+    rule: str  # the step of the rule that decided
+
+
+@dataclass
+class _Context:
+    countries: set[str]
+    admin1: set[str]
+    votes: Counter[str]
+
+
+# One capitalised n-gram: (folded, country named, admin1 codes named, country voted for).
+_Mention = tuple[str, str | None, tuple[str, ...], str | None]
+
+
+def resolve_places(
+    places: Sequence[str | None], article_text: str, anchors: Sequence[str | None] | None = None
+) -> list[Resolved]:
+    """Resolve each place against the article (see the module docstring for the rule).
+
+    ``anchors[i]``, optional, is an evidence fragment of the event: the mention of the
+    place nearest it decides the kind of place.
+    """
+    gz = gazetteer()
+    mentions = _mentions(gz, article_text)
+    out: list[Resolved] = []
+    for i, place in enumerate(places):
+        anchor = anchors[i] if anchors and i < len(anchors) else None
+        out.append(_resolve(gz, place or "", article_text, anchor, mentions))
+    return out
+
+
+def _unknown(query: str, rule: str, facility: bool = False) -> Resolved:
+    return Resolved(query, None, None, None, None, None, "unknown", facility, rule)
+
+
+def _mentions(gz: Gazetteer, text: str) -> list[_Mention]:
+    out: list[_Mention] = []
+    for m in WORD.finditer(text):
+        words = m.group(0).split()
+        for n in range(len(words), 0, -1):
+            for j in range(len(words) - n + 1):
+                gram = " ".join(words[j : j + n]).removesuffix("’s").removesuffix("'s")
+                k = fold(gram)
+                if cc := gz.country_index.get(k) or gz.demonyms.get(k):
+                    out.append((k, cc, (), None))
+                    continue
+                subs = [s for s in gz.region_index.get(k, ()) if s.level == 1]
+                big = [c for c in gz.by_name.get(k, ()) if c.population >= CONTEXT_CITY]
+                vote = (
+                    max(big, key=lambda c: c.population).country
+                    if big
+                    else (subs[0].country if subs else None)
+                )
+                if subs or vote:
+                    out.append((k, None, tuple(s.code for s in subs), vote))
+    return out
+
+
+def _context(mentions: list[_Mention], own: str) -> _Context:
+    ctx = _Context(set(), set(), Counter())
+    for k, cc, subs, vote in mentions:
+        if k == own or own in k.split():
+            continue
+        if cc:
+            ctx.countries.add(cc)
+        ctx.admin1.update(subs)
+        if vote:
+            ctx.votes[vote] += 1
+    return ctx
+
+
+def _score(ctx: _Context, cc: str, admin1: str | None) -> tuple[bool, bool, int]:
+    return (admin1 in ctx.admin1, cc in ctx.countries, ctx.votes[cc])
+
+
+def _mention_cue(text: str, name: str, anchor: str | None) -> str | None:
+    """The kind the words around the mention nearest the anchor give: facility or region."""
+    pat = re.escape(name).replace("'", "['’]").replace("’", "['’]")
+    spans = [m.span() for m in re.finditer(rf"(?<!\w){pat}(?!\w)", text, re.I)]
+    if not spans:
+        return None
+    s, e = spans[0]
+    pos = text.find(anchor[:80]) if anchor else -1
+    if pos >= 0 and anchor:
+        end = pos + len(anchor)
+        s, e = min(
+            spans,
+            key=lambda sp: 0 if pos <= sp[0] < end else min(abs(sp[0] - pos), abs(sp[0] - end)),
+        )
+    after, before = text[e : e + 80], text[max(0, s - 60) : s]
+    if FAC_AFTER.match(after):
+        return "facility"
+    if REG_AFTER.match(after) or REG_BEFORE.search(before):
+        return "region"
+    return None
+
+
+def _resolve(
+    gz: Gazetteer, query: str, text: str, anchor: str | None, mentions: list[_Mention]
+) -> Resolved:
+    q = re.sub(r"^the\s+(?=\S)", "", query.strip(), flags=re.I) if query.strip() else ""
+    if not q:
+        return _unknown(query, "empty")
+    kind: str | None = None
+    if FAC_IN_QUERY.search(q):
+        kind, q = "facility", FAC_IN_QUERY.sub("", q).strip(" ,'’s")
+    elif REG_IN_QUERY.search(q) and not gz.regions_named(q):
+        kind, q = "region", REG_IN_QUERY.sub("", q).strip()
+    full = query.strip()
+    kind = kind or _mention_cue(text, full, anchor) or _mention_cue(text, q, anchor)
+    ctx = _context(mentions, fold(q))
+    if kind == "facility":
+        return _facility(gz, query, q, ctx)
+    if kind is None and (cc := gz.country(q) or gz.country(full)):
+        c = gz.countries[cc]
+        return Resolved(query, c.name, None, cc, c.lat, c.lon, "country", False, "country")
+    region = _best_region(gz, q, ctx)
+    if kind == "region":
+        return _region(gz, query, region, "region-cue") if region else _unknown(query, "no-region")
+    cands = gz.cities_named(q) or gz.cities_named(full)
+    if not cands:
+        return _region(gz, query, region, "no-city") if region else _unknown(query, "no-match")
+    best = max(cands, key=lambda c: (_score(ctx, c.country, c.admin1), c.population))
+    score = _score(ctx, best.country, best.admin1)
+    if region is not None and best.geonameid not in gz.namesakes:
+        rscore = _score(ctx, region.country, region.admin1)
+        if (rscore, region.population) > (score, best.population):
+            return _region(gz, query, region, "region-beats-city")
+    return _city(gz, query, best, "city:context" if any(score) else "city:population")
+
+
+def _city(gz: Gazetteer, query: str, city: City, rule: str) -> Resolved:
+    a1 = gz.admin1_name(city.admin1)
+    return Resolved(query, city.name, a1, city.country, city.lat, city.lon, "city", False, rule)
+
+
+def _best_region(gz: Gazetteer, name: str, ctx: _Context) -> Region | None:
+    subs = gz.regions_named(name)
+    if not subs:
+        return None
+    return max(
+        subs,
+        key=lambda s: (_score(ctx, s.country, s.admin1), s.level == 1, s.population),
+    )
+
+
+def _region(gz: Gazetteer, query: str, sub: Region, rule: str, fac: bool = False) -> Resolved:
+    a1 = gz.admin1_name(sub.admin1)
+    return Resolved(query, sub.name, a1, sub.country, sub.lat, sub.lon, "region", fac, rule)
+
+
+def _facility(gz: Gazetteer, query: str, stem: str, ctx: _Context) -> Resolved:
+    """A facility gets its namesake region's centroid, never a city's coordinates."""
+    region = _best_region(gz, stem, ctx)
+    if region is not None and any(_score(ctx, region.country, region.admin1)):
+        return _region(gz, query, region, "facility:namesake-region", True)
+    named = [c for c in gz.cities_named(stem) if c.country in ctx.countries]
+    if named:
+        city = max(named, key=lambda c: c.population)
+        if city.admin1 in gz.regions:
+            sub = gz.regions[city.admin1]
+            return _region(gz, query, sub, "facility:namesake-city-admin1", True)
+    return _unknown(query, "facility:no-namesake", True)

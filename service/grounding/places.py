@@ -1,0 +1,61 @@
+"""Verified places, resolved: each event's location gets its admin1, country, ISO code and
+coordinates from the offline gazetteer (service/geo), never from the model.
+
+Verification has already checked that the article writes the place's name; this step only
+adds what the gazetteer knows, read in the article's context (the countries and the other
+places it names, and the event's own evidence, which says which mention is meant). A place
+the gazetteer cannot settle keeps its name and the country the article gave, with every
+resolved field null and precision `unknown`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from schemas import Event, Location
+from service.geo import countries
+from service.geo.geocode import Resolved, resolve_places
+
+
+def place_events(events: Sequence[Event], text: str) -> list[Event]:
+    located = [event for event in events if event.location is not None]
+    if not located:
+        return list(events)
+    resolved = resolve_places(
+        [event.location.name for event in located if event.location],
+        text,
+        anchors=[event.evidence[0].quote for event in located],
+    )
+    by_id = {
+        event.id: _located(event.location, place)
+        for event, place in zip(located, resolved, strict=True)
+        if event.location is not None
+    }
+    return [
+        event.model_copy(update={"location": by_id[event.id]}) if event.id in by_id else event
+        for event in events
+    ]
+
+
+def _located(location: Location, place: Resolved) -> Location:
+    if place.precision == "unknown":
+        return location.model_copy(
+            update={"facility": place.facility, "resolved_by": place.rule, "precision": "unknown"}
+        )
+    return location.model_copy(
+        update={
+            "admin1": place.admin1,
+            "country": countries.name(place.country) or location.country,
+            "country_code": place.country,
+            "latitude": _degrees(place.latitude),
+            "longitude": _degrees(place.longitude),
+            "precision": place.precision,
+            "facility": place.facility,
+            "resolved_by": place.rule,
+        }
+    )
+
+
+def _degrees(value: float | None) -> float | None:
+    """Five decimals (about a metre): a centroid's float noise is not precision."""
+    return None if value is None else round(value, 5)
