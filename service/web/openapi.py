@@ -203,6 +203,14 @@ def page_link(what: str, path: str) -> OpenAPIHeader:
     )
 
 
+def briefing_page_url(briefing_id: str) -> str:
+    return f"/briefings/{briefing_id}"  # service/web/routes/pages.py
+
+
+def job_page_url(job_id: str) -> str:
+    return f"/jobs/{job_id}"
+
+
 def page_link_value(path: str) -> str:
     return f'<{path}>; rel="alternate"; type="text/html"'
 

@@ -5,6 +5,8 @@ tests/system/test_pages.py drives the same pages in a browser (clicks, no-JS, in
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections import defaultdict
 from html.parser import HTMLParser
@@ -129,6 +131,15 @@ async def test_briefing_page_marks_every_span_and_draws_events(
     assert (await client.get(api)).json()["id"] == briefing_id
     jsonl = (await client.get(f"{api}/events.jsonl")).text.splitlines()
     assert [json.loads(line)["id"] for line in jsonl] == ["e1", "e2", "e3", "e4"]
+    exported = await client.get(f"{api}/events.csv")
+    assert exported.status_code == 200
+    rows = csv.DictReader(io.StringIO(exported.text, newline=""))
+    assert [(r["event_id"], r["location"]) for r in rows] == [
+        ("e1", "Voronezh"),
+        ("e2", "Belgorod"),
+        ("e3", "Bryansk"),
+        ("e4", ""),
+    ]
 
 
 async def test_dropped_items_are_listed_with_their_reasons(

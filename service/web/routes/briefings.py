@@ -16,6 +16,7 @@ from service.web.openapi import (
     API_KEY_SECURITY,
     X_CACHE,
     BriefingId,
+    briefing_page_url,
     ok_extras,
     ok_response,
     page_link,
@@ -42,11 +43,11 @@ _BRIEF_ERRORS = problem_responses(
 )
 
 
-PAGE_LINK = page_link("briefing", "/briefings/{id}")
+PAGE_LINK = page_link("briefing", briefing_page_url("{id}"))
 
 
 def _page(briefing_id: str) -> str:
-    return page_link_value(f"/briefings/{briefing_id}")  # service/web/routes/pages.py
+    return page_link_value(briefing_page_url(briefing_id))
 
 
 def _answer(outcome: Outcome) -> Response[BriefingResponse]:

@@ -22,6 +22,7 @@ from service.web.openapi import (
     ACCESS_ERRORS,
     API_KEY_SECURITY,
     id_links,
+    job_page_url,
     ok_extras,
     ok_response,
     page_link,
@@ -165,7 +166,7 @@ class JobController(Controller):
         "the items `offset` to `offset + limit`: each with its state, its briefing's id and "
         "URL once finished, or its problem if it failed. `links.next` pages on.",
         responses=_JOB_OK | _UNKNOWN | ACCESS_ERRORS,
-        operation_class=ok_extras(headers={"Link": page_link("job", "/jobs/{id}")}),
+        operation_class=ok_extras(headers={"Link": page_link("job", job_page_url("{id}"))}),
     )
     async def fetch(
         self,
@@ -177,8 +178,7 @@ class JobController(Controller):
         job = await jobs.get(job_id, offset, limit)
         if job is None:
             raise NotFoundException(detail=f"no job {job_id}")
-        # the job's page (service/web/routes/pages.py)
-        return Response(job, headers={"Link": page_link_value(f"/jobs/{job_id}")})
+        return Response(job, headers={"Link": page_link_value(job_page_url(job_id))})
 
     @get(
         "/{job_id:str}/results",

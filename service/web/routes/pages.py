@@ -27,7 +27,7 @@ from schemas import BriefingResponse, Job
 from service.briefing import BriefingService
 from service.jobs import JobService
 from service.web.atlas import map_view
-from service.web.openapi import LOCAL_ASSETS, BriefingId
+from service.web.openapi import LOCAL_ASSETS, BriefingId, briefing_page_url, job_page_url
 from service.web.routes.jobs import JobId, Limit, Offset
 from service.web.views import Dated, Stored, briefing_page, located, timeline
 
@@ -39,14 +39,6 @@ HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
-
-
-def briefing_page_url(briefing_id: str) -> str:
-    return f"/briefings/{briefing_id}"
-
-
-def job_page_url(job_id: str) -> str:
-    return f"/jobs/{job_id}"
 
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:
