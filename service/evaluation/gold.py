@@ -52,6 +52,11 @@ class GoldEvent(BaseModel):
     attributed_to: str | None = None
     disputed: bool = False
     evidence: list[str] = Field(min_length=1)
+    happening: str | None = Field(
+        default=None,
+        description="Merge gold (seeds/merge/): events of different articles with the same "
+        "`happening` are one real-world event; an event without one is reported only here.",
+    )
 
     def accepts(self, event_type: str) -> bool:
         return event_type == self.type or event_type in self.also_ok
