@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from schemas import BriefingRequest, BriefingResponse, Event, Job, JobRequest, Problem
+from schemas.merged import JobEvents
 
 MODELS: dict[str, type[BaseModel]] = {
     "briefing-request": BriefingRequest,
@@ -19,6 +20,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "event": Event,
     "job-request": JobRequest,
     "job": Job,
+    "job-events": JobEvents,
     "problem": Problem,
 }
 DEFAULT_DIR = Path(__file__).resolve().parent / "json"

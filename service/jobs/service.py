@@ -12,6 +12,7 @@ an article's key unique while it waits, and the store starts an item once.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import secrets
@@ -19,11 +20,14 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from schemas import Job, JobCounts, JobItem, JobLinks, JobRequest, Problem
+from schemas import BriefingResponse, Job, JobCounts, JobItem, JobLinks, JobRequest, Problem
+from schemas.merged import JobEvents, JobEventsLinks
 from service.errors import JobsUnavailable, TooManyArticles
 from service.jobs._faults import fault_point
 from service.jobs.queue import ArticleQueue, article_job
 from service.jobs.store import JobRecord, JobStore
+from service.merge import Report, merge_events
+from service.merge.reports import article_of, reports_of
 from service.metrics import JOBS_SUBMITTED
 from service.store._outage import REDIS_ERRORS
 from service.store.cache import BriefingCache
@@ -113,6 +117,40 @@ class JobService:
         if record is None:
             return None
         return self._lines(job_id, record.total)
+
+    async def events(self, job_id: str) -> JobEvents | None:
+        """The job's events merged across its articles (service/merge/), from the briefings
+        finished so far; None for an unknown job. Computed on each call: a running job's
+        answer grows as its articles finish."""
+        reports: list[Report] = []
+        briefed = expired = 0
+        with _available():
+            record = await self.store.get(job_id, 0, 0)
+            if record is None:
+                return None
+            async for page in self.store.finished(job_id, record.total):
+                ids = [briefing_id for _, briefing_id in page]
+                stored = await self.cache.get_many(ids)
+                articles = await self.cache.get_many(ids, kind="article")
+                for (index, _), payload, article in zip(page, stored, articles, strict=True):
+                    if payload is None:
+                        expired += 1
+                        continue
+                    briefed += 1
+                    briefing = BriefingResponse.model_validate_json(payload)
+                    reports.extend(reports_of(index, briefing, article_of(article)))
+        merged = await asyncio.to_thread(merge_events, reports)
+        base = f"/v1/jobs/{job_id}"
+        return JobEvents(
+            job_id=job_id,
+            status=record.status,  # type: ignore[arg-type]  # one of JobStatus by construction
+            articles=record.total,
+            briefed=briefed,
+            expired=expired,
+            reports=len(reports),
+            events=merged,
+            links=JobEventsLinks(job=base, self=f"{base}/events", csv=f"{base}/events.csv"),
+        )
 
     async def _lines(self, job_id: str, total: int) -> AsyncIterator[bytes]:
         async for ids in self.store.briefing_ids(job_id, total):

@@ -223,6 +223,11 @@ class JobStore:
     async def briefing_ids(self, job_id: str, total: int) -> AsyncIterator[list[str]]:
         """The briefing ids of the finished (done or cached) items, in article order, a page
         at a time; items that have not finished, failed, or were cancelled are skipped."""
+        async for page in self.finished(job_id, total):
+            yield [briefing_id for _, briefing_id in page]
+
+    async def finished(self, job_id: str, total: int) -> AsyncIterator[list[tuple[int, str]]]:
+        """`briefing_ids` with each item's index: (index, briefing id)."""
         for start in range(0, total, _PAGE):
             page = await self._items(job_id, list(range(start, min(start + _PAGE, total))))
-            yield [r.briefing_id for r in page if r.briefing_id is not None]
+            yield [(r.index, r.briefing_id) for r in page if r.briefing_id is not None]

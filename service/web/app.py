@@ -31,6 +31,7 @@ from service.web.routes.bench import BenchController
 from service.web.routes.briefings import BriefingController
 from service.web.routes.events import EventsController
 from service.web.routes.health import HealthController
+from service.web.routes.job_events import JobEventsController
 from service.web.routes.jobs import JobController
 from service.web.routes.pages import PagesController, template_config
 from service.web.routes.stream import BriefingStreamController
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             BriefingController,
             BriefingStreamController,
             EventsController,
+            JobEventsController,
             # A job carries many articles: its own body limit (MAX_JOB_BODY_BYTES)
             Router(
                 "/",

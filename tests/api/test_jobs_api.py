@@ -10,6 +10,7 @@ from typing import Any
 import redis
 
 from schemas import Job
+from schemas.merged import JobEvents
 from service.jobs.queue import TASK, article_job, article_key, open_queue
 from service.settings import Settings
 from service.web.app import COMMITTED
@@ -253,7 +254,7 @@ def test_documented_job_examples_are_jobs() -> None:
     examples = [
         example["value"]
         for path, item in spec["paths"].items()
-        if path.startswith("/v1/jobs")
+        if path.startswith("/v1/jobs") and not path.endswith("/events")
         for operation in item.values()
         for status, response in operation["responses"].items()
         if status < "300" and "application/json" in response.get("content", {})
@@ -263,6 +264,13 @@ def test_documented_job_examples_are_jobs() -> None:
     for example in examples:
         job = Job.model_validate(example)
         assert sum(job.counts.model_dump().values()) == job.total
+    merged = spec["paths"]["/v1/jobs/{job_id}/events"]["get"]["responses"]["200"]["content"]
+    example = JobEvents.model_validate(
+        merged["application/json"]["examples"]["jobevents-example-1"]["value"]
+    )
+    # the seed from two outlets: every event of it merged with its twin
+    assert example.events and {m.num_articles for m in example.events} == {2}
+    assert {m.num_sources for m in example.events} == {2}
 
 
 async def test_without_redis_jobs_are_a_503_problem(make_client: ClientFactory) -> None:

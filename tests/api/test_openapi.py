@@ -160,8 +160,20 @@ async def test_generated_client_reads_the_json_lines_operations(
     reads them as text): a briefing's events and a job's results, one JSON object a line."""
     from briefings_client.api.briefings import create_briefing
     from briefings_client.api.exports import get_briefing_events_jsonl
-    from briefings_client.api.jobs import create_job, get_job, get_job_results
-    from briefings_client.models import BriefingRequest, BriefingResponse, Job, JobRequest
+    from briefings_client.api.jobs import (
+        create_job,
+        get_job,
+        get_job_events,
+        get_job_events_csv,
+        get_job_results,
+    )
+    from briefings_client.models import (
+        BriefingRequest,
+        BriefingResponse,
+        Job,
+        JobEvents,
+        JobRequest,
+    )
 
     text = seed["article"]["text"]
     bridge = {"article": {"text": "Officials said on Monday that the bridge reopened."}}
@@ -206,6 +218,15 @@ async def test_generated_client_reads_the_json_lines_operations(
         first, second = briefings
         assert first.to_dict() == {**made.to_dict(), "meta": first.meta.to_dict()}
         assert (second.events, second.briefing.key_points) == ([], [])
+
+        merged = await get_job_events.asyncio(client=client, job_id=job.id)
+        assert isinstance(merged, JobEvents)
+        assert (merged.briefed, merged.reports) == (2, len(made.events))
+        assert [m.num_articles for m in merged.events] == [1] * len(made.events)
+        assert [m.members[0].event_id for m in merged.events] == [e.id for e in made.events]
+        table = await get_job_events_csv.asyncio_detailed(client=client, job_id=job.id)
+        assert table.status_code == 200 and isinstance(table.parsed, str)
+        assert len(table.parsed.splitlines()) == 1 + len(made.events)
     assert llm.calls == 1
 
 
@@ -216,6 +237,7 @@ async def test_generated_client_reads_the_json_lines_operations(
         ("/v1/briefings/stream", "post", "X-Cache"),
         ("/v1/briefings/{briefing_id}/events.csv", "get", "Content-Disposition"),
         ("/v1/briefings/{briefing_id}/events.jsonl", "get", "Content-Disposition"),
+        ("/v1/jobs/{job_id}/events.csv", "get", "Content-Disposition"),
     ],
 )
 def test_response_headers_are_documented(path: str, method: str, header: str) -> None:

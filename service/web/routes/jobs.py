@@ -51,7 +51,7 @@ _UNAVAILABLE = (
         "detail": "cannot reach Redis, where jobs are kept: Connection refused",
     },
 )
-_UNKNOWN = problem_responses(
+UNKNOWN_JOB = problem_responses(
     (400, "The id is not 32 lowercase hex characters, or a query parameter is out of range."),
     (
         404,
@@ -165,7 +165,7 @@ class JobController(Controller):
         description="Status, counts per item state (they add up to `total`), timings, and "
         "the items `offset` to `offset + limit`: each with its state, its briefing's id and "
         "URL once finished, or its problem if it failed. `links.next` pages on.",
-        responses=_JOB_OK | _UNKNOWN | ACCESS_ERRORS,
+        responses=_JOB_OK | UNKNOWN_JOB | ACCESS_ERRORS,
         operation_class=ok_extras(headers={"Link": page_link("job", job_page_url("{id}"))}),
     )
     async def fetch(
@@ -190,7 +190,7 @@ class JobController(Controller):
         "have items still queued or running, nor a briefing that expired from the cache "
         "(`CACHE_TTL_S`) since. Media type `application/x-ndjson`.",
         media_type=JSONL_MEDIA_TYPE,
-        responses=_RESULTS_OK | _UNKNOWN | ACCESS_ERRORS,
+        responses=_RESULTS_OK | UNKNOWN_JOB | ACCESS_ERRORS,
     )
     async def results(self, job_id: JobId, jobs: NamedDependency[JobService]) -> Stream:
         lines = await jobs.results(job_id)
@@ -209,7 +209,7 @@ class JobController(Controller):
         responses=ok_response(
             Job, "The job after cancelling.", JOB_EXAMPLE | _CANCELLED, summary="cancelled"
         )
-        | _UNKNOWN
+        | UNKNOWN_JOB
         | ACCESS_ERRORS,
     )
     async def cancel(self, job_id: JobId, jobs: NamedDependency[JobService]) -> Job:
@@ -227,7 +227,7 @@ class JobController(Controller):
         "running finish, and their briefings stay readable by id (`getBriefing`) until "
         "`CACHE_TTL_S`. To stop a job but keep its record, use `cancelJob`.",
         status_code=204,
-        responses=_UNKNOWN | ACCESS_ERRORS,
+        responses=UNKNOWN_JOB | ACCESS_ERRORS,
     )
     async def delete(self, job_id: JobId, jobs: NamedDependency[JobService]) -> None:
         if not await jobs.delete(job_id):

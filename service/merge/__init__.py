@@ -1,0 +1,34 @@
+"""Merge a job's events across its articles: each real-world event once, with its reports.
+
+`merge_events` is the whole of it, pure and deterministic: the same reports in the same
+order give the same merged events, ids included. The rules are in `rules.py`, the
+blocking and the order of joins in `cluster.py`, and what a merged event says in
+`combine.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from schemas.merged import MergedEvent
+from service.merge.cluster import Report, clusters
+from service.merge.combine import joins, merged_event, reported_at
+
+__all__ = ["Report", "merge_events"]
+
+
+def merge_events(reports: Sequence[Report]) -> list[MergedEvent]:
+    """The merged events, in order of first report (ties: article order)."""
+    groups = []
+    for members, links in clusters(reports):
+        order = sorted(members, key=lambda i: (reported_at(reports[i]), i))
+        groups.append((order, links))
+    groups.sort(key=lambda g: (reported_at(reports[g[0][0]]), g[0][0]))
+    return [
+        merged_event(
+            n,
+            [reports[i] for i in order],
+            joins({report: k for k, report in enumerate(order)}, links),
+        )
+        for n, (order, links) in enumerate(groups, 1)
+    ]

@@ -1,0 +1,141 @@
+"""Which reports are one event: blocking, then the surest joins first, never a chain.
+
+Blocking: reports are compared only within their type group, and only when their date
+ranges overlap (a sweep over reports sorted by start date) and their countries can agree
+(a placed report meets the reports of its own country and the placeless ones). The cost
+grows with the reports that share a day and a country, not with all pairs.
+
+Joining: every candidate pair that passes the four tests (rules.py) is sorted by strength
+(same place before containment before country; matching initiators; the same type), then by
+article order, and joined in that order when the two groups it connects are compatible
+throughout: every report of one passes the tests with every report of the other, and no
+article appears twice. So a city-level report never reaches another city through a report
+that only names the country, and an article's two events never become one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from schemas import Event, EventType
+from service.merge.rules import Facts, Test, explain, facts, strength
+
+_GROUP = {
+    EventType.INFRASTRUCTURE_DAMAGE: EventType.ATTACK,
+    EventType.ACCUSATION: EventType.STATEMENT,
+}
+_NO_COUNTRY = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One article's event, with what the merge needs to know about the article."""
+
+    article: int  # the article's position in the job: reports of one article never merge
+    briefing_id: str
+    event: Event
+    source: str | None = None  # the publishing outlet
+    title: str | None = None
+    published_at: date | datetime | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    a: int  # report indices, a < b
+    b: int
+    test: Test
+
+
+_Key = tuple[str, str]
+_NO_PLACE: _Key = ("", "")
+_UNRESOLVED: _Key = ("?", "")
+
+
+def _key(f: Facts) -> _Key:
+    """The block of a report's place: its admin1, its country ("*": the whole country), a
+    place the gazetteer did not resolve, or no place."""
+    if not f.level:
+        return _NO_PLACE
+    if f.level == "unknown" or f.country is None:
+        return _UNRESOLVED
+    return (f.country, "*") if f.level == "country" else (f.country, f.admin1)
+
+
+def _reachable(key: _Key, active: dict[_Key, list[tuple[date, int]]]) -> list[_Key]:
+    """The blocks whose reports can match a report in `key` (rules._place, in blocks)."""
+    if key in (_NO_PLACE, _UNRESOLVED):
+        return list(active)
+    country, admin1 = key
+    own = [k for k in active if k[0] == country] if admin1 == "*" else [key, (country, "*")]
+    return [*own, _UNRESOLVED, _NO_PLACE]
+
+
+def candidates(reports: Sequence[Report], known: Sequence[Facts]) -> list[tuple[int, int, int]]:
+    """Every pair the blocking lets through that passes the tests, as (strength, a, b)."""
+    blocks: dict[EventType, list[tuple[date, date, int]]] = defaultdict(list)
+    for i, f in enumerate(known):
+        if f.span is not None:  # undated reports have nothing to merge on
+            blocks[_GROUP.get(f.event.type, f.event.type)].append((*f.span, i))
+    pairs: list[tuple[int, int, int]] = []
+    for block in blocks.values():
+        pairs.extend(_sweep(reports, known, sorted(block)))
+    return pairs
+
+
+def _sweep(
+    reports: Sequence[Report], known: Sequence[Facts], block: list[tuple[date, date, int]]
+) -> list[tuple[int, int, int]]:
+    """Reports sorted by start day; each meets the earlier ones still running (end ≥ its
+    start) in the blocks its place can reach."""
+    active: dict[_Key, list[tuple[date, int]]] = defaultdict(list)
+    pairs: list[tuple[int, int, int]] = []
+    for start, end, i in block:
+        key = _key(known[i])
+        for other in _reachable(key, active):
+            live = [(e, j) for e, j in active.get(other, ()) if e >= start]
+            active[other] = live
+            for _, j in live:
+                if reports[j].article != reports[i].article:
+                    score = strength(known[j], known[i])
+                    if score is not None:
+                        pairs.append((score, min(i, j), max(i, j)))
+        active[key].append((end, i))
+    return pairs
+
+
+def clusters(reports: Sequence[Report]) -> list[tuple[list[int], list[Link]]]:
+    """Groups of report indices in article order, each with the links that joined it (one
+    fewer than its members: a tree, each link a merge the rules allowed)."""
+    known = [facts(r.event) for r in reports]
+    pairs = sorted(candidates(reports, known), key=lambda p: (-p[0], p[1], p[2]))
+    group = list(range(len(reports)))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(reports))}
+    joins: dict[int, list[Link]] = defaultdict(list)
+    apart: set[tuple[int, int]] = set()  # groups found incompatible: growing never helps
+    for _, a, b in pairs:
+        ga, gb = sorted((group[a], group[b]))
+        if ga == gb or (ga, gb) in apart:
+            continue
+        if not _compatible(reports, known, members[ga], members[gb]):
+            apart.add((ga, gb))
+            continue
+        keep, gone = ga, gb
+        for m in members[gone]:
+            group[m] = keep
+        members[keep].extend(members.pop(gone))
+        joins[keep].extend(joins.pop(gone, ()))
+        joins[keep].append(Link(a, b, explain(known[a], known[b])))
+    return [(sorted(m), joins.get(g, [])) for g, m in members.items()]
+
+
+def _compatible(
+    reports: Sequence[Report], known: Sequence[Facts], xs: list[int], ys: list[int]
+) -> bool:
+    articles = {reports[x].article for x in xs}
+    if any(reports[y].article in articles for y in ys):
+        return False
+    return all(strength(known[x], known[y]) is not None for x in xs for y in ys)

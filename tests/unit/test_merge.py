@@ -1,0 +1,201 @@
+"""The cross-article merge (service/merge/): which reports join, why, and what they say."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from schemas import TAXONOMY, Event, EventType
+from service.merge import Report, merge_events
+from service.merge.rules import compare
+
+ODESA = {
+    "name": "Odesa",
+    "admin1": "Odesa",
+    "country": "Ukraine",
+    "country_code": "UA",
+    "latitude": 46.48,
+    "longitude": 30.73,
+    "precision": "city",
+}
+ODESA_REGION = {
+    "name": "the Odesa region",
+    "admin1": "Odesa",
+    "country": "Ukraine",
+    "country_code": "UA",
+    "latitude": 46.6,
+    "longitude": 30.4,
+    "precision": "region",
+}
+KHARKIV = ODESA | {"name": "Kharkiv", "admin1": "Kharkiv", "latitude": 49.98, "longitude": 36.25}
+UKRAINE = {"name": "Ukraine", "country": "Ukraine", "country_code": "UA", "precision": "country"}
+
+
+def event(
+    eid: str = "e1",
+    type: str = "attack",
+    day: str | None = "2025-11-08",
+    end: str | None = None,
+    place: dict[str, Any] | None = ODESA,
+    initiator: str | None = "Russia",
+    killed: int | None = None,
+    quantities: list[tuple[float, str]] = (),  # type: ignore[assignment]
+    source: str | None = None,
+    disputed: bool = False,
+    precision: str = "day",
+) -> Event:
+    return Event.model_validate(
+        {
+            "id": eid,
+            "type": type,
+            "taxonomy": TAXONOMY[EventType(type)].model_dump(),
+            "summary": f"{type} {eid}",
+            "actors": [{"name": initiator, "role": "initiator"}] if initiator else [],
+            "location": place,
+            "date": {
+                "phrase": "on Saturday",
+                "start": day,
+                "end": end,
+                "precision": precision if day else "unknown",
+            },
+            "quantities": [{"value": v, "unit": u, "what": ""} for v, u in quantities],
+            "casualties": {"killed": killed, "injured": None} if killed is not None else None,
+            "attributed_to": {"source": source, "disputed": disputed} if source else None,
+            "evidence": [{"quote": f"text of {eid}", "start": 0, "end": len(f"text of {eid}")}],
+        }
+    )
+
+
+def report(article: int, ev: Event, outlet: str | None = None, day: str | None = None) -> Report:
+    return Report(
+        article=article,
+        briefing_id=f"b{article}",
+        event=ev,
+        source=outlet or f"Outlet {article}",
+        published_at=date.fromisoformat(day) if day else None,
+        url=f"https://outlet{article}.test/story",
+    )
+
+
+def test_three_outlets_report_one_strike_with_numbers_that_disagree() -> None:
+    reports = [
+        report(0, event(killed=3, quantities=[(44, "drones")], source="Ukraine's air force")),
+        report(
+            1,
+            event(
+                place=ODESA_REGION, killed=5, quantities=[(45, "drone")], initiator="Russian forces"
+            ),
+            day="2025-11-09",
+        ),
+        report(2, event(type="infrastructure_damage", killed=3, initiator=None), day="2025-11-10"),
+    ]
+    (merged,) = merge_events(reports)
+    assert merged.num_articles == 3 and merged.num_sources == 3
+    assert [m.briefing_id for m in merged.members] == ["b1", "b2", "b0"]  # dated first
+    assert merged.first_reported == date(2025, 11, 9)
+    assert merged.last_reported == date(2025, 11, 10)
+    assert merged.location is not None and merged.location.precision == "city"
+    assert merged.type is EventType.ATTACK and merged.types == ["attack", "infrastructure_damage"]
+    killed = merged.casualties.killed  # type: ignore[union-attr]
+    assert (killed.min, killed.max, killed.conflicting) == (3, 5, True)  # type: ignore[union-attr]
+    (drones,) = merged.quantities
+    assert (drones.min, drones.max, drones.conflicting) == (44, 45, True)
+    assert {f.source: f.value for f in drones.reports} == {"Outlet 0": 44, "Outlet 1": 45}
+    assert set(merged.conflicting) == {
+        "type",
+        "killed",
+        "quantity:drone",
+    }  # as the first report writes it
+    assert len(merged.joins) == 2
+    places = {j.place for j in merged.joins}
+    assert "Odesa is in Odesa" in places
+    assert {len(e.quote) for e in merged.evidence} and {e.briefing_id for e in merged.evidence} == {
+        "b0",
+        "b1",
+        "b2",
+    }
+
+
+def test_agreeing_figures_are_not_conflicting_and_outlets_count_once() -> None:
+    reports = [
+        report(0, event(killed=2), outlet="Wire"),
+        report(1, event(killed=2), outlet="wire "),  # the same outlet, twice
+    ]
+    (merged,) = merge_events(reports)
+    assert merged.num_articles == 2 and merged.num_sources == 1
+    assert merged.conflicting == []
+
+
+def test_a_disputed_attribution_is_flagged_with_the_reports_that_dispute_it() -> None:
+    reports = [
+        report(0, event(source="the army")),
+        report(1, event(source="The Army", disputed=True)),
+        report(2, event(source="the army")),
+    ]
+    (merged,) = merge_events(reports)
+    (claim,) = merged.attributions
+    assert claim.reported_by == ["b0", "b1", "b2"] and claim.disputed_in == ["b1"]
+    assert claim.conflicting and "attribution" in merged.conflicting
+
+
+def test_different_cities_days_countries_types_or_initiators_stay_apart() -> None:
+    base = report(0, event())
+    others = [
+        event(place=KHARKIV),
+        event(day="2025-11-09"),
+        event(place=ODESA | {"country_code": "MD", "latitude": 47.0}),
+        event(type="protest"),
+        event(type="interception"),
+        event(initiator="Ukraine"),
+        event(day=None),
+    ]
+    for i, other in enumerate(others, 1):
+        merged = merge_events([base, report(i, other)])
+        assert len(merged) == 2, other
+
+
+def test_a_week_long_range_overlaps_a_day_inside_it() -> None:
+    week = event(day="2025-11-03", end="2025-11-09", precision="week")
+    (merged,) = merge_events([report(0, week), report(1, event())])
+    assert merged.date.precision == "day"  # the most precise report's date
+    assert merged.joins[0].date == "overlap 2025-11-08"
+
+
+def test_two_events_of_one_article_never_merge_even_through_a_third() -> None:
+    a1, a2 = event("e1"), event("e2", place=ODESA_REGION)
+    merged = merge_events([report(0, a1), report(0, a2), report(1, event())])
+    assert sorted(m.num_articles for m in merged) == [1, 2]
+
+
+def test_no_chain_from_one_city_to_another_through_a_country_level_report() -> None:
+    reports = [report(0, event()), report(1, event(place=UKRAINE)), report(2, event(place=KHARKIV))]
+    merged = merge_events(reports)
+    assert sorted(m.num_articles for m in merged) == [1, 2]
+
+
+def test_placeless_reports_need_matching_initiators() -> None:
+    said = event(type="statement", place=None, initiator="Sergey Lavrov")
+    same = merge_events(
+        [report(0, said), report(1, event(type="accusation", place=None, initiator="Lavrov"))]
+    )
+    assert len(same) == 1 and same[0].joins[0].actors == "same initiator (Sergey Lavrov ~ Lavrov)"
+    anon = merge_events(
+        [report(0, said), report(1, event(type="statement", place=None, initiator=None))]
+    )
+    assert len(anon) == 2
+
+
+def test_the_same_input_gives_the_same_output() -> None:
+    reports = [report(i % 4, event(f"e{i}", killed=i)) for i in range(8)]
+    assert merge_events(reports) == merge_events(reports)
+
+
+def test_compare_explains_each_test() -> None:
+    test = compare(event(), event(place=ODESA_REGION, initiator="Russian forces"))
+    assert test is not None
+    assert (test.type, test.date, test.place, test.actors) == (
+        "same type",
+        "overlap 2025-11-08",
+        "Odesa is in Odesa",
+        "same initiator (Russia ~ Russian forces)",
+    )
