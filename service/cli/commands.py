@@ -105,6 +105,13 @@ def _parser() -> argparse.ArgumentParser:
         help="(with --url) submit the articles as one batch job, show its progress until it "
         "is done, then write its results (one briefing per line, in order) to --out or stdout",
     )
+    brief.add_argument(
+        "--merged-out",
+        type=Path,
+        metavar="FILE",
+        help="(with --job) also write the job's events merged across its articles: CSV when "
+        "FILE ends in .csv, else JSON (GET /v1/jobs/{id}/events)",
+    )
     brief.add_argument("--title", help="(one article only)")
     brief.add_argument("--source")
     brief.add_argument(
@@ -197,6 +204,8 @@ def _brief_command(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
             raise UsageError(f"--title names one article, but {len(paths)} were found")
         if args.job and not args.url:
             raise UsageError("--job submits to a server: give its --url")
+        if args.merged_out and not args.job:
+            raise UsageError("--merged-out merges a job's events: give --job (and --url)")
     except UsageError as exc:
         parser.error(str(exc))  # exits 2, like any other usage error
     if args.job:
@@ -218,6 +227,7 @@ def _brief_as_job(args: argparse.Namespace, paths: list[Path]) -> int:
         timeout_s=args.timeout,
         out=args.out,
         progress=args.progress,
+        merged_out=args.merged_out,
     )
     try:
         return asyncio.run(run_job(run))

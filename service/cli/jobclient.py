@@ -3,7 +3,9 @@
 Submits them (POST /v1/jobs), shows the job's progress until it is done, then writes its
 results, the briefings exactly as the server stores them, one JSON line per article in
 article order, to `--out` or stdout. Failed articles are listed with their problems on
-stderr. Interrupted (Ctrl-C), it cancels the job's queued articles before it exits.
+stderr. With `--merged-out FILE`, it also writes the job's events merged across its articles
+(`GET /v1/jobs/{id}/events`): CSV when FILE ends in `.csv`, else the JSON. Interrupted
+(Ctrl-C), it cancels the job's queued articles before it exits.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class JobRun:
     timeout_s: float = 600.0
     out: Path | None = None
     progress: bool = False
+    merged_out: Path | None = None
 
 
 async def run_job(run: JobRun) -> int:
@@ -66,6 +69,8 @@ async def run_job(run: JobRun) -> int:
             await _cancel(http, job["id"])
             raise
         await _write_results(http, job["id"], run.out)
+        if run.merged_out is not None:
+            await _write_merged(http, job["id"], run.merged_out)
         failures = await _failures(http, job)
     _summary(job, paths, failures, time.perf_counter() - started)
     return 1 if failures or len(paths) < len(run.paths) else 0
@@ -142,6 +147,29 @@ async def _write_results(http: httpx.AsyncClient, job_id: str, out: Path | None)
                 return
     except httpx.HTTPError as exc:
         raise SystemExit(f"job {job_id}: results cut off: {exc!r}") from exc
+
+
+async def _write_merged(http: httpx.AsyncClient, job_id: str, out: Path) -> None:
+    """The merged events, as the server answers them, and one line saying what merged."""
+    csv = out.suffix.lower() == ".csv"
+    answer = await _call(http, "GET", f"/v1/jobs/{job_id}/events")
+    if answer.status_code != 200:
+        raise SystemExit(f"job {job_id}: merged events: {_render.problem_text(problem_of(answer))}")
+    merged = answer.json()
+    if csv:
+        answer = await _call(http, "GET", f"/v1/jobs/{job_id}/events.csv")
+        if answer.status_code != 200:
+            raise SystemExit(f"job {job_id}: {_render.problem_text(problem_of(answer))}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    await asyncio.to_thread(out.write_bytes, answer.content)
+    events = merged["events"]
+    several = sum(1 for e in events if e["num_articles"] > 1)
+    disputed = sum(1 for e in events if e["conflicting"])
+    _say(
+        f"merged: {merged['reports']} events of {merged['briefed']} article(s) are "
+        f"{len(events)} events, {several} reported by 2+ articles, {disputed} with reports "
+        f"that disagree: {out}"
+    )
 
 
 async def _save(response: httpx.Response, job_id: str, out: Path | None) -> None:

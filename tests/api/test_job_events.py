@@ -11,113 +11,12 @@ import csv
 import io
 from typing import Any
 
-from schemas import Article
 from schemas.merged import JobEvents
-from service.evaluation.gold import GoldCase, GoldEvent, GoldFile
 from service.settings import Settings
 from tests.api.test_oracle import oracle_reply
 from tests.support.jobs import finished, in_process_worker
+from tests.support.odesa import CASES, COURIER
 from tests.support.scripted_llm import ScriptedLLM
-
-WIRE = (
-    "Russian drones struck the port city of Odesa late on Saturday, killing three people "
-    "and wounding eight, regional governor Oleh Kiper said on Sunday. "
-    "Ukraine's air force said it shot down 44 drones overnight. "
-    "In Kharkiv, police said a missile hit a warehouse on Sunday."
-)
-COURIER = (
-    "Five people were killed when Russian drones hit apartment blocks in the Odesa region on "
-    "Saturday, governor Oleh Kiper said. Russia's defence ministry denied the account and "
-    "said it struck only military targets."
-)
-DAILY = (
-    "Odesa was still clearing rubble on Monday after a Russian drone attack on Saturday "
-    "killed three people, governor Oleh Kiper said. "
-    "Ukraine's air force said on Sunday that it had shot down 45 drones."
-)
-
-
-def _gold(*events: dict[str, Any]) -> GoldFile:
-    return GoldFile(
-        annotator="test",
-        events=[GoldEvent.model_validate({"id": f"g{i}", **e}) for i, e in enumerate(events, 1)],
-    )
-
-
-def _case(name: str, text: str, source: str, day: str, gold: GoldFile) -> GoldCase:
-    article = Article(text=text, source=source, published_at=day, url=f"https://{name}.test/a")  # type: ignore[arg-type]
-    return GoldCase(name=name, article=article, gold=gold)
-
-
-STRIKE = {"type": "attack", "initiator": "Russian drones", "attributed_to": "Oleh Kiper"}
-DOWNED = {"type": "interception", "initiator": "Ukraine's air force"}
-CASES = [
-    _case(
-        "wire",
-        WIRE,
-        "Northern Wire",
-        "2025-11-09",
-        _gold(
-            STRIKE
-            | {
-                "location": "Odesa",
-                "date_phrase": "late on Saturday",
-                "killed": 3,
-                "injured": 8,
-                "evidence": [WIRE.split(" Ukraine's")[0]],
-            },
-            DOWNED
-            | {
-                "date_phrase": "overnight",
-                "quantities": [{"value": 44, "unit": "drones"}],
-                "evidence": ["Ukraine's air force said it shot down 44 drones overnight."],
-            },
-            {
-                "type": "attack",
-                "location": "Kharkiv",
-                "date_phrase": "on Sunday",
-                "evidence": ["In Kharkiv, police said a missile hit a warehouse on Sunday."],
-            },
-        ),
-    ),
-    _case(
-        "courier",
-        COURIER,
-        "Black Sea Courier",
-        "2025-11-09",
-        _gold(
-            STRIKE
-            | {
-                "location": "the Odesa region",
-                "date_phrase": "on Saturday",
-                "killed": 5,
-                "disputed": True,
-                "evidence": [COURIER],
-            }
-        ),
-    ),
-    _case(
-        "daily",
-        DAILY,
-        "Continental Daily",
-        "2025-11-10",
-        _gold(
-            STRIKE
-            | {
-                "location": "Odesa",
-                "date_phrase": "on Saturday",
-                "killed": 3,
-                "evidence": [DAILY.split(" Ukraine's")[0]],
-            },
-            DOWNED
-            | {
-                "date_phrase": "on Sunday",
-                "quantities": [{"value": 45, "unit": "drones"}],
-                "evidence": ["Ukraine's air force said on Sunday that it had shot down 45 drones."],
-            },
-        ),
-    ),
-]
 
 
 async def _merged_job(client: Any, settings: Settings, llm: ScriptedLLM) -> tuple[str, JobEvents]:

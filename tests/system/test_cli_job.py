@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import signal
 import subprocess
@@ -18,8 +20,10 @@ from prometheus_client import REGISTRY
 from service.cli.commands import main
 from service.cli.folder import read_article
 from service.settings import Settings
+from tests.api.test_oracle import oracle_reply
 from tests.support.drafts import EMPTY_DRAFT
 from tests.support.live import free_port, serve
+from tests.support.odesa import CASES as ODESA
 from tests.support.processes import ROOT, service_env, worker_processes
 from tests.support.scripted_llm import Reply, ScriptedLLM
 
@@ -135,3 +139,50 @@ def test_a_rate_limited_client_waits_and_still_gets_its_results(
         assert main(argv) == 0
     assert (REGISTRY.get_sample_value("briefings_api_requests_total", limited) or 0.0) > before
     assert len(out.read_bytes().splitlines()) == 2
+
+
+def test_merged_out_writes_the_jobs_events_merged_across_articles(
+    live_url: str,
+    llm: ScriptedLLM,
+    redis_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Three outlets' reports of one strike (tests/support/odesa.py) as files with metadata:
+    `--merged-out` writes the merged events, JSON or (by the name) CSV."""
+    llm.reset(default=oracle_reply(ODESA))
+    folder = tmp_path / "odesa"
+    folder.mkdir()
+    for case in ODESA:
+        meta = case.article.model_dump(mode="json", exclude={"text"}, exclude_none=True)
+        (folder / f"{case.name}.txt").write_text(case.article.text, encoding="utf-8")
+        (folder / f"{case.name}.json").write_text(json.dumps(meta), encoding="utf-8")
+    merged, table = tmp_path / "merged.json", tmp_path / "out" / "merged.csv"
+    argv = ["brief", str(folder), "--url", live_url, "--job", "--out", str(tmp_path / "r.jsonl")]
+    with worker_processes(1, service_env(llm, redis_url)):
+        assert main([*argv, "--merged-out", str(merged)]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "merged: 6 events of 3 article(s) are 3 events, 2 reported by 2+ articles, 2 with " in err
+    )
+    events = json.loads(merged.read_text(encoding="utf-8"))["events"]
+    strike = next(e for e in events if e["num_articles"] == 3)
+    assert strike["casualties"]["killed"]["min"] == 3 and strike["casualties"]["killed"]["max"] == 5
+    assert sorted(m["source"] for m in strike["members"]) == [
+        "Black Sea Courier",
+        "Continental Daily",
+        "Northern Wire",
+    ]
+    calls = llm.calls
+    with worker_processes(1, service_env(llm, redis_url)):  # all cached now: no LLM call
+        assert main([*argv, "--merged-out", str(table)]) == 0
+    assert llm.calls == calls
+    rows = list(csv.DictReader(io.StringIO(table.read_text(encoding="utf-8"))))
+    assert sorted(r["num_articles"] for r in rows) == ["1", "2", "3"]
+
+
+def test_merged_out_needs_a_job(tmp_path: Path) -> None:
+    wire(tmp_path, {"a": "The mayor opened the bridge."})
+    with pytest.raises(SystemExit) as exited:
+        main(["brief", str(tmp_path), "--merged-out", str(tmp_path / "m.json")])
+    assert exited.value.code == 2
