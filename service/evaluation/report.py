@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from service.evaluation.merging import merge_summary
 from service.evaluation.places import place_summary
 
 RATE_COLUMNS = (
@@ -70,6 +71,8 @@ def table(run: dict[str, Any]) -> str:
     )
     if run.get("places"):
         lines.append(place_summary(run["places"]))
+    if run.get("merge"):
+        lines.append(merge_summary(run["merge"]))
     drops = run["overall"].get("dropped_reasons") or {}
     if drops:
         lines.append("drops: " + ", ".join(f"{r} {n}" for r, n in sorted(drops.items())))

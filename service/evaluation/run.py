@@ -10,6 +10,7 @@ from schemas import BriefingRequest, BriefingResponse
 from service.briefing import BriefingService
 from service.errors import BriefingError
 from service.evaluation.gold import GoldCase
+from service.evaluation.merging import has_links, merge_score
 from service.evaluation.places import place_counts, place_results
 from service.evaluation.score import ArticleScore, overall, score_article
 from service.llm.embedded import EmbeddedServer
@@ -26,6 +27,7 @@ async def evaluate(
     tokens evaluated are read from its log (what prefix reuse left to compute)."""
     started = datetime.now(UTC).isoformat(timespec="seconds")
     scores: list[ArticleScore] = []
+    results: list[BriefingResponse | None] = []
     for case in cases:
         began = time.perf_counter()
         position = server.log_position() if server is not None else 0
@@ -46,12 +48,14 @@ async def evaluate(
                 f"{exc.status_code}: {exc.detail}",
                 time.perf_counter() - began,
             )
+        results.append(result)
         score = score_article(case, result, round(seconds, 1), error)
         if server is not None and result is not None and not result.meta.cached:
             evaluated = server.prompt_evaluations(position)
             score.prompt_tokens_evaluated = None if evaluated is None else sum(evaluated)
         scores.append(score)
     total = overall(scores)
+    merged = {"merge": merge_score(cases, results)} if has_links(cases) else {}
     return {
         "meta": {
             "model": service.model,
@@ -65,4 +69,5 @@ async def evaluate(
         "articles": [s.as_dict() for s in scores],
         "overall": total.as_dict(),
         "places": place_counts(place_results(cases)),
+        **merged,
     }

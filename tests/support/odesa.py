@@ -43,8 +43,13 @@ def _case(name: str, text: str, source: str, day: str, gold: GoldFile) -> GoldCa
     return GoldCase(name=name, article=article, gold=gold)
 
 
-STRIKE = {"type": "attack", "initiator": "Russian drones", "attributed_to": "Oleh Kiper"}
-DOWNED = {"type": "interception", "initiator": "Ukraine's air force"}
+STRIKE = {
+    "type": "attack",
+    "initiator": "Russian drones",
+    "attributed_to": "Oleh Kiper",
+    "happening": "odesa-strike",
+}
+DOWNED = {"type": "interception", "initiator": "Ukraine's air force", "happening": "downed"}
 CASES = [
     _case(
         "wire",
