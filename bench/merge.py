@@ -112,7 +112,7 @@ def synthesise(n: int, days: int, countries: int, seed: int = 7) -> tuple[list[R
 
 def run(n: int, rounds: int, days: int, countries: int) -> dict[str, Any]:
     reports, happenings = synthesise(n, days, countries)
-    pairs = len(candidates(reports, [facts(r.event) for r in reports]))
+    pairs = len(candidates(reports, [facts(r.event, r.published_at, r.context) for r in reports]))
     times, merged = [], []
     busy = []
     for _ in range(rounds):

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from schemas import Event, EventType
+from schemas import Event, EventType, Location
 from service.merge.rules import Facts, Test, explain, facts, strength
 
 _GROUP = {
@@ -41,6 +41,7 @@ class Report:
     title: str | None = None
     published_at: date | datetime | None = None
     url: str | None = None
+    context: Location | None = None  # where the article's events are (rules.context_place)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +63,7 @@ def _key(f: Facts) -> _Key:
         return _NO_PLACE
     if f.level == "unknown" or f.country is None:
         return _UNRESOLVED
-    return (f.country, "*") if f.level == "country" else (f.country, f.admin1)
+    return (f.country, "*") if f.level == "country" or not f.admin1 else (f.country, f.admin1)
 
 
 def _reachable(key: _Key, active: dict[_Key, list[tuple[date, int]]]) -> list[_Key]:
@@ -110,7 +111,7 @@ def _sweep(
 def clusters(reports: Sequence[Report]) -> list[tuple[list[int], list[Link]]]:
     """Groups of report indices in article order, each with the links that joined it (one
     fewer than its members: a tree, each link a merge the rules allowed)."""
-    known = [facts(r.event) for r in reports]
+    known = [facts(r.event, r.published_at, r.context) for r in reports]
     pairs = sorted(candidates(reports, known), key=lambda p: (-p[0], p[1], p[2]))
     group = list(range(len(reports)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(reports))}

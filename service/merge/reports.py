@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from schemas import Article, BriefingResponse
 from service.merge.cluster import Report
+from service.merge.rules import context_place
 
 
 def article_of(payload: bytes | None) -> Article | None:
@@ -19,6 +20,7 @@ def article_of(payload: bytes | None) -> Article | None:
 
 def reports_of(index: int, briefing: BriefingResponse, article: Article | None) -> list[Report]:
     """The events of the job's article `index`, each with its article's outlet, date and URL."""
+    context = context_place(briefing.events)
     return [
         Report(
             article=index,
@@ -28,6 +30,7 @@ def reports_of(index: int, briefing: BriefingResponse, article: Article | None) 
             title=article.title if article else None,
             published_at=article.published_at if article else None,
             url=article.url if article else None,
+            context=context,
         )
         for event in briefing.events
     ]

@@ -12,11 +12,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from schemas import ActorRole, Event, EventType
+from schemas import ActorRole, Event, EventType, Location
 from service.geo._gazetteer import fold as _fold_uncached
+from service.merge._words import ARMED, GENERIC, STATE, STOP
 
 fold = lru_cache(maxsize=65_536)(_fold_uncached)
 """Names repeat across a job's reports (places, actors): fold each once."""
@@ -32,9 +33,28 @@ _COMPATIBLE = (
 SAME_PLACE_KM = 25.0
 """Two city-level places this close are one place ("Odesa" and "Odessa", a suburb)."""
 _WORD = re.compile(r"\w+")
-_WEAK = frozenset({"the", "of", "and", "forces", "force", "army", "government", "officials"})
+_WEAK = frozenset({"the", "of", "and", "s"}) | GENERIC
+_QUIET = STOP | _WEAK
 _STEM = 5  # "russia"/"russian", "ukraine"/"ukrainian": a shared 5-letter stem is one name
+SIMILAR_WORDS = 3
+"""Reports with no place and no named initiator in common still join when their summaries
+(and the things they count) share this many distinctive word stems."""
+UNDATED_DAYS = 7
+"""An undated report stands for the week before its article's publication: news reports
+what just happened. Without a publication date it has no range and merges with nothing."""
 _UNRESOLVED = "unknown"
+_CONTEXT = "context"
+PHYSICAL = frozenset(
+    {
+        EventType.ATTACK,
+        EventType.INTERCEPTION,
+        EventType.INFRASTRUCTURE_DAMAGE,
+        EventType.PROTEST,
+        EventType.DISASTER,
+    }
+)
+"""Events that happen somewhere: one without a place of its own is placed by its article
+(`context_place`). A statement or a treaty can be made anywhere, so those are not."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,43 +81,99 @@ class Facts:
     name: str  # folded
     lat: float
     lon: float
-    initiators: tuple[str, ...]
+    initiators: tuple[str, ...]  # the named ones: a description ("gunmen") names no one
     folded: tuple[str, ...]  # the initiators folded
-    stems: tuple[frozenset[str], ...]  # and their words' stems
+    stems: tuple[frozenset[str], ...]  # and their naming words' stems
+    words: frozenset[str]  # the summary's and the units' distinctive stems
+    undated: bool  # the span is the week before publication
+    sides: frozenset[str]  # "state", "armed": what its unnamed initiators describe
+    context: Location | None  # the article's place, standing in for a missing one
 
 
-def facts(event: Event) -> Facts:
-    place = event.location
-    names = tuple(a.name for a in event.actors if a.role is ActorRole.INITIATOR)
-    folded = tuple(fold(n) for n in names)
+def _stems(text: str, skip: frozenset[str]) -> frozenset[str]:
+    return frozenset(
+        w[:_STEM]
+        for w in _WORD.findall(fold(text))
+        if len(w) > 2 and w not in skip and not w.isdigit()
+    )
+
+
+def _side(name: str) -> str | None:
+    words = set(_WORD.findall(fold(name)))
+    state, armed = bool(words & STATE), bool(words & ARMED)
+    return None if state == armed else ("state" if state else "armed")
+
+
+def context_place(events: list[Event]) -> Location | None:
+    """Where an article's located events are, when they agree: their admin1 if they share
+    one, else their country if they share that; None when they disagree or none is placed."""
+    located = [e.location for e in events if e.location and e.location.country_code]
+    if not located or len({p.country_code for p in located}) > 1:
+        return None
+    first = located[0]
+    if first.admin1 and all(p.admin1 == first.admin1 for p in located):
+        return Location(
+            name=first.admin1,
+            admin1=first.admin1,
+            country=first.country,
+            country_code=first.country_code,
+            precision="region",
+        )
+    name = first.country or first.country_code or ""
+    return Location(
+        name=name, country=first.country, country_code=first.country_code, precision="country"
+    )
+
+
+def facts(
+    event: Event, published: date | datetime | None = None, context: Location | None = None
+) -> Facts:
+    own = event.location
+    stand_in = own is None and context is not None and event.type in PHYSICAL
+    place = context if stand_in else own
+    named = [(a.name, _stems(a.name, _WEAK)) for a in event.actors if a.role is ActorRole.INITIATOR]
+    named = [(name, stems) for name, stems in named if stems]
     start = event.date.start
+    day = published.date() if isinstance(published, datetime) else published
+    span = None if start is None else (start, event.date.end or start)
+    if span is None and day is not None:
+        span = (day - timedelta(days=UNDATED_DAYS - 1), day)
+    units = " ".join(q.unit for q in event.quantities)
     return Facts(
         event=event,
-        span=None if start is None else (start, event.date.end or start),
-        level=_level(place.country_code, place.precision, place.latitude, place.admin1)
-        if place
-        else "",
+        span=span,
+        level=_CONTEXT if stand_in else _level(place),
         country=place.country_code if place else None,
         admin1=fold(place.admin1 or "") if place else "",
         name=fold(place.name) if place else "",
         lat=math.radians(place.latitude) if place and place.latitude is not None else 0.0,
         lon=math.radians(place.longitude) if place and place.longitude is not None else 0.0,
-        initiators=names,
-        folded=folded,
-        stems=tuple(
-            frozenset(w[:_STEM] for w in _WORD.findall(f) if len(w) > 2 and w not in _WEAK)
-            for f in folded
+        initiators=tuple(name for name, _ in named),
+        folded=tuple(fold(name) for name, _ in named),
+        stems=tuple(stems for _, stems in named),
+        words=_stems(f"{event.summary} {units}", _QUIET),
+        undated=start is None and span is not None,
+        sides=frozenset(
+            side
+            for a in event.actors
+            if a.role is ActorRole.INITIATOR and not _stems(a.name, _WEAK)
+            for side in [_side(a.name)]
+            if side
         ),
+        context=context if stand_in else None,
     )
 
 
-def _level(country: str | None, precision: str, latitude: float | None, admin1: str | None) -> str:
-    """city (a point: a town or a facility), region, country, or unknown (not resolved)."""
-    if country is None:
+def _level(place: Location | None) -> str:
+    """city (a point: a town or a facility), region, country, unknown (not resolved), or ""
+    (no place)."""
+    if place is None:
+        return ""
+    if place.country_code is None:
         return _UNRESOLVED
-    if precision in ("city", "facility") and latitude is not None:
+    if place.precision in ("city", "facility") and place.latitude is not None:
         return "city"
-    if admin1 is not None and precision != "country":
+    if place.admin1 is not None and place.precision != "country":
         return "region"
     return "country"
 
@@ -135,6 +211,12 @@ def _place(a: Facts, b: Facts) -> tuple[int, str] | None:
     0 a report names no place) and which rule held; None when the places differ."""
     if not a.level or not b.level:
         return (0, "none") if a.level == b.level else (0, "one")
+    if _CONTEXT in (a.level, b.level):
+        if _UNRESOLVED in (a.level, b.level):
+            return 0, "one"
+        if a.country != b.country or (a.admin1 and b.admin1 and a.admin1 != b.admin1):
+            return None
+        return 1, _CONTEXT
     if _UNRESOLVED in (a.level, b.level):
         return (1, "name") if _within(a.name, b.name) or _within(b.name, a.name) else None
     if a.country != b.country:
@@ -148,17 +230,27 @@ def _place(a: Facts, b: Facts) -> tuple[int, str] | None:
     return (3, "region") if a.level == b.level else (2, "within")
 
 
-def _actors(a: Facts, b: Facts, placed: bool) -> tuple[int, tuple[int, int] | None] | None:
-    """Initiators agree when two of them share a name or a word stem ("Russia" ~ "Russian
-    forces"); when one report names none there is nothing to conflict, but then both must
-    name a place (`placed`): a placeless statement needs its speaker to match."""
-    if not a.folded or not b.folded:
-        return (0, None) if placed else None
+_Found = tuple[int, int] | frozenset[str] | None
+"""What made the actors test pass: the two initiators that match, the shared stems, or None."""
+
+
+def _actors(a: Facts, b: Facts, placed: bool) -> tuple[int, _Found] | None:
+    """Named initiators agree when two of them share a name or a stem ("Russia" ~ "Russian
+    forces"); two that share none conflict. When a report names none, there is nothing to
+    conflict, but a report without a place (`placed` false) must then say the same thing:
+    `SIMILAR_WORDS` distinctive stems in common between the summaries."""
     for i, x in enumerate(a.folded):
         for j, y in enumerate(b.folded):
             if _within(x, y) or _within(y, x) or a.stems[i] & b.stems[j]:
                 return 1, (i, j)
-    return None
+    if a.folded and b.folded:
+        return None
+    if a.sides and b.sides and not a.sides & b.sides:
+        return None  # "the army" and "gunmen"
+    if placed:
+        return 0, None
+    shared = a.words & b.words
+    return (0, shared) if len(shared) >= SIMILAR_WORDS else None
 
 
 def strength(a: Facts, b: Facts) -> int | None:
@@ -195,21 +287,38 @@ def explain(a: Facts, b: Facts) -> Test:
         "same": f"same place ({pa and pa.name} ~ {pb and pb.name})",
         "region": f"same region ({pa and pa.admin1})",
     }.get(where[1])
+    if where[1] == _CONTEXT:
+        inside = a if a.context else b
+        other = b if inside is a else a
+        place = (
+            f"one report names no place; its article's other events are in "
+            f"{inside.context and inside.context.name}"
+            + ("" if other.context is None else f", the other's in {other.context.name}")
+        )
     if place is None:  # containment: the city is in the region the other names
         city, region = (pa, pb) if a.level == "city" else (pb, pa)
         place = f"{city and city.name} is in {region and region.admin1}"
     start, end = span
     date_text = f"overlap {start.isoformat()}" + ("" if start == end else f"..{end.isoformat()}")
-    pair = who[1]
-    actors = (
-        "one report names no initiator"
-        if pair is None
-        else f"same initiator ({a.initiators[pair[0]]} ~ {b.initiators[pair[1]]})"
-    )
+    if a.undated or b.undated:
+        date_text += " (an undated report stands for the week before its publication)"
+    found = who[1]
+    if found is None:
+        actors = "no named initiator to compare"
+    elif isinstance(found, tuple):
+        i, j = found
+        actors = f"same initiator ({a.initiators[i]} ~ {b.initiators[j]})"
+    else:  # the stems the two summaries share
+        actors = f"no named initiator to compare; similar wording ({', '.join(sorted(found))})"
     return Test(kind, date_text, place, actors, score)
 
 
-def compare(a: Event, b: Event) -> Test | None:
+def compare(
+    a: Event,
+    b: Event,
+    published: tuple[date | None, date | None] = (None, None),
+    context: tuple[Location | None, Location | None] = (None, None),
+) -> Test | None:
     """Whether two events of different articles can be the same happening, and why."""
-    fa, fb = facts(a), facts(b)
+    fa, fb = facts(a, published[0], context[0]), facts(b, published[1], context[1])
     return None if strength(fa, fb) is None else explain(fa, fb)

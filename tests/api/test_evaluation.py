@@ -24,7 +24,7 @@ from tests.support.drafts import good_draft
 from tests.support.scripted_llm import Reply, ScriptedLLM
 
 SEED = SEEDS / "ap-ukraine-energy-strikes.txt"
-GOLD_FILES = sorted(SEEDS.glob("**/*.gold.json"))  # the gold set and the unseen and test sets
+GOLD_FILES = sorted(SEEDS.glob("**/*.gold.json"))  # every gold set, merge/ too
 
 
 @pytest.mark.parametrize("gold_path", GOLD_FILES, ids=lambda p: p.stem)

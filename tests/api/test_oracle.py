@@ -21,7 +21,7 @@ from service.settings import Settings
 from tests.support.articles import SEEDS
 from tests.support.scripted_llm import Reply, ScriptedLLM
 
-CASES = find_cases([SEEDS])
+CASES = find_cases([SEEDS, SEEDS / "merge"])  # the gold set and the merge gold (issue 15)
 
 
 def _prompt(request: dict[str, Any]) -> str:

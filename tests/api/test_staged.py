@@ -121,7 +121,12 @@ async def test_the_rules_hold_their_scores_on_every_gold_set(
     the rules that loses events or slots fails here before it reaches seeds/EVAL.md."""
     # a brief without numbers: the same words are sent for every article
     llm.reset(default=Reply(arguments={"headline": "News", "summary": "Events happened."}))
-    floors = {SEEDS: (0.65, 0.85), SEEDS / "unseen": (0.6, 0.8), SEEDS / "test": (0.4, 0.8)}
+    floors = {
+        SEEDS: (0.65, 0.85),
+        SEEDS / "unseen": (0.6, 0.8),
+        SEEDS / "test": (0.4, 0.8),
+        SEEDS / "merge": (0.45, 0.6),  # written for the merge gold (issue 15), not for the rules
+    }
     async with open_runtime(settings.replace(extraction="staged")) as runtime:
         for folder, (strict_floor, relaxed_floor) in floors.items():
             run = await evaluate(runtime.briefings, find_cases([folder]), fresh=True)
