@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from schemas import TAXONOMY, Event, EventType
+from schemas import TAXONOMY, Event, EventType, Location
 from service.merge import Report, merge_events
-from service.merge.rules import compare
+from service.merge.rules import compare, context_place
 
 ODESA = {
     "name": "Odesa",
@@ -43,13 +43,14 @@ def event(
     source: str | None = None,
     disputed: bool = False,
     precision: str = "day",
+    summary: str | None = None,
 ) -> Event:
     return Event.model_validate(
         {
             "id": eid,
             "type": type,
             "taxonomy": TAXONOMY[EventType(type)].model_dump(),
-            "summary": f"{type} {eid}",
+            "summary": summary or f"{type} {eid}",
             "actors": [{"name": initiator, "role": "initiator"}] if initiator else [],
             "location": place,
             "date": {
@@ -66,7 +67,13 @@ def event(
     )
 
 
-def report(article: int, ev: Event, outlet: str | None = None, day: str | None = None) -> Report:
+def report(
+    article: int,
+    ev: Event,
+    outlet: str | None = None,
+    day: str | None = None,
+    context: Location | None = None,
+) -> Report:
     return Report(
         article=article,
         briefing_id=f"b{article}",
@@ -74,6 +81,7 @@ def report(article: int, ev: Event, outlet: str | None = None, day: str | None =
         source=outlet or f"Outlet {article}",
         published_at=date.fromisoformat(day) if day else None,
         url=f"https://outlet{article}.test/story",
+        context=context,
     )
 
 
@@ -199,3 +207,53 @@ def test_compare_explains_each_test() -> None:
         "Odesa is in Odesa",
         "same initiator (Russia ~ Russian forces)",
     )
+
+
+def test_a_description_never_conflicts_with_a_name_but_sides_do() -> None:
+    def apart(a: str | None, b: str | None) -> bool:
+        return (
+            len(merge_events([report(0, event(initiator=a)), report(1, event(initiator=b))])) == 2
+        )
+
+    assert not apart("JNIM", "jihadist fighters")  # a name and a description of it
+    assert not apart("the army", "soldiers")
+    assert apart("the army", "gunmen")  # state forces and an armed group
+    assert apart("Russian air defence units", "Ukraine's air force")  # the names differ
+    assert not apart("Russia", "Russian forces")
+
+
+def test_an_undated_report_stands_for_the_week_before_its_publication() -> None:
+    dated = report(0, event(day="2025-11-08"), day="2025-11-08")
+    for published, merged in (("2025-11-10", 1), ("2025-11-14", 1), ("2025-11-15", 2), (None, 2)):
+        undated = report(1, event(day=None), day=published)
+        assert len(merge_events([dated, undated])) == merged, published
+    (joined,) = merge_events([dated, report(1, event(day=None), day="2025-11-10")])
+    assert "undated report stands for the week before its publication" in joined.joins[0].date
+
+
+def test_a_placeless_strike_takes_its_articles_place_and_a_statement_does_not() -> None:
+    odesa = context_place([event(place=ODESA), event("e2", place=ODESA_REGION)])
+    assert odesa is not None and (odesa.admin1, odesa.precision) == ("Odesa", "region")
+    assert context_place([event(place=ODESA), event(place=KHARKIV)]).precision == "country"  # type: ignore[union-attr]
+    placeless = event(place=None, initiator=None)
+    same = merge_events([report(0, event()), report(1, placeless, context=odesa)])
+    assert len(same) == 1
+    assert "its article's other events are in Odesa" in same[0].joins[0].place
+    other = merge_events([report(0, event(place=KHARKIV)), report(1, placeless, context=odesa)])
+    assert len(other) == 2
+    said = event(type="statement", place=None, initiator=None)
+    assert (
+        len(merge_events([report(0, event(type="statement")), report(1, said, context=odesa)])) == 2
+    )
+
+
+def test_placeless_unnamed_reports_join_only_on_similar_wording() -> None:
+    def statement(summary: str) -> Event:
+        return event(type="agreement", place=None, initiator=None, summary=summary)
+
+    a = statement("Bangladesh and India agreed to start formal negotiations on the Ganges treaty")
+    b = statement("the two countries agreed to start formal talks on renewing the Ganges treaty")
+    c = statement("The central bank agreed to cut interest rates by half a point")
+    (merged,) = merge_events([report(0, a), report(1, b)])
+    assert "similar wording (agree, forma, gange, start, treat)" in merged.joins[0].actors
+    assert len(merge_events([report(0, a), report(1, c)])) == 2
