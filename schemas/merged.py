@@ -89,6 +89,9 @@ class AttributionAgreement(_Model):
     disputed_in: list[str] = Field(
         description="Of those, the briefing ids whose report says the claim is disputed."
     )
+    disputed_in_outlets: list[str] = Field(
+        description="The outlets of those reports (`source`; null ones left out), once each."
+    )
     conflicting: bool = Field(description="Some reports call it disputed and others do not.")
 
 

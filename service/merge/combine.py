@@ -26,7 +26,7 @@ from schemas.merged import (
     SourcedSpan,
 )
 from service.merge.cluster import Link, Report
-from service.merge.rules import fold
+from service.merge.rules import fold, within
 
 _DATE_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "unknown": 4}
 _PLACE_RANK = {"city": 0, "facility": 0, "region": 1, "country": 2, "unknown": 3}
@@ -120,20 +120,21 @@ def _attributions(reports: Sequence[Report]) -> list[AttributionAgreement]:
         if claim is None:
             continue
         key = fold(claim.source)
-        for name, members in groups:
-            if fold(name) == key:
+        for name, members in groups:  # "Oleh Kiper" and "governor Oleh Kiper" are one source
+            if within(fold(name), key) or within(key, fold(name)):
                 members.append(report)
                 break
         else:
             groups.append((claim.source, [report]))
     out = []
     for name, members in groups:
-        disputed = [r.briefing_id for r in members if r.event.attributed_to.disputed]  # type: ignore[union-attr]
+        disputed = [r for r in members if r.event.attributed_to.disputed]  # type: ignore[union-attr]
         out.append(
             AttributionAgreement(
                 source=name,
                 reported_by=[r.briefing_id for r in members],
-                disputed_in=disputed,
+                disputed_in=[r.briefing_id for r in disputed],
+                disputed_in_outlets=list(dict.fromkeys(r.source for r in disputed if r.source)),
                 conflicting=0 < len(disputed) < len(members),
             )
         )

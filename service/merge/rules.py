@@ -202,7 +202,8 @@ def _km(a: Facts, b: Facts) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
-def _within(short: str, long: str) -> bool:
+def within(short: str, long: str) -> bool:
+    """`short` is `long`, or whole words of it ("odesa" in "odesa oblast")."""
     return short == long or (bool(short) and f" {short} " in f" {long} ")
 
 
@@ -218,7 +219,7 @@ def _place(a: Facts, b: Facts) -> tuple[int, str] | None:
             return None
         return 1, _CONTEXT
     if _UNRESOLVED in (a.level, b.level):
-        return (1, "name") if _within(a.name, b.name) or _within(b.name, a.name) else None
+        return (1, "name") if within(a.name, b.name) or within(b.name, a.name) else None
     if a.country != b.country:
         return None
     if "country" in (a.level, b.level):
@@ -241,7 +242,7 @@ def _actors(a: Facts, b: Facts, placed: bool) -> tuple[int, _Found] | None:
     `SIMILAR_WORDS` distinctive stems in common between the summaries."""
     for i, x in enumerate(a.folded):
         for j, y in enumerate(b.folded):
-            if _within(x, y) or _within(y, x) or a.stems[i] & b.stems[j]:
+            if within(x, y) or within(y, x) or a.stems[i] & b.stems[j]:
                 return 1, (i, j)
     if a.folded and b.folded:
         return None

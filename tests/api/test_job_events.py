@@ -63,6 +63,7 @@ async def test_a_job_of_related_articles_returns_each_event_once(
     (claim,) = strike.attributions
     courier_id = strike.members[1].briefing_id
     assert claim.disputed_in == [courier_id] and claim.conflicting
+    assert claim.disputed_in_outlets == ["Black Sea Courier"]
     assert set(strike.conflicting) == {"killed", "attribution"}
     assert len(strike.joins) == 2
     assert any("is in Odesa" in j.place for j in strike.joins), strike.joins

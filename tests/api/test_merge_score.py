@@ -67,7 +67,7 @@ async def test_the_merge_gold_with_oracle_drafts(settings: Settings, llm: Script
     async with open_runtime(settings) as runtime:
         run = await evaluate(runtime.briefings, cases, fresh=True)
     score = run["merge"]
-    print(merge_summary(score), score["wrong_merges"])  # noqa: T201  # shown with -s
+    print(merge_summary(score), score["wrong_merges"])  # shown with -s
     assert run["overall"]["f1"] == 1.0  # every gold event found: the merge is all that is scored
     assert score["articles"] == 22 and score["events"] == score["matched_events"]
     assert score["pairwise"]["f1"] >= 0.9 and score["bcubed"]["f1"] >= 0.9
