@@ -299,9 +299,10 @@ def openapi_config(version: str) -> OpenAPIConfig:
         "`/briefings/{id}` (the `Link` header of `createBriefing` and `getBriefing` names it): "
         "the article with each item's evidence marked, the events on a timeline and a map, "
         "what verification dropped, and links to the JSON and the CSV/JSONL exports. A job "
-        "has one too, `/jobs/{id}` (`getJob`'s `Link` header): its progress, its articles "
-        "and all their events on one timeline and map. The pages are not operations of "
-        "this API and are not listed here.",
+        "has one too, `/jobs/{id}` (`getJob`'s `Link` header): its progress, its articles, "
+        "and its events merged across articles as `getJobEvents` gives them (each with its "
+        "reports, their disagreements and the rule behind each join) on a timeline and a "
+        "map. The pages are not operations of this API and are not listed here.",
         path="/schema",
         render_plugins=[swagger, redoc],
         components=Components(security_schemes=SECURITY_SCHEMES),  # used by the /v1 controllers

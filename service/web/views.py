@@ -15,9 +15,21 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Protocol
 
-from schemas import BriefingResponse, DatePrecision, Event, Span
+from schemas import BriefingResponse, DatePrecision, Event, EventDate, Location, Span
 from service.web.atlas import MapView, Place, map_view
+
+
+class Happening(Protocol):
+    """What the timeline and the map need of an event: one article's (`Event`) or one merged
+    across articles (`MergedEvent`), so the job page can draw either."""
+
+    @property
+    def date(self) -> EventDate: ...
+
+    @property
+    def location(self) -> Location | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +117,7 @@ def segments(text: str, items: dict[str, Sequence[Span]]) -> list[Segment]:
     return out
 
 
-def place_text(event: Event) -> str:
+def place_text(event: Happening) -> str:
     where = event.location
     if where is None:
         return ""
@@ -113,7 +125,7 @@ def place_text(event: Event) -> str:
     return ", ".join(parts)
 
 
-def date_range(event: Event) -> tuple[date, date] | None:
+def date_range(event: Happening) -> tuple[date, date] | None:
     """The event's resolved days, first and last (inclusive); None when unresolved."""
     when = event.date
     if when.start is None:
@@ -132,7 +144,7 @@ def date_range(event: Event) -> tuple[date, date] | None:
     return when.start, max(end, when.start)
 
 
-def date_text(event: Event) -> str:
+def date_text(event: Happening) -> str:
     span = date_range(event)
     if span is None:
         return "date unknown"
@@ -166,7 +178,7 @@ class Dated:
     item: str
     href: str
     label: str
-    event: Event
+    event: Happening
 
 
 def timeline(events: Sequence[Dated]) -> Timeline:
@@ -207,7 +219,7 @@ def timeline(events: Sequence[Dated]) -> Timeline:
     return Timeline(rows, ticks, height, undated, WIDTH, PLOT_LEFT - 8)
 
 
-def located(event: Event, item: str, href: str, label: str) -> Place | None:
+def located(event: Happening, item: str, href: str, label: str) -> Place | None:
     where = event.location
     if where is None or where.latitude is None or where.longitude is None:
         return None

@@ -1,8 +1,8 @@
 """A job's events merged across its articles (`GET /v1/jobs/{id}/events` and `.csv`): three
 outlets report one drone strike on Odesa with different death tolls, two report the drones
-downed with different counts, one reports a strike no one else does. Real Redis, a SAQ
-worker in the test's loop, the scripted LLM answering each article with its oracle draft
-(the draft its annotation implies), the real verifier and gazetteer.
+downed with different counts, one reports a strike no one else does (tests/support/odesa.py).
+Real Redis, a SAQ worker in the test's loop, the scripted LLM answering each article with its
+oracle draft (the draft its annotation implies), the real verifier and gazetteer.
 """
 
 from __future__ import annotations
@@ -13,30 +13,14 @@ from typing import Any
 
 from schemas.merged import JobEvents
 from service.settings import Settings
-from tests.api.test_oracle import oracle_reply
-from tests.support.jobs import finished, in_process_worker
-from tests.support.odesa import CASES, COURIER
+from tests.support.odesa import COURIER, merged_job
 from tests.support.scripted_llm import ScriptedLLM
-
-
-async def _merged_job(client: Any, settings: Settings, llm: ScriptedLLM) -> tuple[str, JobEvents]:
-    llm.reset(default=oracle_reply(CASES))
-    body = {"articles": [{"article": c.article.model_dump(mode="json")} for c in CASES]}
-    submitted = await client.post("/v1/jobs", json=body)
-    assert submitted.status_code == 202, submitted.text
-    job_id = submitted.json()["id"]
-    async with in_process_worker(settings):
-        job = await finished(client, job_id)
-    assert job["counts"]["done"] == 3, job
-    answer = await client.get(f"/v1/jobs/{job_id}/events")
-    assert answer.status_code == 200, answer.text
-    return job_id, JobEvents.model_validate(answer.json())
 
 
 async def test_a_job_of_related_articles_returns_each_event_once(
     client: Any, settings: Settings, llm: ScriptedLLM
 ) -> None:
-    job_id, merged = await _merged_job(client, settings, llm)
+    job_id, merged = await merged_job(client, settings, llm)
     assert (merged.status, merged.articles, merged.briefed, merged.expired) == ("done", 3, 3, 0)
     assert merged.reports == 6
     by_type = {(m.type, m.num_articles): m for m in merged.events}
@@ -85,7 +69,7 @@ async def test_a_job_of_related_articles_returns_each_event_once(
 
 
 async def test_the_merged_events_as_csv(client: Any, settings: Settings, llm: ScriptedLLM) -> None:
-    job_id, merged = await _merged_job(client, settings, llm)
+    job_id, merged = await merged_job(client, settings, llm)
     answer = await client.get(f"/v1/jobs/{job_id}/events.csv")
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/csv")

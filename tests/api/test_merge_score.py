@@ -11,9 +11,9 @@ from service.evaluation.merging import merge_score, merge_summary
 from service.evaluation.run import evaluate
 from service.runtime import open_runtime
 from service.settings import Settings
-from tests.api.test_oracle import oracle_reply
 from tests.support.articles import SEEDS
 from tests.support.odesa import CASES
+from tests.support.oracle import oracle_reply
 from tests.support.scripted_llm import ScriptedLLM
 
 

@@ -12,32 +12,15 @@ from typing import Any
 
 import pytest
 
-from service.evaluation.gold import GoldCase, find_cases
-from service.evaluation.oracle import cited_ids, oracle_draft
+from service.evaluation.gold import find_cases
 from service.evaluation.run import evaluate
-from service.grounding.text import split_sentences
 from service.runtime import open_runtime
 from service.settings import Settings
 from tests.support.articles import SEEDS
-from tests.support.scripted_llm import Reply, ScriptedLLM
+from tests.support.oracle import oracle_reply
+from tests.support.scripted_llm import ScriptedLLM
 
 CASES = find_cases([SEEDS, SEEDS / "merge"])  # the gold set and the merge gold (issue 15)
-
-
-def _prompt(request: dict[str, Any]) -> str:
-    return "\n".join(m["content"] for m in request["messages"] if isinstance(m.get("content"), str))
-
-
-def oracle_reply(cases: list[GoldCase]) -> Any:
-    """A reply function for the scripted LLM: the oracle draft of the article asked about."""
-    firsts = [(split_sentences(c.article.text)[0].text, c) for c in cases]
-
-    def reply(request: dict[str, Any]) -> Reply:
-        prompt = _prompt(request)
-        case = next(c for first, c in firsts if first in prompt)
-        return Reply(arguments=oracle_draft(case, cited_ids(prompt)))
-
-    return reply
 
 
 @pytest.fixture

@@ -199,6 +199,7 @@ async def test_job_page_refreshes_until_done_then_links_each_article(
     assert '<td data-count="queued">2</td>' in waiting.text
     rows = [a["data-status"] for t, a in Page(waiting.text).tags if "data-status" in a]
     assert rows == ["queued", "queued"]
+    assert "No events so far: no article of this job has a briefing so far." in waiting.text
 
     async with in_process_worker(settings):
         job = await finished(client, job_id)
@@ -210,11 +211,20 @@ async def test_job_page_refreshes_until_done_then_links_each_article(
     assert [a["href"] for a in links] == [f"/briefings/{i['briefing_id']}" for i in job["items"]]
     for title in (seed["article"]["title"], "Energy strikes, part 2"):
         assert f">{title}</a>" in done.text
-    # every event of both articles, each leading to its place on its article's page
+    # Both articles report the same four events (one text, two titles): merged, each is one
+    # marker (three have a place) and one timeline row leading to its card, and the card's
+    # reports lead to the event's place on each article's page. (Before the merge: a marker
+    # and a row per article's event, 6 and 8, the same places drawn on top of each other.)
+    merged = (await client.get(f"/v1/jobs/{job_id}/events")).json()["events"]
+    assert [m["num_articles"] for m in merged] == [2, 2, 2, 2]
     markers = html.having("a", "marker")
-    assert len(markers) == 6
-    first = job["items"][0]["briefing_id"]
-    assert markers[0]["href"] == f"/briefings/{first}#at-e1"
-    assert len(html.having("a", "timeline-row")) == 8
+    assert len(markers) == 3
+    assert len(html.having("a", "timeline-row")) == 4
+    (voronezh,) = [m for m in merged if m["members"][0]["event_id"] == "e1"]
+    assert f"#merged-{voronezh['id']}" in [m["href"] for m in markers]
+    assert f'id="merged-{voronezh["id"]}"' in done.text
+    members = [a["href"] for a in html.having("a", "member-link")]
+    for item in job["items"]:
+        assert f"/briefings/{item['briefing_id']}#at-e1" in members
     for link in links:
         assert (await client.get(link["href"])).status_code == 200

@@ -25,7 +25,7 @@ from tests.support.scripted_llm import Reply, ScriptedLLM
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 CONFIG = ROOT / "schemathesis.toml"
 SEED_MARKER = "Some 20,000 households were affected"  # a sentence of the seed article
-OPERATIONS = 12  # in schemas/openapi.json
+OPERATIONS = 14  # in schemas/openapi.json
 
 
 def valid_draft(request: dict[str, Any]) -> Reply:
@@ -61,9 +61,11 @@ def test_schemathesis_run_finds_no_failure(live_url: str, llm: ScriptedLLM, tmp_
     for phase in ("Examples", "Coverage", "Fuzzing", "Stateful"):
         assert re.search(rf"✅ {phase}\n", output), f"{phase} did not pass\n{output}"
     # The stateful phase followed every link: createBriefing's to a stored briefing,
-    # createJob's to the job, and those schemathesis inferred from the paths.
+    # createJob's to the job, and those schemathesis inferred from the paths; all but one
+    # since the merged events (22 links): no worker runs here, so a job's merged events
+    # have no members, and the link inferred from a member's briefing id cannot be walked.
     links = re.search(r"API Links:\s+(\d+) covered / (\d+) selected / (\d+) total", output)
-    assert links and links[1] == links[2] == links[3] and int(links[1]) >= 6, output
+    assert links and links[2] == links[3] and int(links[1]) >= int(links[3]) - 1 >= 6, output
     cases = re.search(r"(\d+) generated, (\d+) passed", output)
     assert cases and int(cases[1]) == int(cases[2]) >= 500, output
     # Generated articles reached the LLM, the seed among them (the request body's example).

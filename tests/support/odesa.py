@@ -1,9 +1,10 @@
-"""One drone strike on Odesa as three outlets report it: the merge's worked example.
+"""A job of related articles for the merge's tests: three outlets report one drone strike on
+Odesa with different death tolls (one calls the governor's account disputed), two report the
+drones downed with different counts, one reports a strike in Kharkiv no one else does.
 
-Three articles (a wire story, a regional paper, a next-day follow-up) with their gold
-annotations, so the scripted LLM can answer each with its oracle draft: the strike with
-death tolls of 3, 5 and 3 (one report disputed by Russia's defence ministry), the drones
-downed (44 and 45) in two of them, and a Kharkiv strike only the wire reports.
+The scripted LLM answers each article with its oracle draft (the draft its gold annotation
+implies), so the real verifier, date resolution and gazetteer make the briefings; shared by
+tests/api/test_job_events.py (the JSON and CSV) and tests/api/test_job_page_merged.py (the page).
 """
 
 from __future__ import annotations
@@ -11,7 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from schemas import Article
+from schemas.merged import JobEvents
 from service.evaluation.gold import GoldCase, GoldEvent, GoldFile
+from service.settings import Settings
+from tests.support.jobs import finished, in_process_worker
+from tests.support.oracle import oracle_reply
+from tests.support.scripted_llm import ScriptedLLM
 
 WIRE = (
     "Russian drones struck the port city of Odesa late on Saturday, killing three people "
@@ -117,3 +123,35 @@ CASES = [
         ),
     ),
 ]
+
+
+def with_source(case: GoldCase, source: str | None, url: str | None) -> GoldCase:
+    """The same article and gold under another outlet and URL (a new briefing key)."""
+    article = case.article.model_copy(update={"source": source, "url": url})
+    return GoldCase(name=case.name, article=article, gold=case.gold)
+
+
+async def submit(client: Any, llm: ScriptedLLM, cases: list[GoldCase], **delays: float) -> str:
+    """Submits the job of `cases`, the scripted LLM answering each article with its oracle
+    draft (after `delays[name]` seconds, to hold that article back); the job's id."""
+    llm.reset(default=oracle_reply(cases, delays))
+    body = {"articles": [{"article": c.article.model_dump(mode="json")} for c in cases]}
+    submitted = await client.post("/v1/jobs", json=body)
+    assert submitted.status_code == 202, submitted.text
+    job_id: str = submitted.json()["id"]
+    return job_id
+
+
+async def merged_job(
+    client: Any, settings: Settings, llm: ScriptedLLM, cases: list[GoldCase] | None = None
+) -> tuple[str, JobEvents]:
+    """The job of `cases` (default: CASES) run to the end by an in-process worker, and its
+    merged events as `getJobEvents` answers."""
+    cases = CASES if cases is None else cases
+    job_id = await submit(client, llm, cases)
+    async with in_process_worker(settings):
+        job = await finished(client, job_id)
+    assert job["counts"]["done"] == len(cases), job
+    answer = await client.get(f"/v1/jobs/{job_id}/events")
+    assert answer.status_code == 200, answer.text
+    return job_id, JobEvents.model_validate(answer.json())

@@ -20,10 +20,10 @@ from prometheus_client import REGISTRY
 from service.cli.commands import main
 from service.cli.folder import read_article
 from service.settings import Settings
-from tests.api.test_oracle import oracle_reply
 from tests.support.drafts import EMPTY_DRAFT
 from tests.support.live import free_port, serve
 from tests.support.odesa import CASES as ODESA
+from tests.support.oracle import oracle_reply
 from tests.support.processes import ROOT, service_env, worker_processes
 from tests.support.scripted_llm import Reply, ScriptedLLM
 

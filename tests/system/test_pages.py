@@ -23,6 +23,7 @@ from tests.support.articles import ROOT, retitled
 from tests.support.browser import OfflinePage, offline_page, screenshot
 from tests.support.drafts import HOSTILE_TEXT, IMG_TAG, SCRIPT_TAG, hostile_draft, located_draft
 from tests.support.jobs import finished, in_process_worker
+from tests.support.odesa import merged_job
 from tests.support.scripted_llm import Reply, ScriptedLLM
 
 DOCS_SCREENSHOT = ROOT / "docs" / "briefing-page.png"
@@ -180,8 +181,12 @@ async def test_job_page_lists_its_articles_and_links_to_their_pages(
     await page_expect(page.locator('meta[http-equiv="refresh"]')).to_have_count(0)
     links = page.locator("a.briefing-link")
     await page_expect(links).to_have_text([seed["article"]["title"], "Energy strikes, part 2"])
-    await page_expect(page.locator("svg.map-svg a.marker")).to_have_count(6)
-    await page_expect(page.locator("svg.timeline-svg a.timeline-row")).to_have_count(8)
+    # one text under two titles: each event merged across both articles, one marker each
+    await page_expect(page.locator("svg.map-svg a.marker")).to_have_count(3)
+    await page_expect(page.locator("svg.timeline-svg a.timeline-row")).to_have_count(4)
+    await page_expect(page.locator(".merged-event .badge")).to_have_text(
+        ["2 articles · 1 outlet"] * 4
+    )
     await screenshot(page, "job-page.png")
 
     second = job["items"][1]["briefing_id"]
@@ -189,8 +194,39 @@ async def test_job_page_lists_its_articles_and_links_to_their_pages(
     await page_expect(page).to_have_url(f"{live_url}/briefings/{second}")
     await page_expect(page.locator("cite")).to_have_text("Energy strikes, part 2")
     await page.go_back()
-    # article 2's e2: both articles' Belgorod markers overlap, and the later one is on top
-    await page.locator('svg.map-svg a.marker[data-event="a2-e2"]').click()
+    # Belgorod (each article's e2) is one marker now, not two drawn on top of each other: it
+    # leads to the merged event's card, and the card's second report to article 2's e2
+    belgorod = page.locator("svg.map-svg a.marker", has_text="Belgorod")
+    await page_expect(belgorod).to_have_count(1)
+    merged_id = await belgorod.get_attribute("data-event")
+    await belgorod.click()
+    await page_expect(page).to_have_url(f"{live_url}/jobs/{job_id}#merged-{merged_id}")
+    card = page.locator(f"#merged-{merged_id}")
+    await page_expect(card).to_be_in_viewport()
+    await card.locator("a.member-link").nth(1).click()
     await page_expect(page).to_have_url(f"{live_url}/briefings/{second}#at-e2")
     await page_expect(page.locator("mark.is-selected").first).to_be_in_viewport()
+    offline.assert_clean()
+
+
+async def test_job_page_shows_merged_events_with_each_outlets_figures(
+    offline: OfflinePage, live_url: str, llm: ScriptedLLM, settings: Settings
+) -> None:
+    async with httpx.AsyncClient(base_url=live_url, timeout=30) as http:
+        job_id, merged = await merged_job(http, settings, llm)
+    strike = next(m for m in merged.events if m.num_articles == 3)
+    page = offline.page
+    await page.goto(f"/jobs/{job_id}")
+    card = page.locator(f"#merged-{strike.id}")
+    await page_expect(card.locator(".badge")).to_have_text("3 articles · 3 outlets")
+    await page_expect(card.locator(".flag").first).to_have_text("killed: 3–5")
+    figures = card.locator("table.figures")
+    await page_expect(figures).to_be_hidden()  # in a closed <details>, opened without script
+    await card.locator("details summary").click()
+    await page_expect(figures).to_be_visible()
+    await page_expect(figures.locator("tr.conflicting").first).to_contain_text(
+        "Black Sea Courier: 5"
+    )
+    await card.scroll_into_view_if_needed()
+    await screenshot(page, "job-page-merged.png")
     offline.assert_clean()

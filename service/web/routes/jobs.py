@@ -99,7 +99,14 @@ _SUBMITTED = ok_extras(
         )
     },
     links=id_links(
-        "job_id", "The job just submitted.", "getJob", "getJobResults", "cancelJob", "deleteJob"
+        "job_id",
+        "The job just submitted.",
+        "getJob",
+        "getJobResults",
+        "getJobEvents",
+        "getJobEventsCsv",
+        "cancelJob",
+        "deleteJob",
     ),
 )
 _RESULTS_OK = ok_response(

@@ -3,7 +3,9 @@
 `GET /briefings/{id}`: the briefing with its article, every evidence span marked, a timeline
 and a map of its events, what verification dropped, and links to the JSON and the exports.
 `GET /jobs/{id}`: a job's progress (the page refreshes itself until the job has finished),
-its articles with links to their pages, and one timeline and map of all their events.
+its articles with links to their pages, and its events merged across articles
+(`JobService.events`, the same as `getJobEvents`): each happening once, with its reports,
+their disagreements and the rule behind each join, on a timeline and a map.
 
 Jinja2 templates (service/web/templates/) with autoescape on; the data is prepared in
 service/web/views.py. The pages work without script: static/pages/pages.js only adds
@@ -24,12 +26,13 @@ from litestar.response import Template
 from litestar.template.config import TemplateConfig
 
 from schemas import BriefingResponse, Job
+from schemas.merged import JobEvents
 from service.briefing import BriefingService
 from service.jobs import JobService
-from service.web.atlas import map_view
-from service.web.openapi import LOCAL_ASSETS, BriefingId, briefing_page_url, job_page_url
+from service.web.merged_view import merged_section
+from service.web.openapi import LOCAL_ASSETS, BriefingId, job_page_url
 from service.web.routes.jobs import JobId, Limit, Offset
-from service.web.views import Dated, Stored, briefing_page, located, timeline
+from service.web.views import Stored, briefing_page
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 REFRESH_S = 2
@@ -96,39 +99,34 @@ class PagesController(Controller):
         limit: Limit = 100,
     ) -> Template:
         job = await jobs.get(job_id, offset, limit)
-        if job is None:
+        merged = await jobs.events(job_id) if job is not None else None
+        if job is None or merged is None:  # unknown, or deleted between the two reads
             return _not_found("job", job_id)
-        return _page("job.html", **await _job_context(job, jobs))
+        return _page("job.html", **await _job_context(job, merged, jobs))
 
 
-async def _job_context(job: Job, jobs: JobService) -> dict[str, Any]:
-    """The job, its listed articles (title and events from the store), and all their events
-    on one timeline and map, each linking to its place on its article's page."""
+async def _job_context(job: Job, merged: JobEvents, jobs: JobService) -> dict[str, Any]:
+    """The job, its listed articles (title and event count from the store), and the events
+    of all its finished articles merged: one card, timeline row and marker per happening,
+    however many articles report it (service/web/merged_view.py)."""
     ids = [item.briefing_id for item in job.items if item.briefing_id]
     payloads = dict(zip(ids, await jobs.cache.get_many(ids), strict=True))
     articles = dict(zip(ids, await jobs.cache.get_many(ids, kind="article"), strict=True))
-    rows, dated, places = [], [], []
+    rows = []
     for item in job.items:
         payload = payloads.get(item.briefing_id or "")
         briefing = BriefingResponse.model_validate_json(payload) if payload else None
         stored = articles.get(item.briefing_id or "")
         title = Stored.parse(stored).title if stored else None
         rows.append((item, briefing, title or (briefing.briefing.headline if briefing else "")))
-        if briefing is None:
-            continue
-        page = briefing_page_url(briefing.id)
-        for event in briefing.events:
-            key, href = f"a{item.index + 1}-{event.id}", f"{page}#at-{event.id}"
-            label = f"#{item.index + 1} {event.id} {event.type.value}"
-            dated.append(Dated(key, href, label, event))
-            if (place := located(event, key, href, label)) is not None:
-                places.append(place)
+    section = merged_section(merged, partial=job.finished_at is None)
     return {
         "job": job,
         "rows": rows,
         "refresh": REFRESH_S if job.finished_at is None else None,
-        "timeline": timeline(dated),
-        "map": map_view(places),
+        "merged": section,
+        "timeline": section.timeline,
+        "map": section.map,
         "json_url": job.links.self,
         "next_url": f"{job_page_url(job.id)}?offset={job.offset + job.limit}&limit={job.limit}"
         if job.links.next

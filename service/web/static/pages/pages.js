@@ -5,7 +5,7 @@
 "use strict";
 (() => {
   const marks = Array.from(document.querySelectorAll("mark[data-items]"));
-  if (marks.length === 0) return; // a job page: its links lead to the briefing pages
+  if (marks.length === 0) return; // a job page: its links lead to its cards and the briefing pages
   const selectors = Array.from(document.querySelectorAll("[data-select]"));
 
   function select(id, scroll) {
