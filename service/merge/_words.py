@@ -41,3 +41,8 @@ STOP = frozenset(
     early late earlier later last next first second third told according reported
     """.split()
 )
+REGION = frozenset(
+    "region province oblast state county district governorate prefecture department krai "
+    "raion municipality canton division territory area".split()
+)
+"""What a subdivision's name says about its level, not which one it is ("Odesa region")."""

@@ -52,6 +52,7 @@ class Link:
 
 
 _Key = tuple[str, str]
+_Pair = tuple[int, int, int, int]  # strength, words in common, report a, report b (a < b)
 _NO_PLACE: _Key = ("", "")
 _UNRESOLVED: _Key = ("?", "")
 
@@ -75,13 +76,14 @@ def _reachable(key: _Key, active: dict[_Key, list[tuple[date, int]]]) -> list[_K
     return [*own, _UNRESOLVED, _NO_PLACE]
 
 
-def candidates(reports: Sequence[Report], known: Sequence[Facts]) -> list[tuple[int, int, int]]:
-    """Every pair the blocking lets through that passes the tests, as (strength, a, b)."""
+def candidates(reports: Sequence[Report], known: Sequence[Facts]) -> list[_Pair]:
+    """Every pair the blocking lets through that passes the tests, as (strength, words the
+    two summaries share, a, b)."""
     blocks: dict[EventType, list[tuple[date, date, int]]] = defaultdict(list)
     for i, f in enumerate(known):
         if f.span is not None:  # undated reports have nothing to merge on
             blocks[_GROUP.get(f.event.type, f.event.type)].append((*f.span, i))
-    pairs: list[tuple[int, int, int]] = []
+    pairs: list[_Pair] = []
     for block in blocks.values():
         pairs.extend(_sweep(reports, known, sorted(block)))
     return pairs
@@ -89,11 +91,11 @@ def candidates(reports: Sequence[Report], known: Sequence[Facts]) -> list[tuple[
 
 def _sweep(
     reports: Sequence[Report], known: Sequence[Facts], block: list[tuple[date, date, int]]
-) -> list[tuple[int, int, int]]:
+) -> list[_Pair]:
     """Reports sorted by start day; each meets the earlier ones still running (end ≥ its
     start) in the blocks its place can reach."""
     active: dict[_Key, list[tuple[date, int]]] = defaultdict(list)
-    pairs: list[tuple[int, int, int]] = []
+    pairs: list[_Pair] = []
     for start, end, i in block:
         key = _key(known[i])
         for other in _reachable(key, active):
@@ -103,7 +105,8 @@ def _sweep(
                 if reports[j].article != reports[i].article:
                     score = strength(known[j], known[i])
                     if score is not None:
-                        pairs.append((score, min(i, j), max(i, j)))
+                        shared = len(known[i].words & known[j].words)
+                        pairs.append((score, shared, min(i, j), max(i, j)))
         active[key].append((end, i))
     return pairs
 
@@ -112,12 +115,14 @@ def clusters(reports: Sequence[Report]) -> list[tuple[list[int], list[Link]]]:
     """Groups of report indices in article order, each with the links that joined it (one
     fewer than its members: a tree, each link a merge the rules allowed)."""
     known = [facts(r.event, r.published_at, r.context) for r in reports]
-    pairs = sorted(candidates(reports, known), key=lambda p: (-p[0], p[1], p[2]))
+    # surest first; among equals, the pair whose summaries say more of the same thing (an
+    # earthquake's reports before the aftershock's), then article order
+    pairs = sorted(candidates(reports, known), key=lambda p: (-p[0], -p[1], p[2], p[3]))
     group = list(range(len(reports)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(reports))}
     joins: dict[int, list[Link]] = defaultdict(list)
     apart: set[tuple[int, int]] = set()  # groups found incompatible: growing never helps
-    for _, a, b in pairs:
+    for _, _, a, b in pairs:
         ga, gb = sorted((group[a], group[b]))
         if ga == gb or (ga, gb) in apart:
             continue

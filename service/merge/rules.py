@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from schemas import ActorRole, Event, EventType, Location
 from service.geo._gazetteer import fold as _fold_uncached
-from service.merge._words import ARMED, GENERIC, STATE, STOP
+from service.merge._words import ARMED, GENERIC, REGION, STATE, STOP
 
 fold = lru_cache(maxsize=65_536)(_fold_uncached)
 """Names repeat across a job's reports (places, actors): fold each once."""
@@ -32,9 +32,13 @@ _COMPATIBLE = (
 )
 SAME_PLACE_KM = 25.0
 """Two city-level places this close are one place ("Odesa" and "Odessa", a suburb)."""
+SUB_REGION_KM = 60.0
+"""A town this close to the centre of a district (an admin2: "Soum province") is taken to be
+in it; an admin2 is rarely wider. (A place knows its admin1, not its admin2.)"""
 _WORD = re.compile(r"\w+")
 _WEAK = frozenset({"the", "of", "and", "s"}) | GENERIC
 _QUIET = STOP | _WEAK
+_REGION = REGION | _WEAK
 _STEM = 5  # "russia"/"russian", "ukraine"/"ukrainian": a shared 5-letter stem is one name
 SIMILAR_WORDS = 3
 """Reports with no place and no named initiator in common still join when their summaries
@@ -174,7 +178,9 @@ def _level(place: Location | None) -> str:
     if place.precision in ("city", "facility") and place.latitude is not None:
         return "city"
     if place.admin1 is not None and place.precision != "country":
-        return "region"
+        # the admin1 itself ("the Odesa region" of Odesa Oblast), or a district inside it
+        own = _stems(place.name, _REGION) & _stems(place.admin1, _REGION)
+        return "region" if own else "subregion"
     return "country"
 
 
@@ -207,6 +213,9 @@ def within(short: str, long: str) -> bool:
     return short == long or (bool(short) and f" {short} " in f" {long} ")
 
 
+_FINER = {"city": 0, "subregion": 1, "region": 2}
+
+
 def _place(a: Facts, b: Facts) -> tuple[int, str] | None:
     """The place test: its strength (3 same place, 2 containment, 1 country or name only,
     0 a report names no place) and which rule held; None when the places differ."""
@@ -228,7 +237,16 @@ def _place(a: Facts, b: Facts) -> tuple[int, str] | None:
         return (3, "same") if _km(a, b) <= SAME_PLACE_KM else None
     if a.admin1 != b.admin1:
         return None
-    return (3, "region") if a.level == b.level else (2, "within")
+    if a.level == b.level == "region":
+        return 3, "region"
+    if a.level == b.level:  # two districts
+        same = within(a.name, b.name) or within(b.name, a.name) or _km(a, b) <= SAME_PLACE_KM
+        return (3, "same") if same else None
+    small, large = (a, b) if _FINER[a.level] < _FINER[b.level] else (b, a)
+    if large.level == "region":
+        return 2, "within"
+    near = within(small.name, large.name) or _km(small, large) <= SUB_REGION_KM
+    return (2, "within") if near else None
 
 
 _Found = tuple[int, int] | frozenset[str] | None
@@ -296,9 +314,11 @@ def explain(a: Facts, b: Facts) -> Test:
             f"{inside.context and inside.context.name}"
             + ("" if other.context is None else f", the other's in {other.context.name}")
         )
-    if place is None:  # containment: the city is in the region the other names
-        city, region = (pa, pb) if a.level == "city" else (pb, pa)
-        place = f"{city and city.name} is in {region and region.admin1}"
+    if place is None:  # containment: the smaller place is in the larger one
+        small, large = (a, b) if _FINER[a.level] < _FINER[b.level] else (b, a)
+        inner, outer = small.event.location, large.event.location
+        where_in = outer and (outer.admin1 if large.level == "region" else outer.name)
+        place = f"{inner and inner.name} is in {where_in}"
     start, end = span
     date_text = f"overlap {start.isoformat()}" + ("" if start == end else f"..{end.isoformat()}")
     if a.undated or b.undated:

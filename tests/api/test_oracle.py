@@ -20,7 +20,8 @@ from tests.support.articles import SEEDS
 from tests.support.oracle import oracle_reply
 from tests.support.scripted_llm import ScriptedLLM
 
-CASES = find_cases([SEEDS, SEEDS / "merge"])  # the gold set and the merge gold (issue 15)
+# the gold set, the merge gold and its held-out test (issue 15)
+CASES = find_cases([SEEDS, SEEDS / "merge", SEEDS / "merge-test"])
 
 
 @pytest.fixture

@@ -126,6 +126,7 @@ async def test_the_rules_hold_their_scores_on_every_gold_set(
         SEEDS / "unseen": (0.6, 0.8),
         SEEDS / "test": (0.4, 0.8),
         SEEDS / "merge": (0.45, 0.6),  # written for the merge gold (issue 15), not for the rules
+        SEEDS / "merge-test": (0.25, 0.4),  # its held-out test; 0.256 / 0.419 when added
     }
     async with open_runtime(settings.replace(extraction="staged")) as runtime:
         for folder, (strict_floor, relaxed_floor) in floors.items():

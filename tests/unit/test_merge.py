@@ -257,3 +257,38 @@ def test_placeless_unnamed_reports_join_only_on_similar_wording() -> None:
     (merged,) = merge_events([report(0, a), report(1, b)])
     assert "similar wording (agree, forma, gange, start, treat)" in merged.joins[0].actors
     assert len(merge_events([report(0, a), report(1, c)])) == 2
+
+
+def test_districts_of_one_admin1_are_different_places() -> None:
+    arequipa = {"country": "Peru", "country_code": "PE", "admin1": "Arequipa"}
+    region = arequipa | {"name": "the Arequipa region", "precision": "region"}
+    camana = arequipa | {"name": "Camaná province", "precision": "region", "latitude": -16.4}
+    camana |= {"longitude": -72.7}
+    caraveli = arequipa | {"name": "Caravelí province", "precision": "region", "latitude": -15.6}
+    caraveli |= {"longitude": -73.6}
+    town = arequipa | {"name": "Camaná", "precision": "city", "latitude": -16.62}
+    town |= {"longitude": -72.71}
+
+    def joined(a: dict[str, Any], b: dict[str, Any]) -> str | None:
+        test = compare(event(type="disaster", place=a), event(type="disaster", place=b))
+        return None if test is None else test.place
+
+    assert joined(camana, caraveli) is None  # two districts, one admin1
+    assert joined(camana, region) == "Camaná province is in Arequipa"
+    assert joined(town, camana) == "Camaná is in Camaná province"
+    assert joined(town, caraveli) is None  # 130 km from that district's centre
+    assert joined(town, region) == "Camaná is in Arequipa"
+
+
+def test_among_equally_sure_joins_the_closer_wording_goes_first() -> None:
+    """One article reports the quake and a mine collapse the same day in the same place;
+    another only the quake: the rules allow either join, the wording picks the quake."""
+    quake = "A magnitude 6.1 earthquake struck southern Peru, killing seven people"
+    mine = "Four miners died when a tunnel collapsed"
+    reports = [
+        report(0, event("e1", type="disaster", initiator=None, summary=mine)),
+        report(0, event("e2", type="disaster", initiator=None, summary=quake)),
+        report(1, event(type="disaster", initiator=None, summary="The earthquake killed nine")),
+    ]
+    together = next(m for m in merge_events(reports) if m.num_articles == 2)
+    assert {(m.article_index, m.event_id) for m in together.members} == {(0, "e2"), (1, "e1")}
