@@ -28,7 +28,7 @@ from bench._common import dump, foreign_cpu, load, machine, median, wait_quiet
 from schemas import TAXONOMY, Event, EventType
 from service.merge import Report, merge_events
 from service.merge.cluster import candidates
-from service.merge.rules import facts
+from service.merge.facts import facts
 
 _TYPES = [EventType.ATTACK, EventType.PROTEST, EventType.STATEMENT, EventType.DISASTER]
 _ACTORS = ["Russia", "Ukraine", "the army", "police", "the rebels", "the ministry"]

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from schemas import Event, EventType, Location
-from service.merge.rules import Facts, Test, explain, facts, strength
+from service.merge.facts import Facts, facts
+from service.merge.rules import Test, explain, strength
 
 _GROUP = {
     EventType.INFRASTRUCTURE_DAMAGE: EventType.ATTACK,

@@ -27,7 +27,7 @@ from schemas.merged import (
     SourcedSpan,
 )
 from service.merge.cluster import Link, Report
-from service.merge.rules import fold, within
+from service.merge.facts import fold, within
 
 _DATE_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "unknown": 4}
 _PLACE_RANK = {"city": 0, "facility": 0, "region": 1, "country": 2, "unknown": 3}

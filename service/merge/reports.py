@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from schemas import Article, BriefingResponse
 from service.merge.cluster import Report
-from service.merge.rules import context_place
+from service.merge.facts import context_place
 
 
 def article_of(payload: bytes | None) -> Article | None:

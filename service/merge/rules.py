@@ -10,17 +10,11 @@ resolved, the actors' names), so the same two events always give the same answer
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from functools import lru_cache
+from datetime import date
 
-from schemas import ActorRole, Event, EventType, Location
-from service.geo._gazetteer import fold as _fold_uncached
-from service.merge._words import ARMED, GENERIC, REGION, STATE, STOP
-
-fold = lru_cache(maxsize=65_536)(_fold_uncached)
-"""Names repeat across a job's reports (places, actors): fold each once."""
+from schemas import Event, EventType, Location
+from service.merge.facts import CONTEXT, UNRESOLVED, Facts, facts, within
 
 # Types an outlet may give the same happening: a strike that damaged a substation is an
 # attack to one and infrastructure damage to another; a minister's "they are lying" is a
@@ -35,30 +29,9 @@ SAME_PLACE_KM = 25.0
 SUB_REGION_KM = 60.0
 """A town this close to the centre of a district (an admin2: "Soum province") is taken to be
 in it; an admin2 is rarely wider. (A place knows its admin1, not its admin2.)"""
-_WORD = re.compile(r"\w+")
-_WEAK = frozenset({"the", "of", "and", "s"}) | GENERIC
-_QUIET = STOP | _WEAK
-_REGION = REGION | _WEAK
-_STEM = 5  # "russia"/"russian", "ukraine"/"ukrainian": a shared 5-letter stem is one name
 SIMILAR_WORDS = 3
 """Reports with no place and no named initiator in common still join when their summaries
 (and the things they count) share this many distinctive word stems."""
-UNDATED_DAYS = 7
-"""An undated report stands for the week before its article's publication: news reports
-what just happened. Without a publication date it has no range and merges with nothing."""
-_UNRESOLVED = "unknown"
-_CONTEXT = "context"
-PHYSICAL = frozenset(
-    {
-        EventType.ATTACK,
-        EventType.INTERCEPTION,
-        EventType.INFRASTRUCTURE_DAMAGE,
-        EventType.PROTEST,
-        EventType.DISASTER,
-    }
-)
-"""Events that happen somewhere: one without a place of its own is placed by its article
-(`context_place`). A statement or a treaty can be made anywhere, so those are not."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,118 +43,6 @@ class Test:
     place: str
     actors: str
     strength: int
-
-
-@dataclass(frozen=True, slots=True)
-class Facts:
-    """What the tests read of one event, computed once: a merge compares each event with
-    many others, and folding names on every comparison was most of its cost."""
-
-    event: Event
-    span: tuple[date, date] | None
-    level: str  # city, region, country, unknown (not resolved), or "" (no place)
-    country: str | None
-    admin1: str
-    name: str  # folded
-    lat: float
-    lon: float
-    initiators: tuple[str, ...]  # the named ones: a description ("gunmen") names no one
-    folded: tuple[str, ...]  # the initiators folded
-    stems: tuple[frozenset[str], ...]  # and their naming words' stems
-    words: frozenset[str]  # the summary's and the units' distinctive stems
-    undated: bool  # the span is the week before publication
-    sides: frozenset[str]  # "state", "armed": what its unnamed initiators describe
-    context: Location | None  # the article's place, standing in for a missing one
-
-
-def _stems(text: str, skip: frozenset[str]) -> frozenset[str]:
-    return frozenset(
-        w[:_STEM]
-        for w in _WORD.findall(fold(text))
-        if len(w) > 2 and w not in skip and not w.isdigit()
-    )
-
-
-def _side(name: str) -> str | None:
-    words = set(_WORD.findall(fold(name)))
-    state, armed = bool(words & STATE), bool(words & ARMED)
-    return None if state == armed else ("state" if state else "armed")
-
-
-def context_place(events: list[Event]) -> Location | None:
-    """Where an article's located events are, when they agree: their admin1 if they share
-    one, else their country if they share that; None when they disagree or none is placed."""
-    located = [e.location for e in events if e.location and e.location.country_code]
-    if not located or len({p.country_code for p in located}) > 1:
-        return None
-    first = located[0]
-    if first.admin1 and all(p.admin1 == first.admin1 for p in located):
-        return Location(
-            name=first.admin1,
-            admin1=first.admin1,
-            country=first.country,
-            country_code=first.country_code,
-            precision="region",
-        )
-    name = first.country or first.country_code or ""
-    return Location(
-        name=name, country=first.country, country_code=first.country_code, precision="country"
-    )
-
-
-def facts(
-    event: Event, published: date | datetime | None = None, context: Location | None = None
-) -> Facts:
-    own = event.location
-    stand_in = own is None and context is not None and event.type in PHYSICAL
-    place = context if stand_in else own
-    named = [(a.name, _stems(a.name, _WEAK)) for a in event.actors if a.role is ActorRole.INITIATOR]
-    named = [(name, stems) for name, stems in named if stems]
-    start = event.date.start
-    day = published.date() if isinstance(published, datetime) else published
-    span = None if start is None else (start, event.date.end or start)
-    if span is None and day is not None:
-        span = (day - timedelta(days=UNDATED_DAYS - 1), day)
-    units = " ".join(q.unit for q in event.quantities)
-    return Facts(
-        event=event,
-        span=span,
-        level=_CONTEXT if stand_in else _level(place),
-        country=place.country_code if place else None,
-        admin1=fold(place.admin1 or "") if place else "",
-        name=fold(place.name) if place else "",
-        lat=math.radians(place.latitude) if place and place.latitude is not None else 0.0,
-        lon=math.radians(place.longitude) if place and place.longitude is not None else 0.0,
-        initiators=tuple(name for name, _ in named),
-        folded=tuple(fold(name) for name, _ in named),
-        stems=tuple(stems for _, stems in named),
-        words=_stems(f"{event.summary} {units}", _QUIET),
-        undated=start is None and span is not None,
-        sides=frozenset(
-            side
-            for a in event.actors
-            if a.role is ActorRole.INITIATOR and not _stems(a.name, _WEAK)
-            for side in [_side(a.name)]
-            if side
-        ),
-        context=context if stand_in else None,
-    )
-
-
-def _level(place: Location | None) -> str:
-    """city (a point: a town or a facility), region, country, unknown (not resolved), or ""
-    (no place)."""
-    if place is None:
-        return ""
-    if place.country_code is None:
-        return _UNRESOLVED
-    if place.precision in ("city", "facility") and place.latitude is not None:
-        return "city"
-    if place.admin1 is not None and place.precision != "country":
-        # the admin1 itself ("the Odesa region" of Odesa Oblast), or a district inside it
-        own = _stems(place.name, _REGION) & _stems(place.admin1, _REGION)
-        return "region" if own else "subregion"
-    return "country"
 
 
 def type_reason(a: EventType, b: EventType) -> str | None:
@@ -208,11 +69,6 @@ def _km(a: Facts, b: Facts) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
-def within(short: str, long: str) -> bool:
-    """`short` is `long`, or whole words of it ("odesa" in "odesa oblast")."""
-    return short == long or (bool(short) and f" {short} " in f" {long} ")
-
-
 _FINER = {"city": 0, "subregion": 1, "region": 2}
 
 
@@ -221,13 +77,13 @@ def _place(a: Facts, b: Facts) -> tuple[int, str] | None:
     0 a report names no place) and which rule held; None when the places differ."""
     if not a.level or not b.level:
         return (0, "none") if a.level == b.level else (0, "one")
-    if _CONTEXT in (a.level, b.level):
-        if _UNRESOLVED in (a.level, b.level):
+    if CONTEXT in (a.level, b.level):
+        if UNRESOLVED in (a.level, b.level):
             return 0, "one"
         if a.country != b.country or (a.admin1 and b.admin1 and a.admin1 != b.admin1):
             return None
-        return 1, _CONTEXT
-    if _UNRESOLVED in (a.level, b.level):
+        return 1, CONTEXT
+    if UNRESOLVED in (a.level, b.level):
         return (1, "name") if within(a.name, b.name) or within(b.name, a.name) else None
     if a.country != b.country:
         return None
@@ -306,7 +162,7 @@ def explain(a: Facts, b: Facts) -> Test:
         "same": f"same place ({pa and pa.name} ~ {pb and pb.name})",
         "region": f"same region ({pa and pa.admin1})",
     }.get(where[1])
-    if where[1] == _CONTEXT:
+    if where[1] == CONTEXT:
         inside = a if a.context else b
         other = b if inside is a else a
         place = (

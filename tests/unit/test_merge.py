@@ -7,7 +7,8 @@ from typing import Any
 
 from schemas import TAXONOMY, Event, EventType, Location
 from service.merge import Report, merge_events
-from service.merge.rules import compare, context_place
+from service.merge.facts import context_place
+from service.merge.rules import compare
 
 ODESA = {
     "name": "Odesa",
