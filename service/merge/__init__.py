@@ -8,7 +8,9 @@ blocking and the order of joins in `cluster.py`, and what a merged event says in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import gc
+from collections.abc import Iterator, Sequence
 
 from schemas.merged import MergedEvent
 from service.merge.cluster import Report, clusters
@@ -19,6 +21,25 @@ __all__ = ["Report", "merge_events"]
 
 def merge_events(reports: Sequence[Report]) -> list[MergedEvent]:
     """The merged events, in order of first report (ties: article order)."""
+    with _no_gc():
+        return _merge(reports)
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """The merge allocates hundreds of thousands of small objects and frees none in cycles:
+    the cyclic collector only rescans them (a third of the time for 10,000 events,
+    BENCHMARKS §8). Paused for the merge; reference counting still frees everything."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _merge(reports: Sequence[Report]) -> list[MergedEvent]:
     groups = []
     for members, links in clusters(reports):
         order = sorted(members, key=lambda i: (reported_at(reports[i]), i))

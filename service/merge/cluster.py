@@ -124,7 +124,9 @@ def clusters(reports: Sequence[Report]) -> list[tuple[list[int], list[Link]]]:
     joins: dict[int, list[Link]] = defaultdict(list)
     apart: set[tuple[int, int]] = set()  # groups found incompatible: growing never helps
     for _, _, a, b in pairs:
-        ga, gb = sorted((group[a], group[b]))
+        ga, gb = group[a], group[b]
+        if ga > gb:
+            ga, gb = gb, ga
         if ga == gb or (ga, gb) in apart:
             continue
         if not _compatible(reports, known, members[ga], members[gb]):

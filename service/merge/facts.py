@@ -55,8 +55,9 @@ class Facts:
     country: str | None
     admin1: str
     name: str  # folded
-    lat: float
+    lat: float  # radians
     lon: float
+    coslat: float  # cos(lat), for the haversine
     initiators: tuple[str, ...]  # the named ones: a description ("gunmen") names no one
     folded: tuple[str, ...]  # the initiators folded
     stems: tuple[frozenset[str], ...]  # and their naming words' stems
@@ -124,6 +125,9 @@ def facts(
         name=fold(place.name) if place else "",
         lat=math.radians(place.latitude) if place and place.latitude is not None else 0.0,
         lon=math.radians(place.longitude) if place and place.longitude is not None else 0.0,
+        coslat=math.cos(math.radians(place.latitude))
+        if place and place.latitude is not None
+        else 1.0,
         initiators=tuple(name for name, _ in named),
         folded=tuple(fold(name) for name, _ in named),
         stems=tuple(stems for _, stems in named),

@@ -64,7 +64,7 @@ def _overlap(a: tuple[date, date] | None, b: tuple[date, date] | None) -> tuple[
 def _km(a: Facts, b: Facts) -> float:
     h = (
         math.sin((b.lat - a.lat) / 2) ** 2
-        + math.cos(a.lat) * math.cos(b.lat) * math.sin((b.lon - a.lon) / 2) ** 2
+        + a.coslat * b.coslat * math.sin((b.lon - a.lon) / 2) ** 2
     )
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
