@@ -140,7 +140,6 @@ class JobService:
                     briefing = BriefingResponse.model_validate_json(payload)
                     reports.extend(reports_of(index, briefing, article_of(article)))
         merged = await asyncio.to_thread(merge_events, reports)
-        base = f"/v1/jobs/{job_id}"
         return JobEvents(
             job_id=job_id,
             status=record.status,  # type: ignore[arg-type]  # one of JobStatus by construction
@@ -149,7 +148,7 @@ class JobService:
             expired=expired,
             reports=len(reports),
             events=merged,
-            links=JobEventsLinks(job=base, self=f"{base}/events", csv=f"{base}/events.csv"),
+            links=events_links(job_id),
         )
 
     async def _lines(self, job_id: str, total: int) -> AsyncIterator[bytes]:
@@ -165,6 +164,11 @@ def _available() -> Iterator[None]:
         yield
     except REDIS_ERRORS as exc:
         raise JobsUnavailable(f"cannot reach Redis, where jobs are kept: {exc}") from exc
+
+
+def events_links(job_id: str) -> JobEventsLinks:
+    base = f"/v1/jobs/{job_id}"
+    return JobEventsLinks(job=base, self=f"{base}/events", csv=f"{base}/events.csv")
 
 
 def _when(ms: int | None) -> datetime | None:

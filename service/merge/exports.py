@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from datetime import date, datetime
 
 from schemas import Attribution, Casualties, Event, Span
 from schemas.merged import Agreement, MergedEvent
@@ -75,8 +76,8 @@ def representative(merged: MergedEvent) -> Event:
     )
 
 
-def _when(value: object) -> str | None:
-    return None if value is None else str(value.isoformat())  # type: ignore[attr-defined]
+def _when(value: date | datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
 
 
 def merged_row(merged: MergedEvent) -> dict[str, Cell]:

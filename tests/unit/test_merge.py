@@ -118,11 +118,10 @@ def test_three_outlets_report_one_strike_with_numbers_that_disagree() -> None:
     assert len(merged.joins) == 2
     places = {j.place for j in merged.joins}
     assert "Odesa is in Odesa" in places
-    assert {len(e.quote) for e in merged.evidence} and {e.briefing_id for e in merged.evidence} == {
-        "b0",
-        "b1",
-        "b2",
-    }
+    # every report's evidence, tied to its briefing and event
+    assert [(e.briefing_id, e.event_id, e.quote) for e in merged.evidence] == [
+        (m.briefing_id, m.event_id, f"text of {m.event_id}") for m in merged.members
+    ]
 
 
 def test_agreeing_figures_are_not_conflicting_and_outlets_count_once() -> None:

@@ -7,11 +7,12 @@ from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.openapi.spec import OpenAPIHeader, OpenAPIType, Schema
 
-from schemas import BriefingResponse
-from schemas.merged import JobEvents, JobEventsLinks
+from schemas import Article, BriefingResponse
+from schemas.merged import JobEvents
 from service.exports import CSV_MEDIA_TYPE
 from service.jobs import JobService
-from service.merge import Report, merge_events
+from service.jobs.service import events_links
+from service.merge import merge_events
 from service.merge.exports import merged_csv
 from service.merge.reports import reports_of
 from service.web.openapi import ACCESS_ERRORS, API_KEY_SECURITY, ok_extras, ok_response
@@ -24,22 +25,13 @@ def _example() -> JobEvents | None:
     if SEED_RESPONSE is None:
         return None
     seed = BriefingResponse.model_validate(SEED_RESPONSE)
-    article = SEED_REQUEST["article"]
-    reports: list[Report] = []
-    for index, outlet in enumerate((article.get("source"), "Kyiv Evening Post")):
-        for report in reports_of(index, seed, None):
-            reports.append(
-                Report(
-                    article=index,
-                    briefing_id=seed.id,
-                    event=report.event,
-                    source=outlet,
-                    title=article.get("title"),
-                    published_at=None,
-                    url=None,
-                )
-            )
-    base = f"/v1/jobs/{JOB_EXAMPLE['id']}"
+    reports = [
+        report
+        for index, outlet in enumerate((SEED_REQUEST["article"].get("source"), "Kyiv Evening Post"))
+        for report in reports_of(
+            index, seed, Article.model_validate(SEED_REQUEST["article"] | {"source": outlet})
+        )
+    ]
     return JobEvents(
         job_id=JOB_EXAMPLE["id"],
         status="done",
@@ -48,7 +40,7 @@ def _example() -> JobEvents | None:
         expired=0,
         reports=len(reports),
         events=merge_events(reports),
-        links=JobEventsLinks(job=base, self=f"{base}/events", csv=f"{base}/events.csv"),
+        links=events_links(JOB_EXAMPLE["id"]),
     )
 
 
