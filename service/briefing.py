@@ -248,7 +248,7 @@ class BriefingService:
         # One per request: the draft's validators (through the validation context, on every
         # attempt and chunk) and verification share it, so the article is normalised once
         # (tests/api/test_single_pass.py).
-        text = ArticleText(article.text, split_sentences(article.text))
+        text = ArticleText(article.text, split_sentences(article.text), article.language)
         published = article.published_date()
         extraction = await self._extract(text, request, published, feed)
         verified = verify(
@@ -269,7 +269,7 @@ class BriefingService:
                 cached=False,
                 attempts=extraction.attempts,
                 usage=extraction.usage,
-                dropped=verified.dropped,
+                dropped=[*extraction.notes, *verified.dropped],
                 latency_ms=round((time.perf_counter() - started) * 1000, 1),
                 computed_at=datetime.now(UTC),
             ),

@@ -23,6 +23,7 @@ from service.llm.backend import LLMBackend, open_backend
 from service.llm.choices import with_choices
 from service.llm.extractor import DraftExtractor, Extractor
 from service.llm.staged import StagedExtractor
+from service.nlp.pipeline import preload as preload_pipelines
 from service.settings import Settings
 from service.store._memory import MemoryLRU
 from service.store._outage import REDIS_ERRORS
@@ -86,6 +87,10 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     # process serves: loaded beside the first requests instead, it held the GIL and their
     # verification waited on it, for tens of seconds on a busy 2-core machine (measured).
     await asyncio.to_thread(warm_gazetteer)
+    if settings.strategy == "staged":
+        # the rules read each article's parse: spaCy's pipelines load once, before serving,
+        # for the same reason (1–7 s a pipeline here, docs/quality.md)
+        await asyncio.to_thread(preload_pipelines)
     try:
         await queue.connect()
         jobs = JobService(

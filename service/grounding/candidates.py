@@ -27,11 +27,12 @@ from service.grounding.facts import SentenceFacts, sentence_facts
 from service.grounding.lexicon import ANNOUNCED, SPEECH_TYPES
 from service.grounding.text import Sentence
 
-RULES_VERSION = "3"
+RULES_VERSION = "4"
 """Bump on any change to the rules here or in facts, mentions and lexicon: it is part of
 every cache key (through the staged extractor's prompt version), as a prompt's version is."""
 
 _VIOLENCE = frozenset({EventType.ATTACK, EventType.INTERCEPTION, EventType.INFRASTRUCTURE_DAMAGE})
+PHYSICAL = _VIOLENCE | {EventType.PROTEST, EventType.DISASTER}
 _CONTINUES = re.compile(r"^(?:[“\"]|(?:he|she|it|they|the statement|some|this|that)\b)", re.I)
 
 
@@ -67,6 +68,8 @@ class _Story:
         if name is None:
             return None
         if m.is_pronoun(m.Mention(name, 0, 0)):
+            if name.lower() in ("it", "its"):  # a body, not a person
+                return self.last_organisation or self.last_person
             return self.last_person
         if m.GENERIC.match(name):
             return self.last_organisation or name
@@ -165,12 +168,17 @@ def find_candidates(article: ArticleText) -> list[Candidate]:
     place_names = {p.text for p in m.places(article.text)} | set(m.dateline_places(article.text))
     candidates: list[Candidate] = []
     open_quote = False
+    parsed = article.parsed
+    copy_starts = m.dateline_end(article.text)
     for paragraph in paragraphs(article.sentences, article.text):
         current: Candidate | None = None
         pending: SentenceFacts | None = None  # an undated happening the next sentence may date
         dated: SentenceFacts | None = None  # a dated sentence with no happening in it
         for sentence in paragraph:
-            facts = sentence_facts(sentence, story.acronyms, article_names, place_names)
+            doc = parsed.doc(sentence.id - 1) if parsed is not None else None
+            read_as = _without_dateline(sentence, copy_starts)
+            facts = sentence_facts(read_as, story.acronyms, article_names, place_names, doc)
+            facts.sentence = sentence
             facts.inside_quote = open_quote and current is not None
             open_quote = _leaves_quote_open(sentence.text, open_quote)
             started = _starts_event(facts)
@@ -202,8 +210,8 @@ def find_candidates(article: ArticleText) -> list[Candidate]:
     dateline = m.dateline_places(article.text)
     for candidate in candidates:
         candidate.initiator = _named_later(candidate.initiator, candidate, article)
-        if candidate.place is None and dateline:
-            candidate.place = dateline[0]  # a story without a place happens where it was filed
+        if candidate.place is None and dateline and _filed_there(candidate, article):
+            candidate.place = dateline[0]
     return _merge_mentions(candidates)
 
 
@@ -225,6 +233,34 @@ def _named_later(initiator: str | None, event: Candidate, article: ArticleText) 
             if len(name.split()) >= 2 and name[0].isupper():
                 return speaker.text
     return initiator
+
+
+def _filed_there(event: Candidate, article: ArticleText) -> bool:
+    """Whether an event with no place of its own happened where the story was filed: a
+    statement, decision or ruling is made at the dateline; a physical happening only when
+    its sentences name no other place ("strikes hit substations that supply two of
+    Ukraine's nuclear plants", datelined Kyiv, did not happen in Kyiv)."""
+    if event.type not in PHYSICAL:
+        return True
+    parsed = article.parsed
+    if parsed is None:
+        return True
+    named = {
+        e.label
+        for e in parsed.entities(frozenset({"GPE", "LOC", "FAC", "NORP"}))
+        if e.sentence + 1 in event.sentence_ids and e.start >= m.dateline_end(article.text)
+    }
+    return not named
+
+
+def _without_dateline(sentence: Sentence, copy_starts: int) -> Sentence:
+    """The sentence with the dateline blanked ("PESHAWAR, Pakistan, Jan 14 (AFP) - "): the
+    filing place and day are not the happening's (offsets kept)."""
+    cut = copy_starts - sentence.start
+    if cut <= 0:
+        return sentence
+    text = " " * min(cut, len(sentence.text)) + sentence.text[cut:]
+    return Sentence(sentence.id, sentence.start, sentence.end, text)
 
 
 def _leaves_quote_open(text: str, was_open: bool) -> bool:

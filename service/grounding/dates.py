@@ -104,11 +104,47 @@ _SPANISH = tuple(
 )
 
 
+# French, likewise ("mardi soir", "la semaine dernière", "le 3 mars").
+_FRENCH = tuple(
+    (re.compile(rf"(?<!\w){fr}(?!\w)"), en)
+    for fr, en in (
+        ("la semaine dernière", "last week"),
+        ("cette semaine", "this week"),
+        ("le mois dernier", "last month"),
+        ("(?:pendant|dans|durant) la nuit", "during the night"),
+        ("hier soir", "last night"),
+        ("avant-hier", "day before yesterday"),
+        ("hier", "yesterday"),
+        ("aujourd'hui", "today"),
+        ("lundi", "monday"),
+        ("mardi", "tuesday"),
+        ("mercredi", "wednesday"),
+        ("jeudi", "thursday"),
+        ("vendredi", "friday"),
+        ("samedi", "saturday"),
+        ("dimanche", "sunday"),
+        ("1er", "1"),
+        ("janvier", "january"),
+        ("février|fevrier", "february"),
+        ("mars", "march"),
+        ("avril", "april"),
+        ("mai", "may"),
+        ("juin", "june"),
+        ("juillet", "july"),
+        ("août|aout", "august"),
+        ("septembre", "september"),
+        ("octobre", "october"),
+        ("novembre", "november"),
+        ("décembre|decembre", "december"),
+    )
+)
+
+
 def _normalise(phrase: str) -> str:
     """One spelling per phrase so the patterns need not care about case, quotes, spacing or
-    (for the common relative dates) Spanish."""
+    (for the common relative dates) Spanish and French."""
     text = " ".join(phrase.translate(_QUOTES).lower().split())
-    for pattern, english in _SPANISH:
+    for pattern, english in (*_SPANISH, *_FRENCH):
         text = pattern.sub(english, text)
     return text
 
@@ -302,11 +338,19 @@ _SPANISH_DAYS = re.compile(
     r"|domingo)\b|\banoche\b|\banteayer\b|\bayer\b|\bla semana pasada\b|\besta semana\b"
     r"|\bdurante la noche\b"
 )
+_FRENCH_DAYS = re.compile(
+    r"(?<!\w)(?:(?:le|ce) )?(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)(?!\w)"
+    r"|(?<!\w)(?:avant-)?hier(?!\w)|(?<!\w)la semaine dernière(?!\w)|(?<!\w)cette semaine(?!\w)"
+    r"|(?<!\w)(?:pendant|dans|durant) la nuit(?!\w)"
+    r"|(?<!\w)(?:le )?(?:\d{1,2}|1er) (?:janvier|février|fevrier|mars|avril|mai|juin|juillet|août"
+    r"|aout|septembre|octobre|novembre|décembre|decembre)(?: \d{4})?(?!\w)"
+)
 # "late on Saturday", "early Sunday", "on Tuesday evening": the words around a day belong to
 # the phrase (they are what the article wrote), and resolve to the same day.
 _AROUND_BEFORE = re.compile(r"(?:\b(?:late|early|earlier|later)\s+(?:on\s+)?|\bon\s+)$")
 _AROUND_AFTER = re.compile(
     r"^\s+(?:morning|afternoon|evening|night)\b|^\s+(?:por la (?:mañana|tarde|noche))"
+    r"|^\s+(?:soir|matin|après-midi|midi)(?!\w)"
 )
 _FINDERS: tuple[re.Pattern[str], ...] = (
     _ISO_RE,
@@ -318,6 +362,7 @@ _FINDERS: tuple[re.Pattern[str], ...] = (
     _REL_UNIT_RE,
     _AGO_RE,
     _SPANISH_DAYS,
+    _FRENCH_DAYS,
 )
 
 

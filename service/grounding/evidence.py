@@ -16,7 +16,9 @@ from pydantic import BaseModel
 from schemas import Span
 from service.grounding.checks import Failure
 from service.grounding.instructions import addresses_the_model
+from service.grounding.mentions import dateline_end
 from service.grounding.text import NormalisedText, Sentence
+from service.nlp import Parsed, article_language, parse
 
 
 class QuoteRef(BaseModel):
@@ -43,11 +45,23 @@ class ArticleText:
 
     text: str
     sentences: Sequence[Sentence]
+    declared_language: str | None = None  # the request's `language`, if it gave one
 
     def sentence(self, sentence_id: int) -> Sentence | None:
         if 1 <= sentence_id <= len(self.sentences):
             return self.sentences[sentence_id - 1]
         return None
+
+    @cached_property
+    def language(self) -> str:
+        """The article's language: the request's tag, else detected (service/nlp)."""
+        return article_language(self.text, self.declared_language)
+
+    @cached_property
+    def parsed(self) -> Parsed | None:
+        """The article's one parse, shared by everything that reads syntax; None for a
+        language without a pipeline."""
+        return parse(self.sentences, self.language, skip=dateline_end(self.text))
 
     @cached_property
     def normalised(self) -> NormalisedText:

@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from schemas import EventType
 from service.grounding import mentions as m
 from service.grounding.checks import INJURED_STEMS, KILLED_STEMS
 from service.grounding.dates import find_date_phrases
-from service.grounding.lexicon import Trigger, triggers
+from service.grounding.lexicon import ANNOUNCED, Trigger, triggers
 from service.grounding.numbers import numbers_in
 from service.grounding.text import Sentence
+from service.nlp.events import Found, speaker
+from service.nlp.events import read as events_in
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 _QUOTED = re.compile(r"[“\"][^”\"]*[”\"]?")
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")
@@ -61,7 +68,8 @@ _FUTURE = re.compile(
 )
 _REPORTED = re.compile(
     r"(?:said|says|told|reported|announced|stated|added|confirmed|claimed|statement|dijo|"
-    r"afirm[óo]|anunci[óo])\b[^,;.“”]{0,40}$",
+    r"afirm[óo]|anunci[óo]|indiqué|annoncé|déclaré|affirmé|dit|précisé|expliqué|confirmé|"
+    r"estimé|assuré)\b[^,;.“”]{0,40}$",
     re.IGNORECASE,
 )
 
@@ -199,11 +207,22 @@ def sentence_facts(
     acronyms: dict[str, str],
     article_names: set[str],
     place_names: set[str],
+    doc: Doc | None = None,
 ) -> SentenceFacts:
+    """What code reads in one sentence; with its parse (`doc`), the trigger, its type, who
+    did it and where come from syntax (service/nlp/events.py), else from the word rules."""
     text = sentence.text
-    found = triggers(text)
+    read = events_in(doc, doc.lang_) if doc is not None else None
+    if not read:
+        read = None  # nothing the dictionaries know: the word rules may still find one
+    found = triggers(text) if read is None else _as_triggers(read, text)
     events, reports = _dates(text, found)
-    facts = SentenceFacts(sentence=sentence, main=_main_trigger(text, found, events))
+    main = (
+        _main_trigger(text, found, events)
+        if read is None or doc is None
+        else _dated_trigger(text, found, read, doc, events, bool(reports))
+    )
+    facts = SentenceFacts(sentence=sentence, main=main)
     facts.heading = (
         not text.rstrip().endswith((".", "”", '"', "?", "!", "’", ")")) and len(text) < 90
     )
@@ -219,12 +238,76 @@ def sentence_facts(
     ]
     speakers = m.speakers(text)
     facts.speaker = speakers[0].text if speakers else _subject_of_saying(text, found, actors)
-    if facts.main is not None and not facts.main.speech:
+    if read is not None and doc is not None:
+        _from_syntax(facts, read, doc, article_names)
+    if (
+        facts.agent is None
+        and facts.main is not None
+        and not facts.main.speech
+        and (doc is None or doc.lang_ == "en")  # its name finder reads English capitals
+    ):
+        # the word rules: a "by X" after the trigger, or the actor written before it
         facts.agent = _agent(text, facts.main, actors)
-        facts.agent_is_speaker = facts.agent is None and bool(_OWN_FORCES.search(text))
+    if facts.main is not None and not facts.main.speech:
+        facts.agent_is_speaker = facts.agent is None and (
+            facts.agent_is_speaker or bool(_OWN_FORCES.search(text))
+        )
     skip = find_date_phrases(text)
     facts.quantities, facts.killed, facts.injured = _numbers(text, skip)
     return facts
+
+
+def _as_triggers(read: list[Found], text: str) -> list[Trigger]:
+    return [Trigger(f.type, f.start, f.end, f.speech) for f in read]
+
+
+def _dated_trigger(
+    text: str,
+    found: list[Trigger],
+    read: list[Found],
+    doc: Doc,
+    events: list[tuple[int, int]],
+    reported: bool,
+) -> Trigger | None:
+    """The happening the date phrase hangs from in the parse ("…, meeting on Tuesday,
+    approved a plan": the approval), else the one nearest the root; a saying outside quotes
+    only when nothing happened."""
+    happenings = _happenings(text, found)
+    starts = {t.start: t for t in happenings}
+    accusing = {f.start: f for f in read if f.speech and f.type is EventType.ACCUSATION}
+    for start, end in events:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        node = span.root if span is not None else None
+        while node is not None:
+            if node.idx in starts:
+                events.insert(0, (start, end))  # the date that dates it dates the event
+                return starts[node.idx]
+            said = _as_triggers([accusing[node.idx]], text)[0] if node.idx in accusing else None
+            if said is not None and _outside_quotes(text, said):
+                return said  # "on Thursday rejected the findings"
+            node = None if node.head.i == node.i else node.head
+    sayings = [t for t in found if t.speech and _outside_quotes(text, t)]
+    if happenings and (events or not reported or not sayings or happenings[0].type in ANNOUNCED):
+        return happenings[0]
+    # "… said in a statement on Sunday that 11 other people had died": with nothing dated
+    # but the saying, the saying is what the sentence dates
+    return sayings[0] if sayings else (happenings[0] if happenings else None)
+
+
+def _from_syntax(
+    facts: SentenceFacts, read: list[Found], doc: Doc, article_names: set[str]
+) -> None:
+    """Slots from the parse: the main trigger's subject or agent (never its object), the
+    speaker of the saying that reports it, and the places attached to its clause first."""
+    main = next((f for f in read if facts.main and f.start == facts.main.start), None)
+    if main is not None and not main.speech and main.initiator:
+        name = main.initiator
+        where = facts.sentence.text.find(name)
+        facts.agent = _country(m.Mention(name, where, where + len(name)), article_names).text
+    facts.speaker = speaker(doc, read) or facts.speaker  # else the word rules' "X said"
+    facts.agent_is_speaker = main is not None and main.own_side
+    if main is not None:
+        facts.places = [*main.places, *(p for p in facts.places if p not in main.places)]
 
 
 def _subject_of_saying(text: str, found: list[Trigger], actors: list[m.Mention]) -> str | None:

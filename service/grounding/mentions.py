@@ -83,15 +83,17 @@ _DEMONYM = re.compile(
     r"(?:ian|ean|ese|ish|ic|an|i)\s+(?!(?:and|or|on|in|at|to|for|with|from|by|late|early|last"
     r"|this|was|were|is|has|had|said|says|y|el|la|en|de)\b)[a-z]"
 )
+# "KYIV, Ukraine (AP) —", "PESHAWAR, Pakistan, Jan 14 (AFP) -", "BAGHDAD —",
+# "SANTIAGO, Jan 31 (Andes Markets Report) —"
 _DATELINE = re.compile(
-    rf"^\s*(?P<place>[{_UPPER}][{_UPPER}\s.’']+?)\s*,\s*(?P<rest>[^—–\n(]*?)\s*(?:\(\w+\))?"
-    r"\s*(?:—|–|-)\s+"
+    rf"^\s*(?P<place>[{_UPPER}][{_UPPER}\s.’']+?)\s*(?:,\s*(?P<rest>[^—–\n(]*?))?\s*"
+    r"(?:\([^()\n]{1,40}\))?\s*(?:—|–|-)\s+"
 )
 _ACRONYM = re.compile(rf"(?P<full>{_NAME.pattern}),?\s+(?:or|\()\s*(?P<short>[A-Z]{{2,6}})\b")
 _PRONOUN_SPEAKER = re.compile(r"^(?:he|she|they|it)$", re.IGNORECASE)
 # "the group said": a body named only by its kind stands for the organisation named last.
 GENERIC = re.compile(
-    r"^(?:the|a|an)\s+(?:group|militia|company|organi[sz]ation|agency|institute|bank|union)$",
+    r"^(?:(?:the|a|an)\s+)?(?:group|militia|company|organi[sz]ation|agency|institute|bank|union)$",
     re.IGNORECASE,
 )
 
@@ -191,7 +193,8 @@ def dateline_places(text: str) -> list[str]:
     if m is None:
         return []
     found = [m["place"].strip().title()]
-    rest = m["rest"].strip()
+    # "Pakistan, Jan 14": the filing day is not a place
+    rest = ", ".join(p.strip() for p in (m["rest"] or "").split(",") if not re.search(r"\d", p))
     if rest and rest[0].isupper() and len(rest) < 40:
         found.append(rest)
     return found

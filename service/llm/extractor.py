@@ -22,7 +22,7 @@ from instructor.core.hooks import Hooks
 from pydantic import ValidationError
 
 from prompts import Prompt
-from schemas import BriefingOptions, Usage
+from schemas import BriefingOptions, Dropped, Usage
 from service.errors import LLMBadOutput, LLMTimeout, LLMUnavailable
 from service.grounding.draft import CONTEXT_ARTICLE, CONTEXT_LENIENT, Draft
 from service.grounding.evidence import ArticleText
@@ -47,6 +47,7 @@ class Extraction:
     draft: Draft
     attempts: int
     usage: Usage
+    notes: tuple[Dropped, ...] = ()  # what the strategy left out on purpose, and why
 
 
 def sum_usage(*usages: Any) -> Usage:

@@ -38,7 +38,7 @@ from instructor.core.exceptions import IncompleteOutputException, InstructorRetr
 from pydantic import BaseModel, ValidationError
 
 from prompts import Prompt
-from schemas import BriefingOptions
+from schemas import BriefingOptions, Dropped
 from service.grounding.candidates import RULES_VERSION, Candidate, find_candidates
 from service.grounding.draft import Draft, DraftEvent, DraftKeyPoint
 from service.grounding.evidence import ArticleText
@@ -53,6 +53,7 @@ from service.llm.extractor import (
     _root_cause,
     render_article,
 )
+from service.nlp import EXTRACTED_LANGUAGES
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +142,10 @@ class StagedExtractor(DraftExtractor):
         events = await self._events(article, title, published, stats)
         brief = await self._brief(article, title, published, stats)
         return Extraction(
-            draft=_draft(brief, events, options), attempts=stats.attempts, usage=stats.usage
+            draft=_draft(brief, events, options),
+            attempts=stats.attempts,
+            usage=stats.usage,
+            notes=language_notes(article),
         )
 
     async def stream(
@@ -161,7 +165,9 @@ class StagedExtractor(DraftExtractor):
         brief = await self._brief(article, title, published, stats)
         draft = _draft(brief, events, options)
         on_partial(draft.model_dump(mode="json"))
-        return Extraction(draft=draft, attempts=stats.attempts, usage=stats.usage)
+        return Extraction(
+            draft=draft, attempts=stats.attempts, usage=stats.usage, notes=language_notes(article)
+        )
 
     def messages(
         self, article: ArticleText, title: str | None, published: str | None
@@ -184,6 +190,8 @@ class StagedExtractor(DraftExtractor):
     async def _events(
         self, article: ArticleText, title: str | None, published: str | None, stats: _CallStats
     ) -> list[DraftEvent]:
+        if article.language not in EXTRACTED_LANGUAGES:
+            return []  # said in meta.dropped (language_notes)
         candidates = find_candidates(article)
         if self.fill:
             prefix = self.messages(article, title, published)[:-1]
@@ -221,6 +229,20 @@ class StagedExtractor(DraftExtractor):
             log.info("the brief was unusable (%s); verification fills it in", type(exc).__name__)
             return DraftBrief()
         return DraftBrief(headline=brief.headline, summary=brief.summary)
+
+
+def language_notes(article: ArticleText) -> tuple[Dropped, ...]:
+    """A language the rules cannot read gets no events, and the briefing says so rather than
+    returning an empty list with no reason."""
+    if article.language in EXTRACTED_LANGUAGES:
+        return ()
+    return (
+        Dropped(
+            what="events",
+            reason=f"events are not extracted for language '{article.language}' (the rules "
+            f"read {', '.join(EXTRACTED_LANGUAGES)}); the headline and summary are the model's",
+        ),
+    )
 
 
 def _draft(brief: DraftBrief, events: list[DraftEvent], options: BriefingOptions) -> Draft:

@@ -121,12 +121,14 @@ async def test_the_rules_hold_their_scores_on_every_gold_set(
     the rules that loses events or slots fails here before it reaches seeds/EVAL.md."""
     # a brief without numbers: the same words are sent for every article
     llm.reset(default=Reply(arguments={"headline": "News", "summary": "Events happened."}))
+    # within 0.02 of what the parse-based rules (issue 22, step 1) measured: seeds/EVAL.md
     floors = {
-        SEEDS: (0.65, 0.85),
-        SEEDS / "unseen": (0.6, 0.8),
-        SEEDS / "test": (0.4, 0.8),
-        SEEDS / "merge": (0.45, 0.6),  # written for the merge gold (issue 15), not for the rules
-        SEEDS / "merge-test": (0.25, 0.4),  # its held-out test; 0.256 / 0.419 when added
+        SEEDS: (0.60, 0.82),  # 0.62 / 0.84 (the word rules fitted to it: 0.70 / 0.88)
+        SEEDS / "unseen": (0.40, 0.61),  # 0.42 / 0.63
+        SEEDS / "test": (0.55, 0.84),  # 0.57 / 0.86
+        SEEDS / "merge": (0.51, 0.68),  # 0.53 / 0.70, written for the merge gold (issue 15)
+        SEEDS / "merge-test": (0.34, 0.48),  # 0.36 / 0.50
+        SEEDS / "blind-dev": (0.31, 0.66),  # 0.33 / 0.68; the word rules scored 0.09 / 0.46
     }
     async with open_runtime(settings.replace(extraction="staged")) as runtime:
         for folder, (strict_floor, relaxed_floor) in floors.items():
@@ -180,3 +182,49 @@ async def test_the_fill_stage_picks_initiators_only_among_the_names_offered(
     assert picked >= 2
     belgorod = next(e for e in result.events if e.location and e.location.name == "Belgorod")
     assert [a.name for a in belgorod.actors] == ["Ukraine"]  # an answer not offered: the rules'
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("uk", "Російські дрони атакували Одесу в ніч на неділю, повідомила влада."),
+        (None, "Російські дрони атакували Одесу в ніч на неділю, повідомила влада міста."),
+    ],
+)
+async def test_a_language_the_rules_cannot_read_says_so(
+    make_client: ClientFactory, llm: ScriptedLLM, language: str | None, text: str
+) -> None:
+    """No events, and the reason in meta.dropped, rather than an empty list with no reason;
+    a request without `language` is detected as Ukrainian."""
+    llm.reset(default=Reply(arguments={"headline": "Одеса", "summary": "Атака."}))
+    article = {"text": text, "published_at": "2025-11-09"}
+    if language:
+        article["language"] = language
+    async with make_client(extraction="staged", llm_schema_format="json_object") as client:
+        response = await client.post("/v1/briefings", json={"article": article})
+    assert response.status_code == 200, response.text
+    result = BriefingResponse.model_validate(response.json())
+    assert result.events == []
+    (note,) = [d for d in result.meta.dropped if d.what == "events"]
+    assert "not extracted for language 'uk'" in note.reason
+
+
+async def test_french_events_come_from_the_french_parse(
+    make_client: ClientFactory, llm: ScriptedLLM
+) -> None:
+    llm.reset(default=Reply(arguments={"headline": "Grève", "summary": "Une grève."}))
+    text = (
+        "DAKAR — Des milliers d'enseignants ont manifesté mercredi à Dakar pour réclamer le "
+        "paiement de leurs primes.\n\nLa police a interpellé 23 manifestants mercredi soir, "
+        "selon une source policière."
+    )
+    article = {"text": text, "published_at": "2025-03-06", "language": "fr"}
+    async with make_client(extraction="staged", llm_schema_format="json_object") as client:
+        response = await client.post("/v1/briefings", json={"article": article})
+    assert response.status_code == 200, response.text
+    result = BriefingResponse.model_validate(response.json())
+    found = [
+        (e.type, e.location.name if e.location else None, str(e.date.start)) for e in result.events
+    ]
+    assert found == [("protest", "Dakar", "2025-03-05"), ("legal", "Dakar", "2025-03-05")]
+    assert [a.name for a in result.events[1].actors if a.role == "initiator"] == ["police"]

@@ -1,0 +1,126 @@
+"""The linguistic layer: triggers from the field's dictionaries, slots from syntax."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from schemas import EventType
+from service.grounding.dates import find_date_phrases, resolve_date
+from service.nlp import article_language
+from service.nlp.dictionary import cameo_type, sense, tables
+from service.nlp.events import read, speaker
+from service.nlp.pipeline import pipeline
+
+
+def _read(text: str, language: str = "en") -> list[tuple[str, str | None, list[str]]]:
+    nlp = pipeline(language)
+    assert nlp is not None
+    return [(f.type.value, f.initiator, f.places) for f in read(nlp(text), language)]
+
+
+def _main(text: str, language: str = "en") -> tuple[str, str | None, list[str]] | None:
+    found = _read(text, language)
+    return found[0] if found else None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a ruling, though CAMEO's "block" is a blockade: the subject is a court
+        (
+            "A federal judge in Delaware on Thursday blocked the planned $4.1 billion merger.",
+            ("legal", "federal judge", ["Delaware"]),
+        ),
+        ("In Maribor, police detained a 52-year-old man on Sunday.",
+         ("legal", "police", ["Maribor"])),
+        # the subject, never the object
+        ("Speaking at the party headquarters, he congratulated Kovač on his victory.",
+         ("statement", "he", [])),
+        # a lightning strike is a disaster, and nobody did it
+        ("A lightning strike killed three herders near Kasese on Monday.",
+         ("disaster", None, ["Kasese"])),
+        ("Four people were killed by gunmen in Bannu on Tuesday, police said.",
+         ("attack", "gunmen", ["Bannu"])),
+        ("Thousands of workers went on strike in Lagos on Monday.",
+         ("protest", "workers", ["Lagos"])),
+        ("Police fired tear gas at protesters in Nairobi on Tuesday.",
+         ("protest", "Police", ["Nairobi"])),
+        ("Drones struck the besieged city of Kadugli on Sunday.", ("attack", None, ["Kadugli"])),
+        ("The cabinet declared a state of emergency in the Burgas region.",
+         ("policy", "cabinet", ["Burgas region"])),
+        ("Chile's central bank raised its benchmark interest rate on Friday.",
+         ("economic", "central bank", [])),
+        ("Its forces destroyed 44 Ukrainian drones during the night.", ("interception", None, [])),
+    ],
+)  # fmt: skip
+def test_the_happening_its_type_its_doer_and_its_place(
+    text: str, expected: tuple[str, str | None, list[str]]
+) -> None:
+    assert _main(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The army did not attack the village, officials said.",
+        "Rebels threatened to attack the town on Friday.",
+        "The central bank could raise rates next month, analysts said.",
+        "No drone of ours was shot down, the group said.",
+    ],
+)
+def test_what_did_not_happen_is_no_happening(text: str) -> None:
+    """Negated, threatened and forecast happenings leave only the saying, if any."""
+    assert all(kind == "statement" for kind, _, _ in _read(text))
+
+
+def test_a_condemned_attack_is_the_condemnation_s_topic() -> None:
+    nlp = pipeline("en")
+    assert nlp is not None
+    doc = nlp("The UN on Tuesday condemned the attack on the convoy.")
+    found = read(doc, "en")
+    assert [(f.type, f.speech) for f in found] == [(EventType.ACCUSATION, True)]
+    assert speaker(doc, found) == "UN"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("La police a interpellé 23 manifestants mercredi à Dakar.",
+         ("legal", "police", ["Dakar"])),
+        ("Des milliers d'enseignants ont manifesté jeudi à Lyon.",
+         ("protest", "enseignants", ["Lyon"])),
+    ],
+)  # fmt: skip
+def test_french_through_the_same_roots(
+    text: str, expected: tuple[str, str | None, list[str]]
+) -> None:
+    assert _main(text, "fr") == expected
+
+
+def test_cameo_roots_map_to_our_types() -> None:
+    assert cameo_type("190") is EventType.ATTACK
+    assert cameo_type("0841") is EventType.LEGAL  # release persons, under yield (08: policy)
+    assert cameo_type("057") is EventType.AGREEMENT
+    assert cameo_type("130") is None  # a threat is not an event
+    assert sense("attack", "VERB", "en") is not None
+    # the cooperative WordNet blocks are not taken whole: "dig" is not an investigation
+    assert sense("dig", "VERB", "en") is None
+    # the compiled tables hold the dictionaries, not a handful of words
+    assert len(tables().verbs) > 1_500 and len(tables().agents) > 3_000
+
+
+def test_language_from_the_request_else_detected() -> None:
+    assert article_language("anything", "en-GB") == "en"
+    assert article_language("Le gouvernement a annoncé mardi une hausse des prix.", None) == "fr"
+    assert article_language("Уряд оголосив про нові обмеження на електроенергію.", None) == "uk"
+
+
+def test_french_dates_resolve() -> None:
+    text = "Le tribunal l'a condamné mercredi après-midi, puis le 3 mars la police a agi."
+    phrases = [text[a:b] for a, b in find_date_phrases(text)]
+    assert phrases == ["mercredi après-midi", "le 3 mars"]
+    published = date(2025, 3, 6)  # a Thursday
+    assert resolve_date("mercredi après-midi", published).start == date(2025, 3, 5)
+    assert resolve_date("le 3 mars", published).start == date(2025, 3, 3)
