@@ -87,10 +87,10 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     # process serves: loaded beside the first requests instead, it held the GIL and their
     # verification waited on it, for tens of seconds on a busy 2-core machine (measured).
     await asyncio.to_thread(warm_gazetteer)
-    if settings.strategy == "staged":
-        # the rules read each article's parse: spaCy's pipelines load once, before serving,
-        # for the same reason (1–7 s a pipeline here, docs/quality.md)
-        await asyncio.to_thread(preload_pipelines)
+    # the rules read each article's parse and verification checks the headline's names
+    # with it: spaCy's pipelines load once, before serving, for the same reason (1–7 s a
+    # pipeline here, docs/quality.md)
+    await asyncio.to_thread(preload_pipelines)
     try:
         await queue.connect()
         jobs = JobService(

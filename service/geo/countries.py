@@ -46,3 +46,26 @@ def same_country(name: str, code: str) -> bool:
         return True
     country = gz.countries.get(code)
     return country is not None and set(key.split()) <= set(fold(country.name).split())
+
+
+def country_code(word: str) -> str | None:
+    """The country a name, alias or demonym names ("Ukrainian" → "UA", "Niger" → "NE",
+    "Nigerian" → "NG"); None for anything else."""
+    gz = gazetteer()
+    key = fold(word)
+    return gz.country_index.get(key) or gz.demonyms.get(key)
+
+
+@cache
+def _names_by_country() -> dict[str, frozenset[str]]:
+    gz = gazetteer()
+    names: dict[str, set[str]] = {}
+    for table in (gz.country_index, gz.demonyms):
+        for key, code in table.items():
+            names.setdefault(code, set()).add(key)
+    return {code: frozenset(keys) for code, keys in names.items()}
+
+
+def country_words(code: str) -> frozenset[str]:
+    """Every folded name, alias and demonym of a country ("UA" → ukraine, ukrainian, …)."""
+    return _names_by_country().get(code, frozenset())

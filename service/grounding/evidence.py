@@ -17,6 +17,7 @@ from schemas import Span
 from service.grounding.checks import Failure
 from service.grounding.instructions import addresses_the_model
 from service.grounding.mentions import dateline_end
+from service.grounding.names import folded_words, lowercase_words
 from service.grounding.text import NormalisedText, Sentence
 from service.nlp import Parsed, article_language, parse
 
@@ -62,6 +63,17 @@ class ArticleText:
         """The article's one parse, shared by everything that reads syntax; None for a
         language without a pipeline."""
         return parse(self.sentences, self.language, skip=dateline_end(self.text))
+
+    @cached_property
+    def words(self) -> set[str]:
+        """The article's words, folded (accents, case): what a headline's names are checked
+        against (service/grounding/names.py)."""
+        return folded_words(self.text)
+
+    @cached_property
+    def lower_words(self) -> set[str]:
+        """The words the article writes in lower case somewhere (common words, not names)."""
+        return lowercase_words(self.text)
 
     @cached_property
     def normalised(self) -> NormalisedText:

@@ -35,6 +35,7 @@ from service.grounding.dates import find_date_phrase, resolve_date
 from service.grounding.dedupe import merge_duplicates
 from service.grounding.draft import Draft, DraftEvent, DraftKeyPoint
 from service.grounding.evidence import ArticleText, evidence_text, resolve_refs
+from service.grounding.names import unstated_names
 from service.grounding.places import place_events
 from service.grounding.taxonomy import refine_taxonomy
 
@@ -219,6 +220,15 @@ def _grounded_text(verifier: _Verifier, what: str, text: str, fallback: str) -> 
         verifier.drop(
             what,
             Failure(problem.reason + "; replaced from verified material", problem.detail),
+        )
+        return fallback
+    if unstated := unstated_names(text, verifier.article):
+        verifier.drop(
+            what,
+            Failure(
+                f"the {what} names what the article does not; replaced from verified material",
+                f"the {what} names {', '.join(map(repr, unstated))}, which the article does not",
+            ),
         )
         return fallback
     return text

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -119,8 +120,9 @@ async def test_the_rules_hold_their_scores_on_every_gold_set(
 ) -> None:
     """The staged strategy's events are code, so their scores are deterministic: a change to
     the rules that loses events or slots fails here before it reaches seeds/EVAL.md."""
-    # a brief without numbers: the same words are sent for every article
-    llm.reset(default=Reply(arguments={"headline": "News", "summary": "Events happened."}))
+    # a brief without numbers or names: the same words are sent for every article, in every
+    # language (an English "News" would be a name the Spanish article does not state)
+    llm.reset(default=Reply(arguments={"headline": "news", "summary": "events happened."}))
     # within 0.02 of what the parse-based rules (issue 22, step 1) measured: seeds/EVAL.md
     floors = {
         SEEDS: (0.60, 0.82),  # 0.62 / 0.84 (the word rules fitted to it: 0.70 / 0.88)
@@ -228,3 +230,25 @@ async def test_french_events_come_from_the_french_parse(
     ]
     assert found == [("protest", "Dakar", "2025-03-05"), ("legal", "Dakar", "2025-03-05")]
     assert [a.name for a in result.events[1].actors if a.role == "initiator"] == ["police"]
+
+
+async def test_a_brief_naming_the_wrong_country_is_replaced(
+    make_client: ClientFactory, llm: ScriptedLLM
+) -> None:
+    """The 0.5B model's slip from run C: "Nigerian gunmen" for an attack in Niger."""
+    llm.reset(
+        default=Reply(
+            arguments={"headline": "Nigerian gunmen kill villagers", "summary": "Gunmen struck."}
+        )
+    )
+    meta = json.loads((SEEDS / "unseen" / "sahel-village-attack.json").read_text("utf-8"))
+    text = (SEEDS / "unseen" / meta.pop("file")).read_text("utf-8")
+    article = {"text": text, **meta}
+    async with make_client(extraction="staged", llm_schema_format="json_object") as client:
+        response = await client.post("/v1/briefings", json={"article": article})
+    assert response.status_code == 200, response.text
+    result = BriefingResponse.model_validate(response.json())
+    assert result.briefing.headline == article["title"]
+    assert result.briefing.summary == "Gunmen struck."
+    assert [d.what for d in result.meta.dropped] == ["headline"]
+    assert result.events  # the events are the rules', untouched
