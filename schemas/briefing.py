@@ -71,6 +71,12 @@ class Actor(_Model):
     role: ActorRole
     kind: ActorKind = ActorKind.UNKNOWN
     country: str | None = None
+    country_code: str | None = Field(
+        default=None,
+        description="ISO 3166-1 alpha-2 code of the country the actor's name, demonym or "
+        "organisation implies ('Kenyan police' → KE, 'Sergey Lavrov' → RU), resolved by code "
+        "from the gazetteer and the Phoenix actor dictionary; null when nothing says.",
+    )
 
 
 class Location(_Model):

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from schemas import Span
 from service.grounding.checks import Failure
 from service.grounding.instructions import addresses_the_model
-from service.grounding.mentions import dateline_end
+from service.grounding.mentions import acronyms, dateline_end
 from service.grounding.names import folded_words, lowercase_words
 from service.grounding.text import NormalisedText, Sentence
 from service.nlp import Parsed, article_language, parse
@@ -74,6 +74,20 @@ class ArticleText:
     def lower_words(self) -> set[str]:
         """The words the article writes in lower case somewhere (common words, not names)."""
         return lowercase_words(self.text)
+
+    @cached_property
+    def acronyms(self) -> dict[str, str]:
+        """ "the Rapid Support Forces (RSF)": the article's own definitions."""
+        return acronyms(self.text)
+
+    def before(self, name: str) -> str:
+        """The words written just before a name's first mention in its sentence ("Ukraine's
+        foreign ministry spokesman" before "Taras Hlushko")."""
+        at = self.text.find(name)
+        if at < 0:
+            return ""
+        start = max(*(self.text.rfind(mark, 0, at) for mark in ".,;:\n—"), at - 60)
+        return self.text[start + 1 : at]
 
     @cached_property
     def normalised(self) -> NormalisedText:

@@ -30,6 +30,7 @@ from schemas import (
     Span,
 )
 from service.grounding import checks
+from service.grounding.actors import actor_country
 from service.grounding.checks import Failure
 from service.grounding.dates import find_date_phrase, resolve_date
 from service.grounding.dedupe import merge_duplicates
@@ -119,6 +120,9 @@ class _Verifier:
                     role=actor.role,
                     kind=actor.kind,
                     country=country,
+                    country_code=actor_country(
+                        name, self.article.acronyms, self.article.before(name)
+                    ),
                 )
         return list(actors.values())
 

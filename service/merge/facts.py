@@ -60,6 +60,7 @@ class Facts:
     coslat: float  # cos(lat), for the haversine
     initiators: tuple[str, ...]  # the named ones: a description ("gunmen") names no one
     folded: tuple[str, ...]  # the initiators folded
+    countries: tuple[str | None, ...]  # each initiator's country code, where its name says
     stems: tuple[frozenset[str], ...]  # and their naming words' stems
     words: frozenset[str]  # the summary's and the units' distinctive stems
     undated: bool  # the span is the week before publication
@@ -108,8 +109,12 @@ def facts(
     own = event.location
     stand_in = own is None and context is not None and event.type in PHYSICAL
     place = context if stand_in else own
-    named = [(a.name, _stems(a.name, _WEAK)) for a in event.actors if a.role is ActorRole.INITIATOR]
-    named = [(name, stems) for name, stems in named if stems]
+    named = [
+        (a.name, _stems(a.name, _WEAK), a.country_code)
+        for a in event.actors
+        if a.role is ActorRole.INITIATOR
+    ]
+    named = [(name, stems, code) for name, stems, code in named if stems]
     start = event.date.start
     day = published.date() if isinstance(published, datetime) else published
     span = None if start is None else (start, event.date.end or start)
@@ -128,9 +133,10 @@ def facts(
         coslat=math.cos(math.radians(place.latitude))
         if place and place.latitude is not None
         else 1.0,
-        initiators=tuple(name for name, _ in named),
-        folded=tuple(fold(name) for name, _ in named),
-        stems=tuple(stems for _, stems in named),
+        initiators=tuple(name for name, _, _ in named),
+        folded=tuple(fold(name) for name, _, _ in named),
+        stems=tuple(stems for _, stems, _ in named),
+        countries=tuple(code for _, _, code in named),
         words=_stems(f"{event.summary} {units}", _QUIET),
         undated=start is None and span is not None,
         sides=frozenset(

@@ -105,19 +105,31 @@ def _place(a: Facts, b: Facts) -> tuple[int, str] | None:
     return (2, "within") if near else None
 
 
+_SAID = frozenset(
+    {EventType.STATEMENT, EventType.ACCUSATION, EventType.DIPLOMACY, EventType.AGREEMENT,
+     EventType.POLICY}
+)  # fmt: skip
 _Found = tuple[int, int] | frozenset[str] | None
 """What made the actors test pass: the two initiators that match, the shared stems, or None."""
 
 
 def _actors(a: Facts, b: Facts, placed: bool) -> tuple[int, _Found] | None:
     """Named initiators agree when two of them share a name or a stem ("Russia" ~ "Russian
-    forces"); two that share none conflict. When a report names none, there is nothing to
-    conflict, but a report without a place (`placed` false) must then say the same thing:
-    `SIMILAR_WORDS` distinctive stems in common between the summaries."""
+    forces") or a country code (service/grounding/actors.py); two that share none conflict.
+    When a report names none, there is nothing to conflict, but a report without a place
+    (`placed` false) must then say the same thing: `SIMILAR_WORDS` distinctive stems in common
+    between the summaries.
+
+    A country code makes two names one side only for what a government says or decides (a
+    spokesman and his ministry); armed actors of one country are often the two sides of its
+    war ("the Sudanese army", "the RSF"), so violence keeps to names."""
+    said = a.event.type in _SAID and b.event.type in _SAID
     for i, x in enumerate(a.folded):
         for j, y in enumerate(b.folded):
             if within(x, y) or within(y, x) or a.stems[i] & b.stems[j]:
                 return 1, (i, j)
+            if said and a.countries[i] is not None and a.countries[i] == b.countries[j]:
+                return 1, (i, j)  # "Taras Hlushko" (UA) ~ "Ukraine's foreign ministry"
     if a.folded and b.folded:
         return None
     if a.sides and b.sides and not a.sides & b.sides:

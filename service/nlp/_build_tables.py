@@ -13,7 +13,9 @@ from what and under which licence), so the service needs neither PETRARCH nor it
   object or prepositional object is a given word ("- * &CEASEFIRE [0356]" under ARRANGE →
   `arrange  ceasefire  0356`). Synonym sets (&WEAPON…) are expanded; multi-word forms keep
   their space ("call off").
-- `agents.tsv`: `word  code`: Phoenix's agent nouns ("police" → COP, "judge" → JUD).
+- `agents.tsv`: `word  code`: Phoenix's agent nouns ("police" → COP, "judge" → JUD);
+- `actors.tsv`: `name  ISO3`: Phoenix's named actors (people, parties, armed groups) with the
+  country of their latest coding ("sergey lavrov" → RUS, "boko haram" → NGA).
 
 Subject-side pattern words ("- &MILITARY * …") and the pattern grammar's markers ($, ^, %)
 are dropped: the parse gives us the subject, and a table lookup is all the rules need.
@@ -130,15 +132,53 @@ def compile_agents(source: str) -> list[tuple[str, str]]:
     return sorted(rows.items())
 
 
+def compile_actors(source: str) -> list[tuple[str, str]]:
+    """`name  ISO3`: each Phoenix actor's names (main and + aliases) with the country of its
+    latest code ("SERGEY_LAVROV_ … [RUSGOV]" → sergey lavrov RUS; "BOKO_HARAM [NGAREB]")."""
+    rows: dict[str, str] = {}
+    names: list[str] = []
+    code = ""
+
+    def flush() -> None:
+        if names and code[:3].isalpha() and code[:3].isupper():
+            for name in names:
+                rows.setdefault(name, code[:3])
+
+    for raw in source.splitlines():
+        line = raw.split("#")[0].rstrip()
+        if not line.strip():
+            continue
+        if not line[0].isspace() and not line.startswith(("+", "[")):
+            flush()
+            names, code = [], ""
+            head = line.split("[")[0]
+            names.append(_word(head))
+        elif line.lstrip().startswith("+"):
+            names.append(_word(line.strip().split("[")[0]))
+        found = re.findall(r"\[~?([A-Z]{3})[A-Z]*(?:\s[^\]]*)?\]", line)
+        if found:
+            code = found[-1]  # the latest coding wins
+    flush()
+    return sorted((n, c) for n, c in rows.items() if len(n) > 2)
+
+
 def main(checkout: Path) -> None:
     folder = checkout / "petrarch2" / "data" / "dictionaries"
     verbs, objects = compile_verbs((folder / "CAMEO.2.0.txt").read_text(encoding="latin-1"))
     agents = compile_agents((folder / "Phoenix.agents.txt").read_text(encoding="latin-1"))
+    actors = compile_actors(
+        "\n".join(
+            (folder / name).read_text(encoding="latin-1")
+            for name in ("Phoenix.Countries.actors.txt", "Phoenix.MilNonState.actors.txt")
+        )
+    )
     HERE.mkdir(exist_ok=True)
+    (HERE / "actors.tsv").write_text("".join(f"{n}\t{c}\n" for n, c in actors), encoding="utf-8")
     for name, rows in (("cameo_verbs.tsv", verbs), ("cameo_objects.tsv", objects)):
         (HERE / name).write_text("".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
     (HERE / "agents.tsv").write_text("".join(f"{w}\t{c}\n" for w, c in agents), encoding="utf-8")
-    print(f"{len(verbs)} verbs, {len(objects)} object patterns, {len(agents)} agents")
+    print(f"{len(verbs)} verbs, {len(objects)} patterns, {len(agents)} agents", end=", ")
+    print(f"{len(actors)} actors")
 
 
 if __name__ == "__main__":

@@ -292,3 +292,20 @@ def test_among_equally_sure_joins_the_closer_wording_goes_first() -> None:
     ]
     together = next(m for m in merge_events(reports) if m.num_articles == 2)
     assert {(m.article_index, m.event_id) for m in together.members} == {(0, "e2"), (1, "e1")}
+
+
+def test_a_spokesman_and_his_ministry_are_one_side_for_what_they_say() -> None:
+    """Session 8's known miss: "Taras Hlushko" ~ "Ukraine's foreign ministry", once each
+    initiator carries its country (service/grounding/actors.py); violence keeps to names."""
+
+    def merged(kind: str, a: tuple[str, str | None], b: tuple[str, str | None]) -> bool:
+        first, second = event(type=kind, initiator=a[0]), event(type=kind, initiator=b[0])
+        first.actors[0].country_code, second.actors[0].country_code = a[1], b[1]
+        return len(merge_events([report(0, first), report(1, second)])) == 1
+
+    hlushko, ministry = ("Taras Hlushko", "UA"), ("Ukraine's foreign ministry", "UA")
+    assert merged("statement", hlushko, ministry)
+    assert not merged("statement", hlushko, ("Russia's foreign ministry", "RU"))
+    assert not merged("statement", hlushko, (ministry[0], None))  # no code, no link
+    # one country's two armies are two sides of its war
+    assert not merged("attack", ("Sudanese army", "SD"), ("RSF", "SD"))
