@@ -27,7 +27,7 @@ from service.grounding.facts import SentenceFacts, sentence_facts
 from service.grounding.lexicon import ANNOUNCED, SPEECH_TYPES
 from service.grounding.text import Sentence
 
-RULES_VERSION = "4"
+RULES_VERSION = "5"
 """Bump on any change to the rules here or in facts, mentions and lexicon: it is part of
 every cache key (through the staged extractor's prompt version), as a prompt's version is."""
 

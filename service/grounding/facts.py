@@ -36,6 +36,7 @@ _OWN_FORCES = re.compile(
     r"\b(?:its|their|our)\s+(?:\w+\s+)?(?:forces|defen[cs]es|fighters|troops|units|military|army)\b",
     re.I,
 )
+_RESPONSE = re.compile(r"(?:evacu|évacu|rescu)", re.IGNORECASE)
 _BY_AGENT = re.compile(r"\bby\s+$", re.I)
 
 
@@ -246,8 +247,18 @@ def sentence_facts(
         and not facts.main.speech
         and (doc is None or doc.lang_ == "en")  # its name finder reads English capitals
     ):
-        # the word rules: a "by X" after the trigger, or the actor written before it
-        facts.agent = _agent(text, facts.main, actors)
+        # the word rules: a "by X" after the trigger, or the actor written before it; with a
+        # parse, only a name it agrees is one ("Among the deadliest…" is not)
+        agent = _agent(text, facts.main, actors)
+        if agent is not None and (doc is None or _named_in(doc, text, agent)):
+            facts.agent = agent
+    main = facts.main
+    if main is not None and not main.speech and main.type in ANNOUNCED and facts.agent is None:
+        facts.agent = facts.speaker  # "the minister announced that strike days would be…"
+    if main is not None and main.type is EventType.DISASTER and not _RESPONSE.match(
+        text[main.start : main.end]
+    ):
+        facts.agent = None  # a flood or a landslide has no initiator; an evacuation has
     if facts.main is not None and not facts.main.speech:
         facts.agent_is_speaker = facts.agent is None and (
             facts.agent_is_speaker or bool(_OWN_FORCES.search(text))
@@ -255,6 +266,13 @@ def sentence_facts(
     skip = find_date_phrases(text)
     facts.quantities, facts.killed, facts.injured = _numbers(text, skip)
     return facts
+
+
+def _named_in(doc: Doc, text: str, name: str) -> bool:
+    """Whether the parse reads the name's words as a proper name or an entity."""
+    at = text.find(name)
+    span = doc.char_span(at, at + len(name), alignment_mode="expand") if at >= 0 else None
+    return span is not None and any(t.pos_ == "PROPN" or t.ent_type_ for t in span)
 
 
 def _as_triggers(read: list[Found], text: str) -> list[Trigger]:

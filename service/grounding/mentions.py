@@ -86,7 +86,7 @@ _DEMONYM = re.compile(
 # "KYIV, Ukraine (AP) —", "PESHAWAR, Pakistan, Jan 14 (AFP) -", "BAGHDAD —",
 # "SANTIAGO, Jan 31 (Andes Markets Report) —"
 _DATELINE = re.compile(
-    rf"^\s*(?P<place>[{_UPPER}][{_UPPER}\s.’']+?)\s*(?:,\s*(?P<rest>[^—–\n(]*?))?\s*"
+    rf"\s*(?P<place>[{_UPPER}][{_UPPER}\s.’']+?)\s*(?:,\s*(?P<rest>[^—–\n(]*?))?\s*"
     r"(?:\([^()\n]{1,40}\))?\s*(?:—|–|-)\s+"
 )
 _ACRONYM = re.compile(rf"(?P<full>{_NAME.pattern}),?\s+(?:or|\()\s*(?P<short>[A-Z]{{2,6}})\b")
@@ -181,15 +181,33 @@ def places(text: str, offset: int = 0) -> list[Mention]:
     return found
 
 
+_HEADING = re.compile(r"[^\n]{1,160}\n+")
+
+
+def _dateline(text: str) -> re.Match[str] | None:
+    """The dateline that opens the copy: at the very start, or after the headline and byline
+    lines a page puts above it (lines without a full stop)."""
+    pos = 0
+    for _ in range(4):
+        found = _DATELINE.match(text, pos)
+        if found is not None:
+            return found
+        line = _HEADING.match(text, pos)
+        if line is None or line.group().rstrip().endswith((".", "”", '"', "?", "!")):
+            return None
+        pos = line.end()
+    return None
+
+
 def dateline_end(text: str) -> int:
     """Where the copy starts after a dateline ("KYIV, Ukraine (AP) — "), 0 without one."""
-    m = _DATELINE.match(text)
+    m = _dateline(text)
     return 0 if m is None else m.end()
 
 
 def dateline_places(text: str) -> list[str]:
     """ "KYIV, Ukraine (AP) —" → ["Kyiv", "Ukraine"]: where the story was filed."""
-    m = _DATELINE.match(text)
+    m = _dateline(text)
     if m is None:
         return []
     found = [m["place"].strip().title()]

@@ -121,6 +121,16 @@ def _noun_owner(token: Token) -> Token | None:
         if child.dep_ in ("poss", "nmod:poss"):
             return child
     for child in token.children:
+        if child.dep_ in ("acl", "acl:relcl") and child.pos_ == "VERB":
+            # "the march organised by the union", "la marche organisée par la CSES"
+            for grand in child.children:
+                if grand.dep_ == "obl:agent":
+                    return grand
+                if grand.dep_ == "agent":
+                    objects = [t for t in grand.children if t.dep_ == "pobj"]
+                    if objects:
+                        return objects[0]
+    for child in token.children:
         if child.dep_ == "prep" and child.lower_ == "by":
             objects = [c for c in child.children if c.dep_ == "pobj"]
             if objects:
