@@ -70,6 +70,8 @@ def test_request_example_is_the_seed_and_response_example_is_real(
     text = seed["article"]["text"]
     spans = [s for kp in example.briefing.key_points for s in kp.evidence]
     spans += [s for ev in example.events for s in ev.evidence]
+    spans += [s for q in example.quotes for s in q.evidence]
+    assert example.quotes and example.quotes[0].speaker == "Vyacheslav Gladkov"
     assert spans and all(text[s.start : s.end] == s.quote for s in spans)
 
 
