@@ -134,8 +134,8 @@ _BOTH = frozenset({"Excessive force against protesters", "Mob violence"})
 _STATE_KINDS = frozenset({ActorKind.STATE, ActorKind.MILITARY})
 
 
-def filename(briefing_id: str, extension: str) -> str:
-    return f"{briefing_id[:12]}-events.{extension}"
+def filename(briefing_id: str, extension: str, kind: str = "events") -> str:
+    return f"{briefing_id[:12]}-{kind}.{extension}"
 
 
 def csv_cell(value: Cell) -> str:

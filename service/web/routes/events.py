@@ -22,7 +22,7 @@ from service.web.openapi import (
 )
 from service.web.routes._examples import SEED_RESPONSE
 
-_ERRORS = problem_responses(
+ERRORS = problem_responses(
     (400, "`briefing_id` is not 64 lowercase hex characters."),
     (404, "No briefing with that id is stored (or it expired)."),
 )
@@ -49,18 +49,20 @@ _ATTACHMENT = ok_extras(
 )
 
 
-async def _download(
+async def download(
     briefings: BriefingService,
     briefing_id: str,
     render: Callable[[BriefingResponse], str],
     media_type: str,
     extension: str,
+    kind: str = "events",
 ) -> Response[str]:
+    """A stored briefing rendered as an attachment named `<id[:12]>-<kind>.<extension>`."""
     payload = await briefings.get(briefing_id)
     if payload is None:
         raise NotFoundException(detail=f"no briefing {briefing_id} is stored")
     body = render(BriefingResponse.model_validate_json(payload))
-    name = exports.filename(briefing_id, extension)
+    name = exports.filename(briefing_id, extension, kind)
     return Response(
         content=body,
         media_type=media_type,
@@ -84,13 +86,13 @@ class EventsController(Controller):
         "reported and `0` only when the article says nobody died. Text cells starting with "
         "`= + - @` are prefixed with `'` against formula injection.",
         media_type=exports.CSV_MEDIA_TYPE,
-        responses=_CSV_OK | _ERRORS | ACCESS_ERRORS,
+        responses=_CSV_OK | ERRORS | ACCESS_ERRORS,
         operation_class=_ATTACHMENT,
     )
     async def events_csv(
         self, briefing_id: BriefingId, briefings: NamedDependency[BriefingService]
     ) -> Response[str]:
-        return await _download(
+        return await download(
             briefings, briefing_id, exports.events_csv, exports.CSV_MEDIA_TYPE, "csv"
         )
 
@@ -101,12 +103,12 @@ class EventsController(Controller):
         description="One event per line, exactly as in the briefing's `events`, plus "
         "`briefing_id`. Media type `application/x-ndjson`.",
         media_type=exports.JSONL_MEDIA_TYPE,
-        responses=_JSONL_OK | _ERRORS | ACCESS_ERRORS,
+        responses=_JSONL_OK | ERRORS | ACCESS_ERRORS,
         operation_class=_ATTACHMENT,
     )
     async def events_jsonl(
         self, briefing_id: BriefingId, briefings: NamedDependency[BriefingService]
     ) -> Response[str]:
-        return await _download(
+        return await download(
             briefings, briefing_id, exports.events_jsonl, exports.JSONL_MEDIA_TYPE, "jsonl"
         )
