@@ -10,12 +10,8 @@ same guard as events.csv: a text cell starting with ``= + - @`` (or a tab/CR) ge
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-
 from schemas import BriefingResponse, Quote
-from service.exports import Cell, csv_cell
+from service.exports import Cell, csv_table, jsonl
 
 QUOTE_COLUMNS = (
     "quote_id",
@@ -45,26 +41,9 @@ def quote_row(quote: Quote, briefing_id: str) -> dict[str, Cell]:
 
 def quotes_csv(response: BriefingResponse) -> str:
     """A header line and one row per quote, RFC 4180 quoting and CRLF line ends."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=QUOTE_COLUMNS)  # a stray key raises
-    writer.writeheader()
-    for quote in response.quotes:
-        writer.writerow({k: csv_cell(v) for k, v in quote_row(quote, response.id).items()})
-    return buffer.getvalue()
+    return csv_table(QUOTE_COLUMNS, (quote_row(q, response.id) for q in response.quotes))
 
 
 def quotes_jsonl(response: BriefingResponse) -> str:
-    """One quote per line, as in `BriefingResponse.quotes`, with `briefing_id` first;
-    U+2028/U+2029 escaped as in events.jsonl."""
-    lines = (
-        json.dumps(
-            {"briefing_id": response.id, **quote.model_dump(mode="json")},
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-        + "\n"
-        for quote in response.quotes
-    )
-    return "".join(lines)
+    """One quote per line, as in `BriefingResponse.quotes`, with `briefing_id` first."""
+    return jsonl(response.id, response.quotes)
