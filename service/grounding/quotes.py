@@ -168,11 +168,15 @@ def _resolve(
 
 
 def find_quotes(article: ArticleText) -> list[DraftQuote]:
-    """The article's quotes with their speakers, in article order."""
+    """The article's quotes with their speakers, in article order. An article without
+    quotation marks is not parsed for them."""
+    quotations = _quoted(article.text)
+    if not quotations:
+        return []
     people = _People.of(article)
     found: list[DraftQuote] = []
     previous: tuple[_Quoted, str, int] | None = None
-    for quoted in _quoted(article.text):
+    for quoted in quotations:
         first = _sentence_at(article, quoted.start)
         last = _sentence_at(article, max(quoted.start, quoted.end - 1))
         if first is None or last is None:

@@ -131,3 +131,24 @@ def test_a_quote_not_in_the_article_and_an_unnamed_speaker_are_dropped() -> None
     assert (kept.id, kept.speaker) == ("q1", "Vyacheslav Gladkov")
     assert SEED_TEXT[kept.evidence[0].start : kept.evidence[0].end] == "serious damage"
     assert "Russia will pay" not in str(result.dropped)  # the model's words never leak
+
+
+def test_a_quote_running_over_paragraphs_is_one_quote_per_paragraph() -> None:
+    text = (
+        "LIMA, Peru — Teachers marched on Thursday.\n\n"
+        "“We marched for our children,” said Rosa Huamán, a teacher. “We will come back every "
+        "week until the ministry answers.\n\n"
+        "“Nobody in Lima listens to us.”\n\n"
+        "“Our schools have no roofs.” The ministry did not comment."
+    )
+    assert [(q.text, q.speaker) for q in find_quotes(article(text, "en"))] == [
+        ("We marched for our children", "Rosa Huamán"),
+        ("We will come back every week until the ministry answers.", "Rosa Huamán"),
+        ("Nobody in Lima listens to us.", "Rosa Huamán"),  # the quote left open continues
+    ]  # the last one closed its paragraph's quote: nobody is named for the next
+
+
+def test_an_article_without_quotation_marks_is_not_parsed_for_quotes() -> None:
+    plain = article("Officials said a storm cut power to 20,000 homes on Sunday.")
+    assert find_quotes(plain) == []
+    assert "parsed" not in plain.__dict__  # the cached parse was never made
