@@ -21,6 +21,7 @@ from schemas.briefing import (
     Location,
     Meta,
     Quantity,
+    Quote,
     Span,
     Usage,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "Meta",
     "Problem",
     "Quantity",
+    "Quote",
     "Span",
     "Taxonomy",
     "Usage",

@@ -14,7 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from schemas.taxonomy import EventType, Taxonomy
 
-SCHEMA_VERSION = "1.1"  # 1.1: locations resolved to admin1, country code and coordinates
+SCHEMA_VERSION = "1.2"
+# 1.1: locations resolved to admin1, country code and coordinates
+# 1.2: quotes[]: the article's quotations, each with its speaker and evidence (found by code);
+#      Actor.country_code: the ISO country an actor's name implies (resolved by code)
 """Bump on any change to these models; it is part of every cache key."""
 
 
@@ -158,6 +161,30 @@ class Event(_Model):
     evidence: list[Span] = Field(min_length=1)
 
 
+class Quote(_Model):
+    """A quotation in the article: the words between its quotation marks, and who said them.
+
+    Found by code, not by the model, and verified like every other item: `text` is verbatim
+    in the article (`evidence[0]` is its own span) and `speaker` is named there. A speaker's
+    words interrupted by the attribution are two quotes; a quotation running over several
+    paragraphs is one quote per paragraph.
+    """
+
+    id: str = Field(description="Stable within a briefing: q1, q2, …")
+    text: str = Field(min_length=1, description="Verbatim, without the quotation marks around it.")
+    speaker: str = Field(
+        description="Who said it, by the fullest name the article gives ('he said' resolved)."
+    )
+    speaker_sentence: int | None = Field(
+        default=None, ge=1, description="The id (1-based) of the sentence that names the speaker."
+    )
+    evidence: list[Span] = Field(
+        min_length=1,
+        description="The quote's own span, then the sentence naming the speaker when that "
+        "sentence does not hold the quote.",
+    )
+
+
 class Usage(_Model):
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -189,4 +216,7 @@ class BriefingResponse(_Model):
     )
     briefing: Briefing
     events: list[Event]
+    quotes: list[Quote] = Field(
+        default_factory=list, description="The article's quotations and their speakers."
+    )
     meta: Meta

@@ -263,6 +263,7 @@ class BriefingService:
             id=briefing_id,
             briefing=verified.briefing,
             events=verified.events,
+            quotes=verified.quotes,
             meta=Meta(
                 model=self.model,
                 prompt_version=self.prompt_version,

@@ -53,7 +53,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+
+from pydantic import BaseModel
 
 from schemas import (
     Actor,
@@ -134,8 +136,8 @@ _BOTH = frozenset({"Excessive force against protesters", "Mob violence"})
 _STATE_KINDS = frozenset({ActorKind.STATE, ActorKind.MILITARY})
 
 
-def filename(briefing_id: str, extension: str) -> str:
-    return f"{briefing_id[:12]}-events.{extension}"
+def filename(briefing_id: str, extension: str, kind: str = "events") -> str:
+    return f"{briefing_id[:12]}-{kind}.{extension}"
 
 
 def csv_cell(value: Cell) -> str:
@@ -246,29 +248,40 @@ def csv_row(event: Event, briefing_id: str) -> dict[str, Cell]:
 
 def events_csv(response: BriefingResponse) -> str:
     """A header line and one row per event, RFC 4180 quoting and CRLF line ends."""
+    return csv_table(CSV_COLUMNS, (csv_row(event, response.id) for event in response.events))
+
+
+def csv_table(columns: Sequence[str], rows: Iterable[dict[str, Cell]]) -> str:
+    """A header line and the rows, each cell through `csv_cell`, RFC 4180 quoting and CRLF
+    line ends; a key that is not a column raises."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)  # a stray key raises
+    writer = csv.DictWriter(buffer, fieldnames=columns)
     writer.writeheader()
-    for event in response.events:
-        writer.writerow({k: csv_cell(v) for k, v in csv_row(event, response.id).items()})
+    for row in rows:
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
     return buffer.getvalue()
 
 
 def events_jsonl(response: BriefingResponse) -> str:
-    """One event per line, as in `BriefingResponse.events`, with `briefing_id` first.
+    """One event per line, as in `BriefingResponse.events`, with `briefing_id` first."""
+    return jsonl(response.id, response.events)
+
+
+def jsonl(briefing_id: str, items: Iterable[BaseModel]) -> str:
+    """One item per line, as the response has it, with `briefing_id` first.
 
     JSON escapes newlines inside strings; U+2028/U+2029 are escaped too, because some
     line readers (Python's `str.splitlines`, JavaScript) split on them.
     """
     lines = (
         json.dumps(
-            {"briefing_id": response.id, **event.model_dump(mode="json")},
+            {"briefing_id": briefing_id, **item.model_dump(mode="json")},
             ensure_ascii=False,
             separators=(",", ":"),
         )
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
         + "\n"
-        for event in response.events
+        for item in items
     )
     return "".join(lines)

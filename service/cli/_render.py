@@ -44,6 +44,9 @@ def briefing_view(result: BriefingResponse) -> RenderableType:
         place = ev.location.name if ev.location else "unknown"
         when = _when(ev.date.start, ev.date.phrase)
         events.add_row(*(Text(cell) for cell in (ev.id, ev.type, when, place, ev.summary)))
+    quotes = Table("id", "speaker", "quote", title=f"Quotes ({len(result.quotes)})")
+    for q in result.quotes:
+        quotes.add_row(Text(q.id), Text(q.speaker), Text(f"“{q.text}”"))
     points = [Text(f"  • {kp.text}") for kp in b.key_points]
     dropped = [Text(f"  dropped {d.what}: {d.reason}", style="dim") for d in meta.dropped]
     cached = ", cached" if meta.cached else ""
@@ -61,6 +64,7 @@ def briefing_view(result: BriefingResponse) -> RenderableType:
         *points,
         Text(""),
         events,
+        *([quotes] if result.quotes else []),
         line,
         *dropped,
     )

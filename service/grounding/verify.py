@@ -10,6 +10,7 @@ What fails is dropped and listed, never silently kept or silently lost.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -27,6 +28,7 @@ from schemas import (
     KeyPoint,
     Location,
     Quantity,
+    Quote,
     Span,
 )
 from service.grounding import checks
@@ -38,6 +40,7 @@ from service.grounding.draft import Draft, DraftEvent, DraftKeyPoint
 from service.grounding.evidence import ArticleText, evidence_text, resolve_refs
 from service.grounding.names import unstated_names
 from service.grounding.places import place_events
+from service.grounding.quotes import DraftQuote, find_quotes, verify_quotes
 from service.grounding.taxonomy import refine_taxonomy
 
 log = logging.getLogger(__name__)
@@ -48,6 +51,7 @@ class Verified:
     briefing: Briefing
     events: list[Event]
     dropped: list[Dropped] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -180,7 +184,10 @@ def verify(
     published: date | None,
     options: BriefingOptions,
     title: str | None = None,
+    quotes: Sequence[DraftQuote] | None = None,
 ) -> Verified:
+    """The draft's verified items; `quotes` default to those code finds in the article
+    (service/grounding/quotes.py), whatever the strategy."""
     verifier = _Verifier(article=article, published=published)
     key_points = [kp for i, d in enumerate(draft.key_points) if (kp := verifier.key_point(i, d))][
         : options.max_key_points
@@ -206,10 +213,13 @@ def verify(
         draft.summary,
         " ".join(kp.text for kp in key_points) or headline,
     )
+    drafts = find_quotes(article) if quotes is None else quotes
+    verified_quotes = verify_quotes(drafts, article, verifier.drop)
     return Verified(
         briefing=Briefing(headline=headline, summary=summary, key_points=key_points),
         events=events,
         dropped=verifier.dropped,
+        quotes=verified_quotes,
     )
 
 

@@ -34,6 +34,7 @@ from service.web.routes.health import HealthController
 from service.web.routes.job_events import JobEventsController
 from service.web.routes.jobs import JobController
 from service.web.routes.pages import PagesController, template_config
+from service.web.routes.quotes import QuotesController
 from service.web.routes.stream import BriefingStreamController
 
 API_VERSION = "0.1.0"
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             BriefingController,
             BriefingStreamController,
             EventsController,
+            QuotesController,
             JobEventsController,
             # A job carries many articles: its own body limit (MAX_JOB_BODY_BYTES)
             Router(

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Protocol
 
-from schemas import BriefingResponse, DatePrecision, Event, EventDate, Location, Span
+from schemas import BriefingResponse, DatePrecision, Event, EventDate, Location, Quote, Span
 from service.web.atlas import MapView, Place, map_view
 
 
@@ -167,6 +167,14 @@ def event_item(event: Event) -> Item:
     return Item(event.id, event.summary, [s.quote for s in event.evidence], details)
 
 
+def quote_item(quote: Quote) -> Item:
+    """A quote as listed: its words, its speaker, and the sentence naming the speaker when
+    that is not the quote's own (its further evidence)."""
+    return Item(
+        quote.id, quote.text, [s.quote for s in quote.evidence[1:]], [("said by", quote.speaker)]
+    )
+
+
 # The timeline's drawing, in SVG user units: labels on the left, the days on the right.
 WIDTH, PLOT_LEFT, PLOT_RIGHT, ROW_HEIGHT, AXIS_HEIGHT = 600, 160.0, 580.0, 22, 26
 
@@ -242,6 +250,7 @@ class BriefingPage:
     segments: list[Segment]
     timeline: Timeline
     map: MapView | None
+    quotes: list[Item] = field(default_factory=list)
 
 
 def briefing_page(briefing: BriefingResponse, article: Stored | None) -> BriefingPage:
@@ -252,6 +261,7 @@ def briefing_page(briefing: BriefingResponse, article: Stored | None) -> Briefin
     ]
     spans: dict[str, Sequence[Span]] = {f"k{n}": p.evidence for n, p in enumerate(points, 1)}
     spans |= {event.id: event.evidence for event in briefing.events}
+    spans |= {quote.id: quote.evidence for quote in briefing.quotes}
     dated = [Dated(e.id, f"#at-{e.id}", f"{e.id} {e.type.value}", e) for e in briefing.events]
     places = [
         place
@@ -266,4 +276,5 @@ def briefing_page(briefing: BriefingResponse, article: Stored | None) -> Briefin
         segments=segments(article.text, spans) if article else [],
         timeline=timeline(dated),
         map=map_view(places),
+        quotes=[quote_item(quote) for quote in briefing.quotes],
     )

@@ -258,6 +258,8 @@ def test_one_file_prints_the_briefing_or_the_raw_json(
     for event in body["events"]:
         assert event["id"] in shown and event["type"] in shown
     assert "Belgorod" in shown and "2025-11-08" in shown  # place and resolved date
+    assert "Quotes (6)" in shown and "serious damage" in shown  # the seed's quotes
+    assert all(quote["id"] in shown for quote in body["quotes"])
     assert "model scripted-model" in shown and "120 tokens" in shown and "cached" in shown
     assert cli_env.calls == 1
 

@@ -70,6 +70,8 @@ def test_request_example_is_the_seed_and_response_example_is_real(
     text = seed["article"]["text"]
     spans = [s for kp in example.briefing.key_points for s in kp.evidence]
     spans += [s for ev in example.events for s in ev.evidence]
+    spans += [s for q in example.quotes for s in q.evidence]
+    assert example.quotes and example.quotes[0].speaker == "Vyacheslav Gladkov"
     assert spans and all(text[s.start : s.end] == s.quote for s in spans)
 
 
@@ -156,10 +158,14 @@ async def test_generated_client_reads_the_json_lines_operations(
     llm: ScriptedLLM,
     seed: dict[str, Any],
 ) -> None:
-    """The two `application/x-ndjson` 200s survive generation (openapi-python-client.yaml
-    reads them as text): a briefing's events and a job's results, one JSON object a line."""
+    """The `application/x-ndjson` 200s survive generation (openapi-python-client.yaml reads
+    them as text): a briefing's events and quotes and a job's results, one JSON object a
+    line."""
     from briefings_client.api.briefings import create_briefing
-    from briefings_client.api.exports import get_briefing_events_jsonl
+    from briefings_client.api.exports import (
+        get_briefing_events_jsonl,
+        get_briefing_quotes_jsonl,
+    )
     from briefings_client.api.jobs import (
         create_job,
         get_job,
@@ -193,6 +199,13 @@ async def test_generated_client_reads_the_json_lines_operations(
         assert lines == [{"briefing_id": made.id, **event.to_dict()} for event in made.events]
         for line in lines:  # decoded as UTF-8: the quotes' curly apostrophes match the text
             assert all(text[s["start"] : s["end"]] == s["quote"] for s in line["evidence"])
+        quotes = await get_briefing_quotes_jsonl.asyncio_detailed(
+            client=client, briefing_id=made.id
+        )
+        assert quotes.status_code == 200 and isinstance(quotes.parsed, str)
+        said = [json.loads(line) for line in quotes.parsed.splitlines()]
+        assert said == [{"briefing_id": made.id, **quote.to_dict()} for quote in made.quotes]
+        assert [q["speaker"] for q in said][:2] == ["Vyacheslav Gladkov", "Andrii Sybiha"]
 
         llm.reset(Reply(arguments=EMPTY_DRAFT))  # the seed is stored: only the bridge asks
         body = JobRequest.from_dict({"articles": [seed, bridge]})
@@ -237,6 +250,8 @@ async def test_generated_client_reads_the_json_lines_operations(
         ("/v1/briefings/stream", "post", "X-Cache"),
         ("/v1/briefings/{briefing_id}/events.csv", "get", "Content-Disposition"),
         ("/v1/briefings/{briefing_id}/events.jsonl", "get", "Content-Disposition"),
+        ("/v1/briefings/{briefing_id}/quotes.csv", "get", "Content-Disposition"),
+        ("/v1/briefings/{briefing_id}/quotes.jsonl", "get", "Content-Disposition"),
         ("/v1/jobs/{job_id}/events.csv", "get", "Content-Disposition"),
     ],
 )

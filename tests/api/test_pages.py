@@ -32,6 +32,7 @@ class Page(HTMLParser):
         self.article = ""
         self._in_mark: dict[str, str] | None = None
         self._article_depth = 0
+        self.source = html
         self.feed(html)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -100,6 +101,7 @@ async def test_briefing_page_marks_every_span_and_draws_events(
     items = {f"k{n}": p.evidence for n, p in enumerate(briefing.briefing.key_points, 1)}
     items |= {event.id: event.evidence for event in briefing.events}
     assert sorted(items) == ["e1", "e2", "e3", "e4", "k1", "k2"]
+    items |= {quote.id: quote.evidence for quote in briefing.quotes}
     expected = {
         f"{item}.{i}": s.quote for item, spans in items.items() for i, s in enumerate(spans)
     }
@@ -110,7 +112,7 @@ async def test_briefing_page_marks_every_span_and_draws_events(
     anchors = sorted(a["id"] for a in html.having("span", "anchor"))
     assert anchors == sorted(f"at-{item}" for item in items)
     selectors = [a["data-select"] for a in html.having("a", "select")]
-    assert selectors == ["k1", "k2", "e1", "e2", "e3", "e4"]
+    assert selectors == ["k1", "k2", "e1", "e2", "e3", "e4", "q1", "q2", "q3", "q4", "q5", "q6"]
 
     markers = html.having("a", "marker")
     assert [m["data-event"] for m in markers] == ["e1", "e2", "e3"]  # e4 (Lavrov) has no place
@@ -127,7 +129,13 @@ async def test_briefing_page_marks_every_span_and_draws_events(
 
     api = f"/v1/briefings/{briefing_id}"
     nav = [a["href"] for t, a in html.tags if t == "a" and a["href"].startswith("/v1/")]
-    assert nav == [api, f"{api}/events.csv", f"{api}/events.jsonl"]
+    assert nav == [
+        api,
+        f"{api}/events.csv",
+        f"{api}/events.jsonl",
+        f"{api}/quotes.csv",
+        f"{api}/quotes.jsonl",
+    ]
     assert (await client.get(api)).json()["id"] == briefing_id
     jsonl = (await client.get(f"{api}/events.jsonl")).text.splitlines()
     assert [json.loads(line)["id"] for line in jsonl] == ["e1", "e2", "e3", "e4"]
@@ -140,6 +148,73 @@ async def test_briefing_page_marks_every_span_and_draws_events(
         ("e3", "Bryansk"),
         ("e4", ""),
     ]
+
+
+async def test_briefing_page_lists_the_seed_quotes_with_their_speakers(
+    client: Any, llm: ScriptedLLM, seed: dict[str, Any]
+) -> None:
+    briefing_id = await brief(client, llm, seed, located_draft())
+    html = Page((await client.get(f"/briefings/{briefing_id}")).text)
+    quotes = html.having("li", "quote")
+    assert [q["id"] for q in quotes] == [f"item-q{n}" for n in range(1, 7)]
+    listed = Lister(html)
+    assert listed.speakers == [
+        "Vyacheslav Gladkov",
+        "Andrii Sybiha",
+        "Andrii Sybiha",
+        "Andrii Sybiha",
+        "Sergey Lavrov",
+        "Sergey Lavrov",
+    ]
+    stored = BriefingResponse.model_validate_json(
+        (await client.get(f"/v1/briefings/{briefing_id}")).content
+    )
+    assert listed.quoted == [q.text for q in stored.quotes]
+    assert listed.quoted[0] == "serious damage"
+    assert listed.quoted[5] == "taking Russian interests into account"
+    # each quote's evidence is marked in the article under its own id, like an event's
+    spans = html.spans()
+    assert spans["q1.0"] == "serious damage"
+    assert spans["q4.1"].startswith("Sybiha called for an urgent meeting")
+    assert {"at-q1", "at-q6"} <= {a["id"] for a in html.having("span", "anchor")}
+
+
+class Lister(HTMLParser):
+    """The Quotes section: each quote's words (the `<q>` of its link) and its speaker."""
+
+    def __init__(self, page: Page) -> None:
+        super().__init__(convert_charrefs=True)
+        self.quoted: list[str] = []
+        self.speakers: list[str] = []
+        self._item = False  # inside a quote's <li>
+        self._link = False  # inside its selecting link
+        self._now: list[str] | None = None
+        self.feed(page.source)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "li":
+            self._item = found.get("class") == "quote"
+        elif self._item and tag == "a":
+            self._link = found.get("class") == "select"
+        elif self._item and self._link and tag == "q":
+            self._now = self.quoted
+        elif self._item and tag == "dd" and found.get("class") == "speaker":
+            self._now = self.speakers
+        else:
+            return
+        if self._now is not None and tag in ("q", "dd"):
+            self._now.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("q", "dd"):
+            self._now = None
+        if tag == "a":
+            self._link = False
+
+    def handle_data(self, data: str) -> None:
+        if self._now is not None:
+            self._now[-1] += data
 
 
 async def test_dropped_items_are_listed_with_their_reasons(

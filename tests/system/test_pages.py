@@ -86,6 +86,17 @@ async def test_selecting_an_item_marks_exactly_its_evidence(
     await page.keyboard.press("Escape")
     await page_expect(page.locator("mark.is-selected")).to_have_count(0)
 
+    # a quote: its own words and the sentence naming its speaker ("…,” he said.")
+    said = next(q for q in seed_briefing.quotes if len(q.evidence) == 2)
+    await page.locator(f'.quotes-list a[data-select="{said.id}"]').click()
+    spans = await selected_spans(offline)
+    mine = {k: v for k, v in spans.items() if k.startswith(f"{said.id}.")}
+    assert mine == {f"{said.id}.{i}": s.quote for i, s in enumerate(said.evidence)}
+    await page_expect(
+        page.locator(f'mark[data-items~="{said.id}"]:not(.is-selected)')
+    ).to_have_count(0)
+    await page.keyboard.press("Escape")
+
     # a marker on the map selects its event too
     await page.locator('a.marker[data-event="e2"]').click()
     assert set(await selected_spans(offline)) >= {"e2.0", "e2.1"}

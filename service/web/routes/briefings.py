@@ -84,7 +84,11 @@ class BriefingController(Controller):
         operation_class=ok_extras(
             headers={"X-Cache": X_CACHE, "Link": PAGE_LINK},
             links=stored_briefing_links(
-                "getBriefing", "getBriefingEventsCsv", "getBriefingEventsJsonl"
+                "getBriefing",
+                "getBriefingEventsCsv",
+                "getBriefingEventsJsonl",
+                "getBriefingQuotesCsv",
+                "getBriefingQuotesJsonl",
             ),
         ),
         before_request=_recall,

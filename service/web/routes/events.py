@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
-from litestar.openapi.spec import OpenAPIHeader, OpenAPIType, Schema
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import OpenAPIHeader, OpenAPIType, Operation, Schema
 
 from schemas import BriefingResponse
 from service import exports
@@ -22,45 +24,66 @@ from service.web.openapi import (
 )
 from service.web.routes._examples import SEED_RESPONSE
 
-_ERRORS = problem_responses(
+ERRORS = problem_responses(
     (400, "`briefing_id` is not 64 lowercase hex characters."),
     (404, "No briefing with that id is stored (or it expired)."),
 )
 _SEED = BriefingResponse.model_validate(SEED_RESPONSE) if SEED_RESPONSE else None
-_CSV_OK = ok_response(
-    str,
-    "The events, one row each, after a header row.",
-    exports.events_csv(_SEED) if _SEED else None,
-    exports.CSV_MEDIA_TYPE,
-)
-_JSONL_OK = ok_response(
-    str,
-    "The events, one JSON object per line.",
-    exports.events_jsonl(_SEED) if _SEED else None,
-    exports.JSONL_MEDIA_TYPE,
-)
-_ATTACHMENT = ok_extras(
-    headers={
-        "Content-Disposition": OpenAPIHeader(
-            schema=Schema(type=OpenAPIType.STRING),
-            description='`attachment; filename="<first 12 of id>-events.<ext>"`.',
-        )
-    }
-)
+Render = Callable[[BriefingResponse], str]
 
 
-async def _download(
+@dataclass(frozen=True, slots=True)
+class Documented:
+    """How one kind of download (events, quotes) is documented: its CSV and JSON Lines 200s,
+    each with the seed briefing's real export as example, and the attachment header."""
+
+    csv_ok: dict[int, ResponseSpec]
+    jsonl_ok: dict[int, ResponseSpec]
+    attachment: type[Operation]
+
+
+def documented(kind: str, csv: Render, jsonl: Render) -> Documented:
+    return Documented(
+        csv_ok=ok_response(
+            str,
+            f"The {kind}, one row each, after a header row.",
+            csv(_SEED) if _SEED else None,
+            exports.CSV_MEDIA_TYPE,
+        ),
+        jsonl_ok=ok_response(
+            str,
+            f"The {kind}, one JSON object per line.",
+            jsonl(_SEED) if _SEED else None,
+            exports.JSONL_MEDIA_TYPE,
+        ),
+        attachment=ok_extras(
+            headers={
+                "Content-Disposition": OpenAPIHeader(
+                    schema=Schema(type=OpenAPIType.STRING),
+                    description=f'`attachment; filename="<first 12 of id>-{kind}.<ext>"`.',
+                )
+            }
+        ),
+    )
+
+
+_EVENTS = documented("events", exports.events_csv, exports.events_jsonl)
+
+
+async def download(
     briefings: BriefingService,
     briefing_id: str,
-    render: Callable[[BriefingResponse], str],
+    render: Render,
     media_type: str,
     extension: str,
+    kind: str = "events",
 ) -> Response[str]:
+    """A stored briefing rendered as an attachment named `<id[:12]>-<kind>.<extension>`."""
     payload = await briefings.get(briefing_id)
     if payload is None:
         raise NotFoundException(detail=f"no briefing {briefing_id} is stored")
     body = render(BriefingResponse.model_validate_json(payload))
-    name = exports.filename(briefing_id, extension)
+    name = exports.filename(briefing_id, extension, kind)
     return Response(
         content=body,
         media_type=media_type,
@@ -84,13 +107,13 @@ class EventsController(Controller):
         "reported and `0` only when the article says nobody died. Text cells starting with "
         "`= + - @` are prefixed with `'` against formula injection.",
         media_type=exports.CSV_MEDIA_TYPE,
-        responses=_CSV_OK | _ERRORS | ACCESS_ERRORS,
-        operation_class=_ATTACHMENT,
+        responses=_EVENTS.csv_ok | ERRORS | ACCESS_ERRORS,
+        operation_class=_EVENTS.attachment,
     )
     async def events_csv(
         self, briefing_id: BriefingId, briefings: NamedDependency[BriefingService]
     ) -> Response[str]:
-        return await _download(
+        return await download(
             briefings, briefing_id, exports.events_csv, exports.CSV_MEDIA_TYPE, "csv"
         )
 
@@ -101,12 +124,12 @@ class EventsController(Controller):
         description="One event per line, exactly as in the briefing's `events`, plus "
         "`briefing_id`. Media type `application/x-ndjson`.",
         media_type=exports.JSONL_MEDIA_TYPE,
-        responses=_JSONL_OK | _ERRORS | ACCESS_ERRORS,
-        operation_class=_ATTACHMENT,
+        responses=_EVENTS.jsonl_ok | ERRORS | ACCESS_ERRORS,
+        operation_class=_EVENTS.attachment,
     )
     async def events_jsonl(
         self, briefing_id: BriefingId, briefings: NamedDependency[BriefingService]
     ) -> Response[str]:
-        return await _download(
+        return await download(
             briefings, briefing_id, exports.events_jsonl, exports.JSONL_MEDIA_TYPE, "jsonl"
         )

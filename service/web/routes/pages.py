@@ -87,6 +87,8 @@ class PagesController(Controller):
                 ("JSON", api),
                 ("events.csv", f"{api}/events.csv"),
                 ("events.jsonl", f"{api}/events.jsonl"),
+                ("quotes.csv", f"{api}/quotes.csv"),
+                ("quotes.jsonl", f"{api}/quotes.jsonl"),
             ],
         )
 
