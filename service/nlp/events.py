@@ -17,92 +17,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from schemas import EventType
+from service.nlp import _words as w
 from service.nlp import clauses as c
 from service.nlp.dictionary import Sense, agent_code, sense
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
-
-_WEAK = frozenset(
-    {"kill", "hit", "strike", "damage", "destroy", "injure", "wound", "affect", "displace",
-     "claim", "leave", "cause", "sweep", "batter", "ravage", "devastate", "cut", "knock", "tear",
-     "flatten", "raze", "engulf", "trap", "bury", "submerge", "force", "spark", "trigger",
-     "tuer", "frapper", "toucher", "détruire", "endommager", "blesser", "provoquer", "faire",
-     "causer", "ravager", "emporter", "dévaster", "occur", "happen", "erupt", "break", "begin",
-     "start", "continue", "take", "survenir", "produire", "éclater"}
-)  # fmt: skip
-_WEAPONS = frozenset(
-    {"bomb", "device", "ied", "mine", "grenade", "explosive", "car", "vest", "shell", "rocket",
-     "missile", "drone", "suicide", "roadside", "landmine", "bombe", "engin", "obus", "roquette",
-     "kamikaze"}
-)  # fmt: skip
-_LABOUR = frozenset(
-    {"general", "national", "nationwide", "labour", "labor", "hunger", "worker", "teacher",
-     "doctor", "nurse", "union", "day", "hour", "week", "indefinite", "wildcat", "transport",
-     "rail", "port", "dock", "miner", "driver", "staff", "employee", "pilot", "sympathy"}
-)  # fmt: skip
-_STRIKE_CALLS = frozenset(
-    {"join", "call", "stage", "hold", "end", "suspend", "extend", "observe", "declare", "announce",
-     "threaten", "lift", "break"}
-)  # fmt: skip
-_BLOCKADE = frozenset({"block", "barricade", "blockade", "occupy", "bloquer", "occuper"})
-_ROADS = frozenset(
-    {"road", "highway", "street", "bridge", "route", "access", "entrance", "railway", "port",
-     "motorway", "junction", "roundabout", "rue", "pont", "autoroute", "accès"}
-)  # fmt: skip
-_HAZARD_MODIFIERS = frozenset({"lightning", "foudre"})
-_CROWDS = frozenset(
-    {"protester", "demonstrator", "crowd", "marcher", "protest", "rally", "student",
-     "manifestant", "foule", "cortège"}
-)  # fmt: skip
-_RATES = frozenset({"rate", "rates", "interest", "benchmark", "repo", "taux", "policy"})
-_RATE_VERBS = frozenset(
-    {"raise", "cut", "lower", "hold", "keep", "leave", "hike", "increase", "reduce", "lift",
-     "trim", "slash", "maintain", "relever", "abaisser", "baisser", "maintenir", "augmenter"}
-)  # fmt: skip
-_LIGHT = frozenset(
-    {"go", "come", "make", "take", "have", "hold", "carry", "conduct", "stage", "launch",
-     "mount", "get", "give", "do", "join", "lead", "organise", "organize", "call", "wage",
-     "unleash", "resume", "see", "witness", "suffer", "report", "record", "face",
-     "mener", "lancer", "organiser", "tenir", "faire", "entamer", "déclencher", "observer",
-     "poursuivre", "subir", "connaître", "avoir", "être", "be", "occur", "happen", "erupt",
-     "break", "begin", "start", "continue", "survenir", "produire", "éclater"}
-)  # fmt: skip
-_DECLARE = frozenset(
-    {"declare", "announce", "proclaim", "impose", "order", "issue", "introduce", "extend",
-     "déclarer", "annoncer", "proclamer", "imposer", "ordonner", "décréter", "instaurer"}
-)  # fmt: skip
-_MARKET_MOVES = frozenset(
-    {"strengthen", "weaken", "rise", "fall", "gain", "lose", "climb", "drop", "slump", "surge",
-     "plunge", "tumble", "jump", "slide", "ease", "soar", "sink", "rebound", "grow", "shrink",
-     "contract", "expand", "accelerate", "slow", "hit", "reach", "close", "end", "firm",
-     "progresser", "reculer", "chuter", "grimper", "baisser", "augmenter", "bondir"}
-)  # fmt: skip
-_MARKETS = frozenset(
-    {"peso", "currency", "dollar", "euro", "yen", "rupee", "real", "rand", "naira", "shilling",
-     "pound", "franc", "lira", "stock", "share", "index", "price", "yield", "bond", "inflation",
-     "market", "economy", "gdp", "output", "export", "import", "unemployment", "exchange",
-     "oil", "gold", "benchmark", "crude", "bourse", "monnaie", "devise", "action", "prix",
-     "économie", "chômage"}
-)  # fmt: skip
-_NEEDS_OBJECT = {
-    "sign": EventType.AGREEMENT,
-    "ink": EventType.AGREEMENT,
-    "ratify": EventType.AGREEMENT,
-    "signer": EventType.AGREEMENT,
-    "ratifier": EventType.AGREEMENT,
-    "conclure": EventType.AGREEMENT,
-}
-_TRAVEL = frozenset({"arrive", "arriver"})
-_IMPERSONAL = frozenset({"on", "nous", "je", "we", "i", "you", "vous", "one", "ils"})
-_POLLS = frozenset({"election", "vote", "seat", "runoff", "poll", "majority", "élection"})
-_PROJECTILES = frozenset(
-    {"drone", "missile", "rocket", "projectile", "uav", "warhead", "munition", "shell"}
-)
-_COURT_CODES = frozenset({"JUD"})
-_POLICE_CODES = frozenset({"COP"})
-_POLICE_LEGAL = frozenset({"arrest", "detain", "raid", "seize", "search", "charge", "question"})
-
 
 @dataclass(slots=True)
 class Found:
@@ -135,16 +55,16 @@ def _noun_sense(token: Token, language: str) -> Sense | None:
         return None
     modifiers = _lemmas([t for t in token.children if t.dep_ in ("compound", "amod", "nmod")])
     modifiers |= {t.lower_ for t in token.children if t.dep_ in ("compound", "amod", "nummod")}
-    if modifiers & _HAZARD_MODIFIERS:
+    if modifiers & w.HAZARD_MODIFIERS:
         return Sense(EventType.DISASTER, None, False)
     if token.lemma_.lower() == "strike" and (
-        modifiers & _LABOUR
+        modifiers & w.LABOUR
         or any(t.lower_.endswith(("-hour", "-day", "-week")) for t in token.subtree)
         or (token.head.lower_ == "on" and token.dep_ == "pobj")
-        or (token.dep_ in ("dobj", "obj") and token.head.lemma_.lower() in _STRIKE_CALLS)
+        or (token.dep_ in ("dobj", "obj") and token.head.lemma_.lower() in w.STRIKE_CALLS)
     ):
         return Sense(EventType.PROTEST, "143", False)
-    if found.type is EventType.DISASTER and modifiers & _WEAPONS:
+    if found.type is EventType.DISASTER and modifiers & w.WEAPONS:
         return Sense(EventType.ATTACK, "183", False)
     return found
 
@@ -156,26 +76,26 @@ def _verb_sense(token: Token, language: str) -> Sense | None:
     particles = {t.lower_ for t in token.children if t.dep_ == "prt"}
     if lemma == "shoot" and "down" in particles:
         return Sense(EventType.INTERCEPTION, None, False)
-    if lemma in _RATE_VERBS and object_lemmas & _RATES:
+    if lemma in w.RATE_VERBS and object_lemmas & w.RATES:
         return Sense(EventType.ECONOMIC, None, False)
-    if lemma == "win" and object_lemmas & _POLLS:
+    if lemma == "win" and object_lemmas & w.POLLS:
         return Sense(EventType.POLICY, None, False)
     if lemma == "lay" and "off" in particles:
         return Sense(EventType.ECONOMIC, None, False)
-    if lemma in _BLOCKADE and object_lemmas & _ROADS:
+    if lemma in w.BLOCKADE and object_lemmas & w.ROADS:
         return Sense(EventType.PROTEST, "1413", False)  # "smallholders blocked the road"
     if lemma == "walk" and particles & {"off", "out"}:
         return Sense(EventType.PROTEST, "143", False)  # "walked off the job", "walked out"
-    if lemma in _DECLARE:
+    if lemma in w.DECLARE:
         # "declared a state of emergency", "announced a ban", "ordered the evacuation"
         for noun in [n for obj in objects for n in c.nouns_of(obj)]:
             own = _noun_sense(noun, language) if noun.pos_ == "NOUN" else None
             if own is not None and own.type in (EventType.POLICY, EventType.AGREEMENT):
                 return own
     doer_word = c.subject(token)
-    if lemma in _MARKET_MOVES and doer_word is not None and doer_word.lemma_.lower() in _MARKETS:
+    if lemma in w.MARKET_MOVES and doer_word is not None and doer_word.lemma_.lower() in w.MARKETS:
         return Sense(EventType.ECONOMIC, None, False)  # "the peso strengthened 1.4%"
-    if lemma in _LIGHT:
+    if lemma in w.LIGHT:
         # "went on strike", "carried out an attack", "held talks", "protests broke out"
         doer = c.subject(token)
         for noun in [*objects, *([doer] if doer is not None else [])]:
@@ -183,41 +103,41 @@ def _verb_sense(token: Token, language: str) -> Sense | None:
             if own is not None:
                 return own
         return None
-    if lemma in _NEEDS_OBJECT:
+    if lemma in w.NEEDS_OBJECT:
         # "signed an agreement" is one; "a statement signed by its spokesman" is not
         for noun in objects:
             own = _noun_sense(noun, language) if noun.pos_ == "NOUN" else None
-            if own is not None and own.type is _NEEDS_OBJECT[lemma]:
+            if own is not None and own.type is w.NEEDS_OBJECT[lemma]:
                 return own
         return None
-    if lemma in _TRAVEL:
+    if lemma in w.TRAVEL:
         doer = c.subject(token)
         if doer is not None and doer.ent_type_ in ("PERSON", "PER"):
             return Sense(EventType.DIPLOMACY, "042", False)  # "Bennani, who arrived in Lisbon"
         return None
     found = sense(lemma, "VERB", language, [t.lemma_ for t in objects])
     doer = c.subject(token)
-    if found is not None and found.type is EventType.ATTACK and object_lemmas & _PROJECTILES:
+    if found is not None and found.type is EventType.ATTACK and object_lemmas & w.PROJECTILES:
         return Sense(EventType.INTERCEPTION, None, False)  # "destroyed 44 drones"
     if doer is not None and not found_is_speech(found):
         # what a happening did names the happening: "floods killed", "talks collapsed"
         own = _noun_sense(doer, language) if doer.pos_ == "NOUN" else None
         if own is not None and not own.speech:
             return own
-        if lemma in _WEAK:
+        if lemma in w.WEAK:
             # "a magnitude 6.1 earthquake struck": the happening may sit below the head
             for word in doer.subtree:
                 own = _noun_sense(word, language) if word.pos_ == "NOUN" else None
                 if own is not None and not own.speech:
                     return own
-        if lemma in {"explode", "detonate", "exploser"} and doer.lemma_.lower() in _WEAPONS:
+        if lemma in {"explode", "detonate", "exploser"} and doer.lemma_.lower() in w.WEAPONS:
             return Sense(EventType.ATTACK, "183", False)
         kind = agent_code([*c.phrase(doer).split()[-1:], doer.lemma_])
-        if kind in _COURT_CODES:
+        if kind in w.COURT_CODES:
             return Sense(EventType.LEGAL, "17", False)
-        if kind in _POLICE_CODES and lemma in _POLICE_LEGAL:
+        if kind in w.POLICE_CODES and lemma in w.POLICE_LEGAL:
             return Sense(EventType.LEGAL, "173", False)
-    if found is not None and found.type is EventType.ATTACK and object_lemmas & _CROWDS:
+    if found is not None and found.type is EventType.ATTACK and object_lemmas & w.CROWDS:
         return Sense(EventType.PROTEST, "145", False)
     return found
 
@@ -277,7 +197,7 @@ def read(doc: Doc, language: str) -> list[Found]:
         if found is not None:
             senses.append((token, found))
     speech = {t.i for t, s in senses if s.speech}
-    declared = {t.i for t, s in senses if not s.speech and t.lemma_.lower() in _DECLARE}
+    declared = {t.i for t, s in senses if not s.speech and t.lemma_.lower() in w.DECLARE}
     kept = [
         (t, s)
         for t, s in senses
@@ -300,12 +220,12 @@ def read(doc: Doc, language: str) -> list[Found]:
             doer = c.subject(doer)  # "Ukrainian strikes knocked out…": whose strikes
         if doer is not None:
             doer = c.head_noun(doer)
-        if doer is not None and doer.pos_ == "PRON" and doer.lower_ in _IMPERSONAL:
+        if doer is not None and doer.pos_ == "PRON" and doer.lower_ in w.IMPERSONAL:
             doer = None  # "on nous a reçus": nobody in particular
         own_side = doer is not None and c.owned_by_pronoun(doer)
         if doer is not None and (
             own_side  # "its forces": the speaker's own (facts.py)
-            or doer.lemma_.lower() in _WEAPONS  # "drones struck": a weapon is nobody
+            or doer.lemma_.lower() in w.WEAPONS  # "drones struck": a weapon is nobody
             or doer.ent_type_ in ("DATE", "TIME")  # "Tuesday's crash"
         ):
             doer = None

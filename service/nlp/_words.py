@@ -1,0 +1,85 @@
+"""The word sets behind events.py's senses in context (English and French lemmas)."""
+
+from __future__ import annotations
+
+from schemas import EventType
+
+WEAK = frozenset(
+    {"kill", "hit", "strike", "damage", "destroy", "injure", "wound", "affect", "displace",
+     "claim", "leave", "cause", "sweep", "batter", "ravage", "devastate", "cut", "knock", "tear",
+     "flatten", "raze", "engulf", "trap", "bury", "submerge", "force", "spark", "trigger",
+     "tuer", "frapper", "toucher", "détruire", "endommager", "blesser", "provoquer", "faire",
+     "causer", "ravager", "emporter", "dévaster", "occur", "happen", "erupt", "break", "begin",
+     "start", "continue", "take", "survenir", "produire", "éclater"}
+)  # fmt: skip
+WEAPONS = frozenset(
+    {"bomb", "device", "ied", "mine", "grenade", "explosive", "car", "vest", "shell", "rocket",
+     "missile", "drone", "suicide", "roadside", "landmine", "bombe", "engin", "obus", "roquette",
+     "kamikaze"}
+)  # fmt: skip
+LABOUR = frozenset(
+    {"general", "national", "nationwide", "labour", "labor", "hunger", "worker", "teacher",
+     "doctor", "nurse", "union", "day", "hour", "week", "indefinite", "wildcat", "transport",
+     "rail", "port", "dock", "miner", "driver", "staff", "employee", "pilot", "sympathy"}
+)  # fmt: skip
+STRIKE_CALLS = frozenset(
+    {"join", "call", "stage", "hold", "end", "suspend", "extend", "observe", "declare", "announce",
+     "threaten", "lift", "break"}
+)  # fmt: skip
+BLOCKADE = frozenset({"block", "barricade", "blockade", "occupy", "bloquer", "occuper"})
+ROADS = frozenset(
+    {"road", "highway", "street", "bridge", "route", "access", "entrance", "railway", "port",
+     "motorway", "junction", "roundabout", "rue", "pont", "autoroute", "accès"}
+)  # fmt: skip
+HAZARD_MODIFIERS = frozenset({"lightning", "foudre"})
+CROWDS = frozenset(
+    {"protester", "demonstrator", "crowd", "marcher", "protest", "rally", "student",
+     "manifestant", "foule", "cortège"}
+)  # fmt: skip
+RATES = frozenset({"rate", "rates", "interest", "benchmark", "repo", "taux", "policy"})
+RATE_VERBS = frozenset(
+    {"raise", "cut", "lower", "hold", "keep", "leave", "hike", "increase", "reduce", "lift",
+     "trim", "slash", "maintain", "relever", "abaisser", "baisser", "maintenir", "augmenter"}
+)  # fmt: skip
+LIGHT = frozenset(
+    {"go", "come", "make", "take", "have", "hold", "carry", "conduct", "stage", "launch",
+     "mount", "get", "give", "do", "join", "lead", "organise", "organize", "call", "wage",
+     "unleash", "resume", "see", "witness", "suffer", "report", "record", "face",
+     "mener", "lancer", "organiser", "tenir", "faire", "entamer", "déclencher", "observer",
+     "poursuivre", "subir", "connaître", "avoir", "être", "be", "occur", "happen", "erupt",
+     "break", "begin", "start", "continue", "survenir", "produire", "éclater"}
+)  # fmt: skip
+DECLARE = frozenset(
+    {"declare", "announce", "proclaim", "impose", "order", "issue", "introduce", "extend",
+     "déclarer", "annoncer", "proclamer", "imposer", "ordonner", "décréter", "instaurer"}
+)  # fmt: skip
+MARKET_MOVES = frozenset(
+    {"strengthen", "weaken", "rise", "fall", "gain", "lose", "climb", "drop", "slump", "surge",
+     "plunge", "tumble", "jump", "slide", "ease", "soar", "sink", "rebound", "grow", "shrink",
+     "contract", "expand", "accelerate", "slow", "hit", "reach", "close", "end", "firm",
+     "progresser", "reculer", "chuter", "grimper", "baisser", "augmenter", "bondir"}
+)  # fmt: skip
+MARKETS = frozenset(
+    {"peso", "currency", "dollar", "euro", "yen", "rupee", "real", "rand", "naira", "shilling",
+     "pound", "franc", "lira", "stock", "share", "index", "price", "yield", "bond", "inflation",
+     "market", "economy", "gdp", "output", "export", "import", "unemployment", "exchange",
+     "oil", "gold", "benchmark", "crude", "bourse", "monnaie", "devise", "action", "prix",
+     "économie", "chômage"}
+)  # fmt: skip
+NEEDS_OBJECT = {
+    "sign": EventType.AGREEMENT,
+    "ink": EventType.AGREEMENT,
+    "ratify": EventType.AGREEMENT,
+    "signer": EventType.AGREEMENT,
+    "ratifier": EventType.AGREEMENT,
+    "conclure": EventType.AGREEMENT,
+}
+TRAVEL = frozenset({"arrive", "arriver"})
+IMPERSONAL = frozenset({"on", "nous", "je", "we", "i", "you", "vous", "one", "ils"})
+POLLS = frozenset({"election", "vote", "seat", "runoff", "poll", "majority", "élection"})
+PROJECTILES = frozenset(
+    {"drone", "missile", "rocket", "projectile", "uav", "warhead", "munition", "shell"}
+)
+COURT_CODES = frozenset({"JUD"})
+POLICE_CODES = frozenset({"COP"})
+POLICE_LEGAL = frozenset({"arrest", "detain", "raid", "seize", "search", "charge", "question"})
