@@ -27,7 +27,7 @@ from service.grounding.facts import SentenceFacts, sentence_facts
 from service.grounding.lexicon import ANNOUNCED, SPEECH_TYPES
 from service.grounding.text import Sentence
 
-RULES_VERSION = "5"
+RULES_VERSION = "6"
 """Bump on any change to the rules here or in facts, mentions and lexicon: it is part of
 every cache key (through the staged extractor's prompt version), as a prompt's version is."""
 
@@ -209,15 +209,19 @@ def find_candidates(article: ArticleText) -> list[Candidate]:
             _remember(story, facts, current, lede=sentence.id == 1)
     dateline = m.dateline_places(article.text)
     for candidate in candidates:
-        candidate.initiator = _named_later(candidate.initiator, candidate, article)
+        candidate.initiator = _with_acronym(
+            _named_later(candidate.initiator, candidate, article), story.acronyms
+        )
+        candidate.source = _with_acronym(candidate.source, story.acronyms)
         if candidate.place is None and dateline and _filed_there(candidate, article):
             candidate.place = dateline[0]
     return _merge_mentions(candidates)
 
 
 _DESCRIBED = re.compile(
-    r"[’']s\s+(?:\w+\s+)?(?:diplomat|minister|president|leader|spokesman|spokeswoman|envoy|"
-    r"governor|chief|commander|official)$"
+    r"(?:[’']s\s+|^)(?:\w+\s+)?(?:diplomat|minister|president|leader|spokesman|spokeswoman|"
+    r"envoy|governor|chief|commander|official)$",
+    re.IGNORECASE,
 )
 
 
@@ -261,6 +265,18 @@ def _without_dateline(sentence: Sentence, copy_starts: int) -> Sentence:
         return sentence
     text = " " * min(cut, len(sentence.text)) + sentence.text[cut:]
     return Sentence(sentence.id, sentence.start, sentence.end, text)
+
+
+def _with_acronym(name: str | None, acronyms: dict[str, str]) -> str | None:
+    """A body the article defines with an acronym, named both ways as the article does
+    ("Municipal Disaster Risk Reduction and Management Office (MDRRMO)"), whichever it used."""
+    if name is None:
+        return None
+    bare = name.removeprefix("the ").removeprefix("The ")
+    for short, full in acronyms.items():
+        if bare in (short, full) or (len(bare.split()) > 1 and full.startswith(bare)):
+            return f"{full} ({short})"
+    return name
 
 
 def _leaves_quote_open(text: str, was_open: bool) -> bool:

@@ -16,7 +16,7 @@ from service.grounding._counts import numbers
 from service.grounding.dates import find_date_phrases
 from service.grounding.lexicon import ANNOUNCED, Trigger, triggers
 from service.grounding.text import Sentence
-from service.nlp.events import Found, speaker
+from service.nlp.events import Found, instrument, speaker
 from service.nlp.events import read as events_in
 
 if TYPE_CHECKING:
@@ -174,20 +174,24 @@ def sentence_facts(
     facts.speaker = speakers[0].text if speakers else _subject_of_saying(text, found, actors)
     if read is not None and doc is not None:
         _from_syntax(facts, read, doc, article_names)
-    if (
-        facts.agent is None
-        and facts.main is not None
-        and not facts.main.speech
-        and (doc is None or doc.lang_ == "en")  # its name finder reads English capitals
-    ):
-        # the word rules: a "by X" after the trigger, or the actor written before it; with a
-        # parse, only a name it agrees is one ("Among the deadliest…" is not)
-        agent = _agent(text, facts.main, actors)
-        if agent is not None and (doc is None or _named_in(doc, text, agent)):
-            facts.agent = agent
     main = facts.main
     if main is not None and not main.speech and main.type in ANNOUNCED and facts.agent is None:
         facts.agent = facts.speaker  # "the minister announced that strike days would be…"
+    if (
+        facts.agent is None
+        and main is not None
+        and not main.speech
+        and (doc is None or doc.lang_ == "en")  # its name finder reads English capitals
+    ):
+        # the word rules: a "by X" after the trigger, or the actor written before it; with a
+        # parse, only a name it agrees is one ("Among the deadliest…" is not), and not a
+        # place ("in Kani township") or a weapon ("Drones struck")
+        agent = _agent(text, main, actors)
+        if agent is not None and (
+            doc is None
+            or (_named_in(doc, text, agent) and agent not in facts.places and not instrument(agent))
+        ):
+            facts.agent = agent
     if main is not None and main.type is EventType.DISASTER and not _RESPONSE.match(
         text[main.start : main.end]
     ):

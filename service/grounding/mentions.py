@@ -90,6 +90,10 @@ _DATELINE = re.compile(
     r"(?:\([^()\n]{1,40}\))?\s*(?:—|–|-)\s+"
 )
 _ACRONYM = re.compile(rf"(?P<full>{_NAME.pattern}),?\s+(?:or|\()\s*(?P<short>[A-Z]{{2,6}})\b")
+_BRACKETED = re.compile(
+    rf"(?P<full>[{_UPPER}][\w’'\-]*(?:\s+(?:(?:of|for|and|the|on|de|du|des|la|le|el|y|del)\s+)*"
+    rf"[{_UPPER}][\w’'\-]*)+)\s*\(\s*(?P<short>[A-Z][A-Za-z]{{1,7}})\s*\)"
+)
 _PRONOUN_SPEAKER = re.compile(r"^(?:he|she|they|it)$", re.IGNORECASE)
 # "the group said": a body named only by its kind stands for the organisation named last.
 GENERIC = re.compile(
@@ -219,12 +223,25 @@ def dateline_places(text: str) -> list[str]:
 
 
 def acronyms(text: str) -> dict[str, str]:
-    """ "Union for the Defence of Djugu, or UDD" → {"UDD": "Union for the Defence of Djugu"}."""
+    """ "Union for the Defence of Djugu, or UDD" → {"UDD": "Union for the Defence of Djugu"};
+    "the National Economic Prosecutor's Office (FNE)" too: an acronym may be in another
+    language, so only a capital initial is asked of the name, and for a parenthesis not even
+    that."""
     found: dict[str, str] = {}
     for m in _ACRONYM.finditer(text):
         full = _clean(m["full"], 0)
         if full is not None and full.text.split()[0][0] == m["short"][0]:
             found[m["short"]] = full.text
+    for m in _BRACKETED.finditer(text):
+        full = _clean(m["full"], 0)
+        if full is None:
+            continue
+        words = full.text.split()
+        # "Fighters of the Rapid Support Forces (RSF)": the name starts at the acronym's letter
+        starts = [i for i, w in enumerate(words) if w[0] == m["short"][0]]
+        name = " ".join(words[starts[0] :] if starts else words)
+        if len(name.split()) >= 2:
+            found.setdefault(m["short"], name)
     return found
 
 

@@ -198,9 +198,18 @@ _COPULAS = frozenset({"be", "prove", "remain", "seem", "appear", "become", "look
 def copular_topic(token: Token) -> bool:
     """ "the ruling was politically motivated": a happening talked about, not reported;
     unless the noun carries its own date ("the strike on Tuesday has proved contentious")."""
-    if token.dep_ not in SUBJECTS or token.head.lemma_.lower() not in _COPULAS:
-        return False
-    return not any(t.ent_type_ in ("DATE", "TIME") for t in token.subtree)
+    head = token.head
+    judged = token.dep_ in SUBJECTS | PASSIVE_SUBJECTS and (
+        head.lemma_.lower() in _COPULAS or head.pos_ == "ADJ"
+    )
+    # "the ruling was politically motivated": a passive that names no doer judges its subject
+    judged = judged or (
+        token.dep_ in PASSIVE_SUBJECTS
+        and head.pos_ == "VERB"
+        and not any(c.dep_ in ("agent", "obl:agent") for c in head.children)
+        and any(c.dep_ == "advmod" for c in head.children)
+    )
+    return judged and not any(t.ent_type_ in ("DATE", "TIME") for t in token.subtree)
 
 
 def passive(token: Token) -> bool:

@@ -165,6 +165,12 @@ def _speaker(token: Token) -> str | None:
     return None
 
 
+def instrument(word: str) -> bool:
+    """ "Drones", "missiles": what was used, never who used it."""
+    lower = word.lower()
+    return lower in w.WEAPONS or lower.rstrip("s") in w.WEAPONS
+
+
 def according_to(doc: Doc) -> str | None:
     for token in doc:
         if (

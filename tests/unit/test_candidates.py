@@ -126,10 +126,28 @@ def test_a_later_sentence_dates_the_happening_before_it() -> None:
     assert event.when == "during the night" and event.sentence_ids == [1, 2]
 
 
-def test_an_acronym_speaker_is_resolved_to_the_full_name() -> None:
+def test_an_acronym_speaker_is_resolved_to_the_full_name_and_its_acronym() -> None:
     text = (
         "The army blamed the Patriotic Front of Kivu, or PFK, for the raid.\n\n"
         "The PFK denied it. “We were not there,” the group said in a statement on Friday."
     )
     statements = [c for c in _candidates(text) if c.type == EventType.STATEMENT]
-    assert [c.initiator for c in statements] == ["Patriotic Front of Kivu"]
+    assert [c.initiator for c in statements] == ["Patriotic Front of Kivu (PFK)"]
+
+
+def test_acronyms_defined_in_brackets_and_bodies_named_both_ways() -> None:
+    from service.grounding.candidates import _with_acronym
+    from service.grounding.mentions import acronyms
+
+    text = (
+        "Separately, the National Economic Prosecutor's Office (FNE) approved the merger. "
+        "Fighters of the Rapid Support Forces (RSF) attacked. "
+        "The Municipal Disaster Risk Reduction and Management Office (MDRRMO) ordered it."
+    )
+    found = acronyms(text)
+    assert found["FNE"] == "National Economic Prosecutor's Office"  # an acronym of its own
+    assert found["RSF"] == "Rapid Support Forces"  # from the acronym's letter on
+    full = "Municipal Disaster Risk Reduction and Management Office (MDRRMO)"
+    assert _with_acronym("MDRRMO", found) == full
+    assert _with_acronym("The Municipal Disaster Risk Reduction", found) == full
+    assert _with_acronym("police", found) == "police"

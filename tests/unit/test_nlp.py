@@ -68,6 +68,8 @@ def test_the_happening_its_type_its_doer_and_its_place(
         "Rebels threatened to attack the town on Friday.",
         "The central bank could raise rates next month, analysts said.",
         "No drone of ours was shot down, the group said.",
+        # a happening judged, not reported
+        "His lawyer told reporters on Tuesday that the ruling was politically motivated.",
     ],
 )
 def test_what_did_not_happen_is_no_happening(text: str) -> None:
