@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import time
@@ -250,7 +251,11 @@ def wait_quiet(limit: float = 0.15, patience_s: float | None = None) -> float:
 
 
 def machine() -> dict[str, Any]:
-    wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True, check=False)
+    wrk = (
+        subprocess.run(["wrk", "--version"], capture_output=True, text=True, check=False)
+        if shutil.which("wrk")
+        else subprocess.CompletedProcess([], 0, "-", "")  # the in-process benches need none
+    )
     return {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "cpu": _cpu_model(),
