@@ -281,7 +281,11 @@ class Settings(BaseSettings):
     )
     # Input limits
     max_article_chars: int = Field(
-        100_000, gt=0, description="Longer articles get a 413 that states the limit."
+        100_000,
+        gt=0,
+        le=1_000_000,
+        description="Longer articles get a 413 that states the limit. At most 1,000,000, the "
+        "request schema's `maxLength` (over it, a 400).",
     )
     max_body_bytes: int = Field(
         2 * 2**20,
@@ -297,6 +301,20 @@ class Settings(BaseSettings):
         "(256 MiB) is then read and dropped, so the close is clean and the client can read "
         "the answer. A larger rest is not read: the connection is closed, and a client still "
         "sending may see a reset instead of the answer.",
+    )
+    body_timeout_s: float = Field(
+        30.0,
+        gt=0,
+        description="A request's whole body must arrive within this long of its headers; "
+        "past it the answer is a 408 problem and the connection is closed (a client that "
+        "declares a body and stalls cannot hold a connection).",
+    )
+    max_pending_bodies: int = Field(
+        64,
+        gt=0,
+        description="Requests of one API process whose bodies are still arriving at once; one "
+        "more is answered at once with a 503 problem and `Retry-After` (slowloris cannot "
+        "exhaust the server: a body sent at network speed is pending for milliseconds).",
     )
     # Batch jobs (service/jobs/): POST /v1/jobs and `python -m service worker`
     max_job_articles: int = Field(10_000, gt=0, description="Articles per job; more is a 413.")

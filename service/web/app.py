@@ -22,7 +22,10 @@ from service.logs import configure_logging
 from service.runtime import Runtime, open_runtime
 from service.settings import Settings
 from service.web._drain import LIMIT_SETTING, body_limit_middleware, drain_middleware
+from service.web._edges import cut_middleware, head_middleware
+from service.web._input import JsonRequest, json_body_guard
 from service.web._observe import prometheus, request_id_middleware
+from service.web._slow import slow_body_middleware
 from service.web._validation import ModelStrictnessPlugin
 from service.web.gate import gate_middleware
 from service.web.openapi import assets_routers, openapi_config
@@ -80,6 +83,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *([BenchController] if settings.bench_routes else []),
         ],
         middleware=[metrics_config.middleware, gate_middleware, body_limit_middleware],
+        guards=[json_body_guard],  # JSON routes take only JSON (service/web/_input.py)
+        request_class=JsonRequest,
         request_max_body_size=settings.max_body_bytes,  # larger bodies: a 413 problem
         opt={LIMIT_SETTING: "MAX_BODY_BYTES"},  # named in that problem (service/web/_drain.py)
         logging_config=None,  # ours (service/logs.py), not Litestar's default text handler
@@ -93,10 +98,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
         openapi_config=openapi_config(API_VERSION),
         template_config=template_config(),
     )
-    # Outside the router (as Litestar wraps CORS), so 404s and 405s get an id and a log line.
-    app.asgi_handler = request_id_middleware(app.asgi_handler)
-    # Outermost: an error answered before the body was read drains it, so no reset eats it.
+    # HEAD is GET without a body; a request the stopping server cuts is a 503 problem.
+    app.asgi_handler = cut_middleware(head_middleware(app.asgi_handler))
+    # An error answered before the body was read drains it, so no reset eats it.
     app.asgi_handler = drain_middleware(app.asgi_handler, settings.max_drain_bytes)
+    # Around the drain, whose reads it bounds too: a body that does not come, or too many.
+    app.asgi_handler = slow_body_middleware(
+        app.asgi_handler, settings.body_timeout_s, settings.max_pending_bodies
+    )
+    # Outermost (Litestar wraps CORS inside), so 404s, 405s and 503s get an id and a log line.
+    app.asgi_handler = request_id_middleware(app.asgi_handler)
     return app
 
 

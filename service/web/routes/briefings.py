@@ -11,6 +11,7 @@ from litestar.openapi.datastructures import ResponseSpec
 
 from schemas import BriefingResponse
 from service.briefing import BriefingService, Outcome
+from service.web._input import JSON_ONLY
 from service.web.openapi import (
     ACCESS_ERRORS,
     API_KEY_SECURITY,
@@ -80,7 +81,7 @@ class BriefingController(Controller):
         description="Extracts a briefing and events with the LLM, verifies every item against "
         "the article text, and caches the result. `X-Cache` says whether it was a hit.",
         status_code=200,
-        responses=_briefing("The verified briefing.") | _BRIEF_ERRORS | ACCESS_ERRORS,
+        responses=_briefing("The verified briefing.") | _BRIEF_ERRORS | JSON_ONLY | ACCESS_ERRORS,
         operation_class=ok_extras(
             headers={"X-Cache": X_CACHE, "Link": PAGE_LINK},
             links=stored_briefing_links(

@@ -18,6 +18,7 @@ from schemas import BriefingResponse, Job
 from service.exports import JSONL_MEDIA_TYPE
 from service.jobs import JobService
 from service.jobs.service import PAGE
+from service.web._input import JSON_ONLY
 from service.web.openapi import (
     ACCESS_ERRORS,
     API_KEY_SECURITY,
@@ -158,6 +159,7 @@ class JobController(Controller):
             ),
             _UNAVAILABLE,
         )
+        | JSON_ONLY
         | ACCESS_ERRORS,
         operation_class=_SUBMITTED,
     )

@@ -13,6 +13,7 @@ from litestar.response import ServerSentEvent
 from pydantic import BaseModel, Field
 
 from service.briefing import BriefingService
+from service.web._input import JSON_ONLY
 from service.web.openapi import ACCESS_ERRORS, API_KEY_SECURITY, X_CACHE, ok_extras
 from service.web.routes._examples import BriefingBody
 from service.web.routes.briefings import _BRIEF_ERRORS
@@ -108,7 +109,7 @@ class BriefingStreamController(Controller):
         description=_DESCRIPTION,
         status_code=200,
         media_type=EVENT_STREAM,
-        responses={200: _STREAM_RESPONSE, **_STREAM_ERRORS} | ACCESS_ERRORS,
+        responses={200: _STREAM_RESPONSE, **_STREAM_ERRORS} | JSON_ONLY | ACCESS_ERRORS,
         operation_class=ok_extras(headers={"X-Cache": X_CACHE}),
     )
     async def stream(
