@@ -174,7 +174,8 @@ class BriefingService:
             task.exception()  # retrieved: every caller may have gone; each one still sees it
 
     async def get(self, briefing_id: str) -> bytes | None:
-        return await self.cache.get(briefing_id)
+        """A stored briefing by id; raises StoreUnavailable (503) when Redis cannot say."""
+        return await self.cache.get(briefing_id, strict=True)
 
     async def article(self, briefing_id: str) -> bytes | None:
         """The article (its JSON) a stored briefing was made from, for the analyst page."""
