@@ -29,6 +29,7 @@ from service.store._outage import REDIS_ERRORS
 from service.store.access import Gate, open_gate
 from service.store.cache import BriefingCache, connect
 from service.store.singleflight import RedisSingleFlight
+from service.tenancy import Tenancy
 
 
 @dataclass(slots=True)
@@ -39,6 +40,7 @@ class Runtime:
     briefings: BriefingService
     gate: Gate  # API keys and rate limit (service/store/access.py), on the cache's Redis client
     jobs: JobService  # batch jobs: their records, and the SAQ queue workers take articles from
+    tenancy: Tenancy  # what each tenant sees of the shared briefings (service/tenancy.py)
 
 
 def _extractor(settings: Settings, llm: LLMBackend) -> DraftExtractor:
@@ -86,6 +88,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     # process serves: loaded beside the first requests instead, it held the GIL and their
     # verification waited on it, for tens of seconds on a busy 2-core machine (measured).
     await asyncio.to_thread(warm_gazetteer)
+    tenancy = Tenancy(redis, prefix=settings.cache_prefix, ttl_s=settings.cache_ttl_s)
     try:
         await queue.connect()
         jobs = JobService(
@@ -95,6 +98,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             max_articles=settings.max_job_articles,
             heartbeat_s=settings.job_heartbeat_s,
             attempts=settings.job_attempts,
+            tenancy=tenancy,
         )
         extractor = _extractor(settings, llm)
         service = BriefingService(
@@ -107,7 +111,13 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             ),
         )
         yield Runtime(
-            settings=settings, llm=llm, cache=cache, briefings=service, gate=gate, jobs=jobs
+            settings=settings,
+            llm=llm,
+            cache=cache,
+            briefings=service,
+            gate=gate,
+            jobs=jobs,
+            tenancy=tenancy,
         )
     finally:
         await llm.close()

@@ -33,6 +33,7 @@ from schemas import BriefingRequest
 from service.errors import BriefingError, problem
 from service.jobs._outcomes import failed
 from service.jobs.queue import TASK, ArticleQueue
+from service.jobs.store import ANONYMOUS_OWNER
 from service.metrics import JOB_ARTICLES
 from service.store._heartbeat import beating
 
@@ -40,6 +41,10 @@ if TYPE_CHECKING:  # the runtime builds workers' clients; the CLI opens it (no c
     from service.runtime import Runtime
 
 log = logging.getLogger(__name__)
+
+
+class BriefingNotStored(Exception):
+    """An article was briefed but its briefing did not reach Redis: deliver it again."""
 
 
 async def brief_item(runtime: Runtime, job: SaqJob, job_id: str, index: int) -> str:
@@ -62,8 +67,19 @@ async def brief_item(runtime: Runtime, job: SaqJob, job_id: str, index: int) -> 
             await failed(store, job_id, index, problem(exc))
             _log(job, "failed", started, f"{exc.status_code} {exc.title}: {exc.detail}")
             return "failed"
-    name = "cached" if outcome.cached else "done"
-    if await store.finish(job_id, index, outcome.briefing_id, cached=outcome.cached):
+    if not await runtime.briefings.cache.stored(outcome.briefing_id):
+        # Briefed while Redis was away (the store failed, and the service fails open): not
+        # done until it is stored. Raised, SAQ delivers it again; Redis's outage, not the
+        # article, cost the attempt, so it is not counted against JOB_ATTEMPTS.
+        job.attempts = max(0, job.attempts - 1)
+        raise BriefingNotStored(f"{job.key}: briefing {outcome.briefing_id[:12]} is not stored")
+    cached = outcome.cached
+    if (owner := await store.owner(job_id)) not in (None, ANONYMOUS_OWNER):
+        # `cached` only if the job's tenant had it before (service/tenancy.py)
+        first, _ = await runtime.tenancy.claim(str(owner), outcome.briefing_id)
+        cached = cached and not first
+    name = "cached" if cached else "done"
+    if await store.finish(job_id, index, outcome.briefing_id, cached=cached):
         JOB_ARTICLES.labels(name).inc()
     _log(job, name, started, outcome.briefing_id[:12])
     return name

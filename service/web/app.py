@@ -11,8 +11,9 @@ import contextlib
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
-from litestar import Litestar, Router
+from litestar import Litestar, Request, Router
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 
@@ -21,13 +22,15 @@ from service.jobs import JobService
 from service.logs import configure_logging
 from service.runtime import Runtime, open_runtime
 from service.settings import Settings
+from service.store.access import Caller
+from service.tenancy import Tenancy
 from service.web._drain import LIMIT_SETTING, body_limit_middleware, drain_middleware
 from service.web._edges import cut_middleware, head_middleware
 from service.web._input import JsonRequest, json_body_guard
 from service.web._observe import prometheus, request_id_middleware
 from service.web._slow import slow_body_middleware
 from service.web._validation import ModelStrictnessPlugin
-from service.web.gate import gate_middleware
+from service.web.gate import caller_of, gate_middleware
 from service.web.openapi import assets_routers, openapi_config
 from service.web.problems import problem_details_plugin
 from service.web.routes.bench import BenchController
@@ -61,6 +64,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
     def provide_jobs(runtime: NamedDependency[Runtime]) -> JobService:
         return runtime.jobs
 
+    def provide_tenancy(runtime: NamedDependency[Runtime]) -> Tenancy:
+        return runtime.tenancy
+
+    def provide_caller(request: Request[Any, Any, Any]) -> Caller:
+        return caller_of(request)  # the tenant the gate let in (service/web/gate.py)
+
     configure_logging(settings.log_format, settings.log_level)
     metrics_config, metrics_controller = prometheus()
     app = Litestar(
@@ -92,6 +101,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "runtime": Provide(provide_runtime, sync_to_thread=False),
             "briefings": Provide(provide_briefings, sync_to_thread=False),
             "jobs": Provide(provide_jobs, sync_to_thread=False),
+            "caller": Provide(provide_caller, sync_to_thread=False),
+            "tenancy": Provide(provide_tenancy, sync_to_thread=False),
         },
         lifespan=[lifespan],
         plugins=[problem_details_plugin(), ModelStrictnessPlugin()],

@@ -21,7 +21,9 @@ from litestar.datastructures import Headers
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.errors import BriefingError
-from service.store.access import Gate
+from service.store.access import ANONYMOUS, Caller, Gate
+
+CALLER = "caller"
 
 
 def gate_middleware(app: ASGIApp) -> ASGIApp:
@@ -34,12 +36,13 @@ def gate_middleware(app: ASGIApp) -> ASGIApp:
             return
         client = scope.get("client")
         try:
-            decision = await gate.admit(
+            caller, decision = await gate.admit(
                 scope["path"], Headers.from_scope(scope), client[0] if client else "unknown"
             )
         except BriefingError as exc:
             await _answer(exc, scope, receive, send)
             return
+        scope.setdefault("state", {})[CALLER] = caller  # routes read it (caller_of)
         if decision is not None:
             send = _adding_headers(send, decision.headers())
             if not decision.allowed:
@@ -48,6 +51,13 @@ def gate_middleware(app: ASGIApp) -> ASGIApp:
         await app(scope, receive, send)
 
     return middleware
+
+
+def caller_of(request: Request[Any, Any, Any]) -> Caller:
+    """Who the gate let in: the tenant whose jobs a route may touch (anonymous on a public
+    path, or with auth off)."""
+    caller = request.scope.get("state", {}).get(CALLER, ANONYMOUS)
+    return caller if isinstance(caller, Caller) else ANONYMOUS
 
 
 def _adding_headers(send: Send, headers: dict[str, str]) -> Send:

@@ -79,4 +79,9 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         # problem, service/web/_edges.py); without it an open event stream would hold a
         # stopping replica for ever.
         "timeout_graceful_shutdown": math.ceil(settings.worker_grace_s),
+        # X-Forwarded-For/-Proto only from TRUSTED_PROXIES (uvicorn's default believes any
+        # local peer): the client address is the rate-limit bucket of an anonymous caller
+        # and of failed key checks, so a client must not choose it.
+        "proxy_headers": bool(settings.trusted_proxies),
+        "forwarded_allow_ips": list(settings.trusted_proxies) or None,
     }

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Awaitable, Callable
 
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency
@@ -12,6 +13,8 @@ from litestar.openapi.spec import OpenAPIHeader, OpenAPIType, Schema
 from schemas import BriefingResponse
 from service import exports
 from service.briefing import BriefingService
+from service.store.access import Caller
+from service.tenancy import Tenancy
 from service.web.openapi import (
     ACCESS_ERRORS,
     API_KEY_SECURITY,
@@ -51,13 +54,14 @@ _ATTACHMENT = ok_extras(
 
 async def _download(
     briefings: BriefingService,
+    readable: Callable[[str], Awaitable[bool]],
     briefing_id: str,
     render: Callable[[BriefingResponse], str],
     media_type: str,
     extension: str,
 ) -> Response[str]:
     payload = await briefings.get(briefing_id)
-    if payload is None:
+    if payload is None or not await readable(briefing_id):  # another tenant's: as if none
         raise NotFoundException(detail=f"no briefing {briefing_id} is stored")
     body = render(BriefingResponse.model_validate_json(payload))
     name = exports.filename(briefing_id, extension)
@@ -88,10 +92,15 @@ class EventsController(Controller):
         operation_class=_ATTACHMENT,
     )
     async def events_csv(
-        self, briefing_id: BriefingId, briefings: NamedDependency[BriefingService]
+        self,
+        briefing_id: BriefingId,
+        briefings: NamedDependency[BriefingService],
+        tenancy: NamedDependency[Tenancy],
+        caller: NamedDependency[Caller],
     ) -> Response[str]:
+        readable = functools.partial(tenancy.visible, caller)
         return await _download(
-            briefings, briefing_id, exports.events_csv, exports.CSV_MEDIA_TYPE, "csv"
+            briefings, readable, briefing_id, exports.events_csv, exports.CSV_MEDIA_TYPE, "csv"
         )
 
     @get(
@@ -105,8 +114,18 @@ class EventsController(Controller):
         operation_class=_ATTACHMENT,
     )
     async def events_jsonl(
-        self, briefing_id: BriefingId, briefings: NamedDependency[BriefingService]
+        self,
+        briefing_id: BriefingId,
+        briefings: NamedDependency[BriefingService],
+        tenancy: NamedDependency[Tenancy],
+        caller: NamedDependency[Caller],
     ) -> Response[str]:
+        readable = functools.partial(tenancy.visible, caller)
         return await _download(
-            briefings, briefing_id, exports.events_jsonl, exports.JSONL_MEDIA_TYPE, "jsonl"
+            briefings,
+            readable,
+            briefing_id,
+            exports.events_jsonl,
+            exports.JSONL_MEDIA_TYPE,
+            "jsonl",
         )

@@ -13,6 +13,8 @@ from litestar.response import ServerSentEvent
 from pydantic import BaseModel, Field
 
 from service.briefing import BriefingService
+from service.store.access import Caller
+from service.tenancy import Tenancy
 from service.web._input import JSON_ONLY
 from service.web.openapi import ACCESS_ERRORS, API_KEY_SECURITY, X_CACHE, ok_extras
 from service.web.routes._examples import BriefingBody
@@ -116,10 +118,12 @@ class BriefingStreamController(Controller):
         self,
         data: BriefingBody,
         briefings: NamedDependency[BriefingService],
+        tenancy: NamedDependency[Tenancy],
+        caller: NamedDependency[Caller],
     ) -> ServerSentEvent:
         """Thin on purpose: `open_stream` checks and keys the request (errors raise here,
         before the stream), and the frames come from service/flight.py."""
-        stream = await briefings.open_stream(data)
+        stream, hit = await tenancy.stream(caller, await briefings.open_stream(data))
         return ServerSentEvent(
-            sse_messages(stream.frames()), headers={"X-Cache": "hit" if stream.cached else "miss"}
+            sse_messages(stream.frames()), headers={"X-Cache": "hit" if hit else "miss"}
         )
