@@ -101,10 +101,13 @@ async def test_env_keys_refuse_missing_and_wrong_keys_and_accept_both_headers(
         made = await client.post("/v1/briefings", json=seed, headers=key_header(ALICE))
         assert made.status_code == 200, made.text
         assert made.headers["x-cache"] == "miss"
-        bearer = {"Authorization": f"Bearer {BOB}"}
+        bearer = {"Authorization": f"Bearer {ALICE}"}
         again = await client.post("/v1/briefings", json=seed, headers=bearer)
         assert (again.status_code, again.headers["x-cache"]) == (200, "hit")
         lower = {"authorization": f"bearer {BARE}"}  # a bare `key` entry works too
+        # another tenant's first answer is a miss (tests/api/test_tenancy.py), from the cache
+        other = await client.post("/v1/briefings", json=seed, headers=lower)
+        assert (other.status_code, other.headers["x-cache"]) == (200, "miss")
         assert (await client.get(f"/v1/briefings/{made.json()['id']}", headers=lower)).is_success
         for path in ("/v1/briefings/x/events.csv", f"{BRIEFING}/events.jsonl"):
             assert (await client.get(path)).status_code == 401  # exports are behind the gate
