@@ -405,6 +405,13 @@ class Settings(BaseSettings):
         "they are ignored, so a client cannot pick its own rate-limit bucket. Empty: none.",
         json_schema_extra=_shown("unset (none)"),
     )
+    session_ttl_s: int = Field(
+        8 * 3600,
+        gt=0,
+        description="How long a page session lasts: the cookie a person gets by signing in "
+        "at `/login` with an API key, so a browser can open the pages while keys are on "
+        "(HttpOnly, SameSite=Strict; it authorises GET and HEAD only).",
+    )
     auth_failure_limit: str | None = Field(
         "20/minute",
         description="Failed API-key checks (401s) allowed per client address, as "

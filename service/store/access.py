@@ -18,6 +18,7 @@ from service.metrics import API_REQUESTS
 from service.settings import Settings
 from service.store._failures import AuthFailures
 from service.store.apikeys import (
+    Client,
     KeyStore,
     Unauthorized,
     digest,
@@ -25,6 +26,7 @@ from service.store.apikeys import (
     presented_key,
 )
 from service.store.ratelimit import Decision, Rate, RateLimiter
+from service.store.sessions import SESSION_METHODS, Sessions, session_token
 
 log = logging.getLogger(__name__)
 
@@ -58,13 +60,14 @@ class Gate:
     failures: AuthFailures | None = None
     admins: frozenset[str] = frozenset()
     metrics_token: bytes | None = None  # its sha256
+    sessions: Sessions | None = None  # page sign-ins (service/store/sessions.py)
 
     def is_public(self, path: str) -> bool:
         """Prefix match on whole segments: `/health` covers `/health/x`, not `/healthz`."""
         return any(path == p or path.startswith(p.rstrip("/") + "/") for p in self.public_paths)
 
     async def admit(
-        self, path: str, headers: Mapping[str, str], address: str
+        self, path: str, headers: Mapping[str, str], address: str, method: str = "GET"
     ) -> tuple[Caller, Decision | None]:
         """Raises Unauthorized (401), RateLimited (429: too many failed key checks from the
         address) or Forbidden (403); for `/v1/` paths under a limit, the limiter's decision."""
@@ -73,7 +76,7 @@ class Gate:
         if self.failures is not None:
             await self.failures.check(address)
         try:
-            client = await self.keys.authenticate(presented_key(headers))
+            client = await self._identify(headers, method)
         except Unauthorized:
             if self.failures is not None:
                 await self.failures.failed(address)
@@ -92,6 +95,17 @@ class Gate:
         if refused:
             log.info("rate limited", extra={"client": name})
         return caller, decision
+
+    async def _identify(self, headers: Mapping[str, str], method: str) -> Client | None:
+        """The client by its key; for a GET or HEAD without one, by a page session's
+        cookie (service/store/sessions.py); None while auth is off. Raises Unauthorized."""
+        key = presented_key(headers)
+        if key is None and method in SESSION_METHODS and self.sessions is not None:
+            token = session_token(headers.get("cookie", ""))
+            name = await self.sessions.client(token) if token else None
+            if name is not None:
+                return Client(name, digest(f"session-of:{name}"))
+        return await self.keys.authenticate(key)
 
     def _metrics_scraper(self, headers: Mapping[str, str]) -> Caller:
         token = presented_key(headers)
@@ -116,4 +130,5 @@ def open_gate(settings: Settings, redis: Redis) -> Gate:
         failures=AuthFailures(redis=redis, rate=failures, prefix=prefix) if failures else None,
         admins=frozenset(settings.admin_clients),
         metrics_token=digest(token.get_secret_value()) if token else None,
+        sessions=Sessions(redis=redis, prefix=prefix, ttl_s=settings.session_ttl_s),
     )

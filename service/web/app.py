@@ -40,6 +40,7 @@ from service.web.routes.health import HealthController
 from service.web.routes.job_events import JobEventsController
 from service.web.routes.jobs import JobController
 from service.web.routes.pages import PagesController, template_config
+from service.web.routes.session import SessionController
 from service.web.routes.stream import BriefingStreamController
 
 API_VERSION = "0.1.0"
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ),
             HealthController,
             PagesController,  # HTML for people: /briefings/{id}, /jobs/{id}
+            SessionController,  # their sign-in: /login, /logout
             metrics_controller,
             *assets_routers(),
             *([BenchController] if settings.bench_routes else []),
