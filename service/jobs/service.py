@@ -24,6 +24,7 @@ from schemas import BriefingResponse, Job, JobCounts, JobItem, JobLinks, JobRequ
 from schemas.merged import JobEvents, JobEventsLinks
 from service.errors import JobsUnavailable, TooManyArticles
 from service.jobs._faults import fault_point
+from service.jobs._recover import recover_running
 from service.jobs.queue import ArticleQueue, article_job
 from service.jobs.store import JobRecord, JobStore
 from service.merge import Report, merge_events
@@ -80,7 +81,8 @@ class JobService:
 
     async def reconcile(self, older_than_s: float) -> int:
         """Enqueue the articles of jobs whose creator died before queueing them all (marked
-        unqueued for longer than `older_than_s`); how many articles that put on the queue.
+        unqueued for longer than `older_than_s`), and the running items the queue lost
+        (service/jobs/_recover.py); how many articles that put on the queue.
 
         Only items still `queued` are enqueued; one already queued is skipped by SAQ, and
         one a worker has started is not queued any more."""
@@ -91,7 +93,10 @@ class JobService:
             if new:
                 log.warning("job %s: %d article(s) were never queued; queued now", job_id, new)
             added += new
-        return added
+        # and the running items the queue lost between a sweep's abort and its re-queue
+        return added + await recover_running(
+            self.store, self.queue, heartbeat_s=older_than_s, attempts=self.attempts
+        )
 
     async def get(
         self, job_id: str, offset: int = 0, limit: int = PAGE, caller: Caller | None = None

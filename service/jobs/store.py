@@ -13,6 +13,8 @@ Every key of a job carries the hash tag `{J}`, so the scripts below touch one Re
     P:jobs:unqueued    zset  job id → creation time (ms), while its articles are being put on
                              the queue: one left behind (the API died mid-way) is found and
                              enqueued by a worker's reconciler (service/jobs/service.py)
+    P:jobs:open        zset  job id → creation time (ms), until a reconciler sees it finished:
+                             the jobs whose running items it checks against the queue
 
 All five expire `JOB_TTL_S` after the job's last change. An item's state only changes in a Lua
 script (service/jobs/_scripts.py) that checks where it moves from: a finished or cancelled item
@@ -90,6 +92,23 @@ class JobStore:
     def _unqueued(self) -> str:
         return f"{self.prefix}:jobs:unqueued"
 
+    @property
+    def _open(self) -> str:
+        return f"{self.prefix}:jobs:open"
+
+    async def open_jobs(self) -> list[str]:
+        """Jobs not yet seen finished by a reconciler (service/jobs/service.py, `recover`)."""
+        return [_text(i) for i in await self.redis.zrange(self._open, 0, -1)]
+
+    async def closed(self, job_id: str) -> None:
+        """The job finished, expired or was deleted: no reconciler looks at it again."""
+        await self.redis.zrem(self._open, job_id)
+
+    async def running(self, job_id: str) -> list[int]:
+        """The indices of the job's items a worker has started and not finished."""
+        states = await self.redis.hgetall(self._keys(job_id)[1])  # type: ignore[misc]
+        return sorted(int(i) for i, state in states.items() if state == b"running")
+
     async def create(
         self, job_id: str, requests: Sequence[bytes], owner: str = ANONYMOUS_OWNER
     ) -> None:
@@ -100,6 +119,7 @@ class JobStore:
         never exists without it until its articles are queued."""
         job, status, _, _, stored = self._keys(job_id)
         await self.redis.zadd(self._unqueued, {job_id: _now_ms()})
+        await self.redis.zadd(self._open, {job_id: _now_ms()})
         fields: dict[str, Any] = {
             "total": len(requests),
             "created_at": _now_ms(),

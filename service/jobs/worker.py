@@ -36,11 +36,14 @@ from service.jobs.queue import TASK, ArticleQueue
 from service.jobs.store import ANONYMOUS_OWNER
 from service.metrics import JOB_ARTICLES
 from service.store._heartbeat import beating
+from service.store._outage import REDIS_ERRORS
 
 if TYPE_CHECKING:  # the runtime builds workers' clients; the CLI opens it (no cycle)
     from service.runtime import Runtime
 
 log = logging.getLogger(__name__)
+
+STORE_WAIT_S = 10.0  # how long an article briefed during a Redis outage waits to be stored
 
 
 class BriefingNotStored(Exception):
@@ -67,7 +70,7 @@ async def brief_item(runtime: Runtime, job: SaqJob, job_id: str, index: int) -> 
             await failed(store, job_id, index, problem(exc))
             _log(job, "failed", started, f"{exc.status_code} {exc.title}: {exc.detail}")
             return "failed"
-    if not await runtime.briefings.cache.stored(outcome.briefing_id):
+    if not await _stored(runtime, outcome.briefing_id):
         # Briefed while Redis was away (the store failed, and the service fails open): not
         # done until it is stored. Raised, SAQ delivers it again; Redis's outage, not the
         # article, cost the attempt, so it is not counted against JOB_ATTEMPTS.
@@ -83,6 +86,22 @@ async def brief_item(runtime: Runtime, job: SaqJob, job_id: str, index: int) -> 
         JOB_ARTICLES.labels(name).inc()
     _log(job, name, started, outcome.briefing_id[:12])
     return name
+
+
+async def _stored(runtime: Runtime, briefing_id: str) -> bool:
+    """Whether the briefing is in Redis, storing it again (no new LLM call) while Redis
+    comes back from an outage, for up to STORE_WAIT_S."""
+    waited = 0.0
+    while True:
+        with contextlib.suppress(*REDIS_ERRORS):
+            if await runtime.briefings.cache.stored(briefing_id):
+                return True
+        if await runtime.briefings.persist(briefing_id):
+            return True
+        if waited >= STORE_WAIT_S:
+            return False
+        await asyncio.sleep(0.5)
+        waited += 0.5
 
 
 def _log(job: SaqJob, outcome: str, started: float, about: str) -> None:

@@ -1,0 +1,56 @@
+"""Items the queue lost: `running` in the job store, with nothing in the queue behind them.
+
+SAQ's sweep puts a dead worker's article back on the queue in two steps: it aborts it (out
+of every list, its record `aborting`), then, after a wait, re-queues it. If Redis dies, or
+the sweeping worker does, between the two, the article is in no list and nobody will ever
+deliver it again, while the job store still says `running`: the job never finishes.
+
+So the reconciler (every worker, every `JOB_SWEEP_S`) also checks each open job's running
+items against the queue: an item whose SAQ record is missing, or neither queued nor active,
+and was last touched longer ago than `JOB_HEARTBEAT_S`, is queued again with the attempts
+it had. SAQ refuses the key while the abort's own marker lives (5 s), so a sweep that is
+merely slow re-queues first; a duplicate delivery would cost one LLM call at most (the store
+records an article once).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from saq.job import Status
+
+from service.jobs.queue import ArticleQueue, article_job, article_key
+from service.jobs.store import JobStore
+
+log = logging.getLogger(__name__)
+
+_DELIVERABLE = (Status.QUEUED, Status.ACTIVE)
+
+
+async def recover_running(
+    store: JobStore, queue: ArticleQueue, *, heartbeat_s: float, attempts: int
+) -> int:
+    """Queue again the running items of open jobs that the queue lost; how many."""
+    recovered = 0
+    now_ms = int(time.time() * 1000)
+    for job_id in await store.open_jobs():
+        record = await store.get(job_id, 0, 0)
+        if record is None or record.finished_at is not None:
+            await store.closed(job_id)
+            continue
+        if not record.counts.get("running"):
+            continue
+        for index in await store.running(job_id):
+            held = await queue.job(article_key(job_id, index))
+            if held is not None and (
+                held.status in _DELIVERABLE or now_ms - held.touched < heartbeat_s * 1000
+            ):
+                continue
+            job = article_job(job_id, index, heartbeat_s=heartbeat_s, attempts=attempts)
+            job.attempts = held.attempts if held is not None else 0
+            if await queue.enqueue(job) is not None:
+                recovered += 1
+                why = "missing" if held is None else held.status.value
+                log.warning("%s was running but lost by the queue (%s): queued again", job.key, why)
+    return recovered
