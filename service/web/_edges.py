@@ -20,9 +20,30 @@ from service.web.problems import send_problem
 RETRY_AFTER_S = 5
 
 
+def _allowing_head(send: Send) -> Send:
+    """`Allow` lists HEAD wherever it lists GET (a 405, an OPTIONS answer)."""
+
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = [
+                (name, value + b", HEAD")
+                if name.lower() == b"allow" and b"GET" in value and b"HEAD" not in value
+                else (name, value)
+                for name, value in message.get("headers", [])
+            ]
+            message = {**message, "headers": headers}  # type: ignore[typeddict-item]
+        await send(message)
+
+    return wrapped
+
+
 def head_middleware(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "HEAD":  # type: ignore[typeddict-item]
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        send = _allowing_head(send)
+        if scope["method"] != "HEAD":  # type: ignore[typeddict-item]
             await app(scope, receive, send)
             return
         ended = False

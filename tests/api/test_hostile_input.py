@@ -164,6 +164,9 @@ async def test_head_is_get_without_the_body(client: Any, llm: ScriptedLLM) -> No
     assert (missing.status_code, missing.headers["content-type"]) == (404, PROBLEM)
     assert missing.content == b""
     assert (await client.head("/v1/nothing-here")).status_code == 404
+    refused = await client.post("/health")
+    assert refused.status_code == 405
+    assert "HEAD" in refused.headers["allow"] and "GET" in refused.headers["allow"]
 
 
 def exchange(port: int, request: bytes) -> bytes:
