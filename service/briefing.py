@@ -48,8 +48,6 @@ class BriefingService:
     _inflight: dict[str, Flight] = field(default_factory=dict)
     # request body digest → briefing id, for `recall`; ids are 64 bytes, so ~16k bodies per MB
     _seen: MemoryLRU = field(default_factory=lambda: MemoryLRU(2**20, float("inf")))
-    # briefings computed here whose store failed, for `persist` (16 MB, 10 minutes at most)
-    _unstored: MemoryLRU = field(default_factory=lambda: MemoryLRU(2**24, 600.0))
 
     @property
     def model(self) -> str:
@@ -280,27 +278,8 @@ class BriefingService:
         stored = response.model_copy(
             update={"meta": response.meta.model_copy(update={"cached": True})}
         )
-        await self._store(
+        # The article first: a page that finds the briefing finds its text (same TTL).
+        await self.cache.put_both(
             briefing_id, article.model_dump_json().encode(), stored.model_dump_json().encode()
         )
         return response.model_dump_json().encode()
-
-    async def _store(self, briefing_id: str, article: bytes, stored: bytes) -> bool:
-        """The article first: a page that finds the briefing finds its text (same TTL). A
-        write that failed (Redis away) is kept, a few at most, for `persist`."""
-        if await self.cache.put_article(briefing_id, article) and await self.cache.put(
-            briefing_id, stored
-        ):
-            self._unstored.pop(briefing_id)
-            return True
-        self._unstored.put(briefing_id, stored + b"\0" + article)
-        return False
-
-    async def persist(self, briefing_id: str) -> bool:
-        """Store a briefing computed here whose write failed, now that Redis may be back:
-        a worker's article needs no second LLM call for an outage (service/jobs/worker.py)."""
-        held = self._unstored.get(briefing_id)
-        if held is None:
-            return False
-        stored, _, article = held.partition(b"\0")  # JSON holds no raw NUL
-        return await self._store(briefing_id, article, stored)

@@ -24,7 +24,7 @@ from schemas import BriefingResponse, Job, JobCounts, JobItem, JobLinks, JobRequ
 from schemas.merged import JobEvents, JobEventsLinks
 from service.errors import JobsUnavailable, TooManyArticles
 from service.jobs._faults import fault_point
-from service.jobs._recover import recover_running
+from service.jobs._recover import recover_lost
 from service.jobs.queue import ArticleQueue, article_job
 from service.jobs.store import JobRecord, JobStore
 from service.merge import Report, merge_events
@@ -81,7 +81,7 @@ class JobService:
 
     async def reconcile(self, older_than_s: float) -> int:
         """Enqueue the articles of jobs whose creator died before queueing them all (marked
-        unqueued for longer than `older_than_s`), and the running items the queue lost
+        unqueued for longer than `older_than_s`), and the unfinished items the queue lost
         (service/jobs/_recover.py); how many articles that put on the queue.
 
         Only items still `queued` are enqueued; one already queued is skipped by SAQ, and
@@ -93,8 +93,8 @@ class JobService:
             if new:
                 log.warning("job %s: %d article(s) were never queued; queued now", job_id, new)
             added += new
-        # and the running items the queue lost between a sweep's abort and its re-queue
-        return added + await recover_running(
+        # and the unfinished items the queue lost (a sweep's abort without its re-queue)
+        return added + await recover_lost(
             self.store, self.queue, heartbeat_s=older_than_s, attempts=self.attempts
         )
 

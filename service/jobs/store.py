@@ -104,10 +104,10 @@ class JobStore:
         """The job finished, expired or was deleted: no reconciler looks at it again."""
         await self.redis.zrem(self._open, job_id)
 
-    async def running(self, job_id: str) -> list[int]:
-        """The indices of the job's items a worker has started and not finished."""
+    async def unfinished(self, job_id: str) -> list[int]:
+        """The indices of the job's items queued or running."""
         states = await self.redis.hgetall(self._keys(job_id)[1])  # type: ignore[misc]
-        return sorted(int(i) for i, state in states.items() if state == b"running")
+        return sorted(int(i) for i, state in states.items() if state in (b"queued", b"running"))
 
     async def create(
         self, job_id: str, requests: Sequence[bytes], owner: str = ANONYMOUS_OWNER

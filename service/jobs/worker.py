@@ -96,7 +96,7 @@ async def _stored(runtime: Runtime, briefing_id: str) -> bool:
         with contextlib.suppress(*REDIS_ERRORS):
             if await runtime.briefings.cache.stored(briefing_id):
                 return True
-        if await runtime.briefings.persist(briefing_id):
+        if await runtime.briefings.cache.persist(briefing_id):
             return True
         if waited >= STORE_WAIT_S:
             return False

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 import msgspec
@@ -49,6 +49,8 @@ class BriefingCache:
     prefix: str = "gb"
     healthy: bool = True
     memory: MemoryLRU | None = None  # hot copies in this process (service/store/_memory.py)
+    # briefings computed here whose write failed, for `persist` (16 MB, 10 minutes at most)
+    unstored: MemoryLRU = field(default_factory=lambda: MemoryLRU(2**24, 600.0))
 
     def _key(self, briefing_id: str, kind: str = "briefing") -> str:
         return f"{self.prefix}:{kind}:{briefing_id}"
@@ -100,6 +102,25 @@ class BriefingCache:
         if self.memory is not None:
             self.memory.put(briefing_id, payload)
         return True
+
+    async def put_both(self, briefing_id: str, article: bytes, payload: bytes) -> bool:
+        """The article, then the briefing. A write that failed (Redis away) is kept here, a
+        few at most, for `persist`."""
+        if await self.put_article(briefing_id, article) and await self.put(briefing_id, payload):
+            self.unstored.pop(briefing_id)
+            return True
+        self.unstored.put(briefing_id, payload + b"\0" + article)
+        return False
+
+    async def persist(self, briefing_id: str) -> bool:
+        """Store a briefing computed in this process whose write failed, now that Redis may
+        be back: a worker's article needs no second LLM call for an outage
+        (service/jobs/worker.py). False: nothing held for it, or Redis still away."""
+        held = self.unstored.get(briefing_id)
+        if held is None:
+            return False
+        payload, _, article = held.partition(b"\0")  # JSON holds no raw NUL byte
+        return await self.put_both(briefing_id, article, payload)
 
     async def stored(self, briefing_id: str) -> bool:
         """Whether Redis holds the briefing (not this process's memory); raises when Redis
