@@ -34,8 +34,11 @@ NOT_BLANK = r"[^\t-\r\x1c- \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u
 (`str.isspace`, which the validator uses), in Rust's regex (jsonschema-rs) and in
 ECMAScript, so the documented pattern lists exactly the characters `str.strip()` removes."""
 
-MAX_ARTICLE_CHARS = 200_000
-"""Hard ceiling on article text; the service may set a lower one (see settings)."""
+
+MAX_ARTICLE_CHARS = 1_000_000
+"""The contract's ceiling on article text. The server's own limit, MAX_ARTICLE_CHARS
+(100,000 by default, at most this), is lower, and over it the answer is a 413; only over
+this ceiling is it a 400 from validation."""
 
 
 class Article(BaseModel):
@@ -48,7 +51,9 @@ class Article(BaseModel):
         min_length=1,
         max_length=MAX_ARTICLE_CHARS,
         description="The article body, verbatim. Evidence offsets index into this string. "
-        "Not blank: at least one character is not whitespace.",
+        "Not blank: at least one character is not whitespace. Its length limit is the "
+        "server's `MAX_ARTICLE_CHARS` (100,000 characters by default, at most this "
+        "`maxLength`): longer is a 413 that states the limit.",
         json_schema_extra={"pattern": NOT_BLANK},
     )
     title: str | None = Field(default=None, max_length=1_000)

@@ -174,7 +174,8 @@ class BriefingService:
             task.exception()  # retrieved: every caller may have gone; each one still sees it
 
     async def get(self, briefing_id: str) -> bytes | None:
-        return await self.cache.get(briefing_id)
+        """A stored briefing by id; raises StoreUnavailable (503) when Redis cannot say."""
+        return await self.cache.get(briefing_id, strict=True)
 
     async def article(self, briefing_id: str) -> bytes | None:
         """The article (its JSON) a stored briefing was made from, for the analyst page."""
@@ -279,6 +280,7 @@ class BriefingService:
             update={"meta": response.meta.model_copy(update={"cached": True})}
         )
         # The article first: a page that finds the briefing finds its text (same TTL).
-        await self.cache.put_article(briefing_id, article.model_dump_json().encode())
-        await self.cache.put(briefing_id, stored.model_dump_json().encode())
+        await self.cache.put_both(
+            briefing_id, article.model_dump_json().encode(), stored.model_dump_json().encode()
+        )
         return response.model_dump_json().encode()

@@ -111,6 +111,18 @@ class JobsUnavailable(BriefingError):
     problem_type = "/problems/jobs-unavailable"
 
 
+class StoreUnavailable(BriefingError):
+    """A stored briefing was asked for by id and Redis, where it would be, did not answer:
+    not a 404, since it may well be there."""
+
+    status_code = 503
+    title = "Briefing store unavailable"
+    problem_type = "/problems/store-unavailable"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, headers={"Retry-After": "5"})
+
+
 class ArticleAbandoned(BriefingError):
     """The queue gave up on an article: every attempt died with its worker or crashed."""
 

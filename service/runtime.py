@@ -30,6 +30,7 @@ from service.store._outage import REDIS_ERRORS
 from service.store.access import Gate, open_gate
 from service.store.cache import BriefingCache, connect
 from service.store.singleflight import RedisSingleFlight
+from service.tenancy import Tenancy
 
 
 @dataclass(slots=True)
@@ -40,6 +41,7 @@ class Runtime:
     briefings: BriefingService
     gate: Gate  # API keys and rate limit (service/store/access.py), on the cache's Redis client
     jobs: JobService  # batch jobs: their records, and the SAQ queue workers take articles from
+    tenancy: Tenancy  # what each tenant sees of the shared briefings (service/tenancy.py)
 
 
 def _extractor(settings: Settings, llm: LLMBackend) -> DraftExtractor:
@@ -91,6 +93,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     # with it: spaCy's pipelines load once, before serving, for the same reason (1–7 s a
     # pipeline here, docs/quality.md)
     await asyncio.to_thread(preload_pipelines)
+    tenancy = Tenancy(redis, prefix=settings.cache_prefix, ttl_s=settings.cache_ttl_s)
     try:
         await queue.connect()
         jobs = JobService(
@@ -100,6 +103,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             max_articles=settings.max_job_articles,
             heartbeat_s=settings.job_heartbeat_s,
             attempts=settings.job_attempts,
+            tenancy=tenancy,
         )
         extractor = _extractor(settings, llm)
         service = BriefingService(
@@ -112,7 +116,13 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             ),
         )
         yield Runtime(
-            settings=settings, llm=llm, cache=cache, briefings=service, gate=gate, jobs=jobs
+            settings=settings,
+            llm=llm,
+            cache=cache,
+            briefings=service,
+            gate=gate,
+            jobs=jobs,
+            tenancy=tenancy,
         )
     finally:
         await llm.close()

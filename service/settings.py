@@ -57,11 +57,12 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 # that answer one object through chat completions (so every call goes through our retry
 # policy and LLM slots, service/llm/backend.py). Not PARALLEL_TOOLS (a list of objects),
 # RESPONSES_TOOLS* (the Responses API, past those wrappers), FUNCTIONS or JSON_O1 (legacy).
+AuthMode = Literal["auto", "keys"]
 LLMMode = Literal["TOOLS", "TOOLS_STRICT", "JSON", "JSON_SCHEMA", "MD_JSON"]
 
 DEFAULT_EMBEDDED_MODEL = "qwen2.5-coder-0.5b-instruct"
 DEFAULT_REMOTE_MODEL = "gpt-4o-mini"
-DEFAULT_PUBLIC_PATHS = ("/health", "/ready", "/schema", "/static", "/metrics")
+DEFAULT_PUBLIC_PATHS = ("/health", "/ready", "/schema", "/static")
 
 
 def _default_cache_dir() -> Path:
@@ -281,7 +282,11 @@ class Settings(BaseSettings):
     )
     # Input limits
     max_article_chars: int = Field(
-        100_000, gt=0, description="Longer articles get a 413 that states the limit."
+        100_000,
+        gt=0,
+        le=1_000_000,
+        description="Longer articles get a 413 that states the limit. At most 1,000,000, the "
+        "request schema's `maxLength` (over it, a 400).",
     )
     max_body_bytes: int = Field(
         2 * 2**20,
@@ -297,6 +302,20 @@ class Settings(BaseSettings):
         "(256 MiB) is then read and dropped, so the close is clean and the client can read "
         "the answer. A larger rest is not read: the connection is closed, and a client still "
         "sending may see a reset instead of the answer.",
+    )
+    body_timeout_s: float = Field(
+        30.0,
+        gt=0,
+        description="A request's whole body must arrive within this long of its headers; "
+        "past it the answer is a 408 problem and the connection is closed (a client that "
+        "declares a body and stalls cannot hold a connection).",
+    )
+    max_pending_bodies: int = Field(
+        64,
+        gt=0,
+        description="Requests of one API process whose bodies are still arriving at once; one "
+        "more is answered at once with a 503 problem and `Retry-After` (slowloris cannot "
+        "exhaust the server: a body sent at network speed is pending for milliseconds).",
     )
     # Batch jobs (service/jobs/): POST /v1/jobs and `python -m service worker`
     max_job_articles: int = Field(10_000, gt=0, description="Articles per job; more is a 413.")
@@ -360,12 +379,52 @@ class Settings(BaseSettings):
         "logs each request; SAQ's own lines come back at `DEBUG`.",
     )
     # Access (service/store/apikeys.py, store/ratelimit.py)
+    auth: AuthMode = Field(
+        "auto",
+        description="`keys`: every request outside `PUBLIC_PATHS` needs a valid API key, "
+        "whether or not any key exists (with none, every such request is a 401; removing "
+        "the last key never opens the API). `auto`: auth is on while any key exists "
+        "(`API_KEYS` or Redis), off when there is none (a laptop). Set `keys` in production.",
+    )
+    admin_clients: Annotated[tuple[str, ...], NoDecode] = Field(
+        (),
+        description="Comma-separated client names (the `name` of `name:key`, or of "
+        "`apikey add NAME`) with the admin scope: they see, cancel and delete every "
+        "tenant's jobs, and read `/metrics` when `METRICS_TOKEN` is unset.",
+    )
+    metrics_token: SecretStr | None = Field(
+        None,
+        description="A bearer token for `GET /metrics` (`Authorization: Bearer <token>`), "
+        "for Prometheus. Unset: `/metrics` needs an admin client's key while auth is on, "
+        "and is open while it is off ([security model](deploy.md#security-model)).",
+    )
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = Field(
+        (),
+        description="Comma-separated addresses or networks (`10.0.0.0/8`) of the proxies "
+        "whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed; from any other peer "
+        "they are ignored, so a client cannot pick its own rate-limit bucket. Empty: none.",
+        json_schema_extra=_shown("unset (none)"),
+    )
+    session_ttl_s: int = Field(
+        8 * 3600,
+        gt=0,
+        description="How long a page session lasts: the cookie a person gets by signing in "
+        "at `/login` with an API key, so a browser can open the pages while keys are on "
+        "(HttpOnly, SameSite=Strict; it authorises GET and HEAD only).",
+    )
+    auth_failure_limit: str | None = Field(
+        "20/minute",
+        description="Failed API-key checks (401s) allowed per client address, as "
+        "`RATE_LIMIT`; past it the address gets a 429 with `Retry-After`, whatever key it "
+        "sends, until the window ends. `0`: no limit.",
+    )
     api_keys: Annotated[tuple[SecretStr, ...], NoDecode] = Field(
         (),
         description="Comma-separated keys, `name:key` to name a client in logs and metrics. "
         "Keys can also live in Redis, hashed: `python -m service apikey add NAME` (prints a "
         "new key once), `apikey list`, `apikey remove NAME|ID`. No key anywhere: auth is "
-        "off. Clients send `X-API-Key: <key>` or `Authorization: Bearer <key>`.",
+        "off, unless `AUTH=keys`. Each client name is a tenant: its jobs are its own. "
+        "Clients send `X-API-Key: <key>` or `Authorization: Bearer <key>`.",
     )
     public_paths: Annotated[tuple[str, ...], NoDecode] = Field(
         DEFAULT_PUBLIC_PATHS,
@@ -417,7 +476,7 @@ class Settings(BaseSettings):
         `dataclasses.replace`)."""
         return type(self)(**{**dict(self), **changes})
 
-    @field_validator("api_keys", "public_paths", mode="before")
+    @field_validator("api_keys", "public_paths", "admin_clients", "trusted_proxies", mode="before")
     @classmethod
     def _comma_list(cls, value: Any) -> Any:
         """Comma-separated: `a, b` is two entries; `,` is none (set, but to nothing)."""
@@ -430,7 +489,7 @@ class Settings(BaseSettings):
     def _upper(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("extraction", "llm_schema_format", "log_format", mode="before")
+    @field_validator("extraction", "llm_schema_format", "log_format", "auth", mode="before")
     @classmethod
     def _lower(cls, value: Any) -> Any:
         return value.lower() if isinstance(value, str) else value

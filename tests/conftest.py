@@ -7,6 +7,7 @@ Each test is marked by its folder (unit, api, system), so `pytest -m unit` and
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager
 from typing import Any
@@ -55,6 +56,18 @@ def redis_client(redis_url: str) -> Iterator[redis.Redis]:
     yield client
     client.flushdb()
     client.close()
+
+
+@pytest.fixture
+def throwaway_redis() -> Iterator[tuple[int, list[subprocess.Popen[bytes]]]]:
+    """A redis-server of our own to stop and start; the list holds whichever one is running
+    (the last)."""
+    port = free_port()
+    servers = [start_redis_server(port)]
+    yield port, servers
+    for server in servers:
+        server.terminate()
+        server.wait()
 
 
 @pytest.fixture(scope="session")

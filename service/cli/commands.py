@@ -8,7 +8,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import math
 import sys
 import time
 from collections.abc import Callable
@@ -172,6 +171,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.command == "serve":
         import uvicorn
 
+        from service.web.server import uvicorn_options
+
         uvicorn.run(
             "service.web.app:create_app",
             factory=True,
@@ -179,10 +180,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             port=args.port,
             workers=args.workers,
             log_level=args.log_level,
-            log_config=None,  # uvicorn's loggers propagate to ours (JSON by default)
-            # On SIGTERM requests in flight get this long, then uvicorn cancels them; without
-            # it an open event stream would hold a stopping replica for ever.
-            timeout_graceful_shutdown=math.ceil(settings.worker_grace_s),
+            **uvicorn_options(settings),
         )
         return 0
     if args.command == "worker":

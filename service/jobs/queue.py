@@ -20,6 +20,7 @@ from saq.job import Job, Status
 from saq.queue.redis import RedisQueue
 from saq.utils import now
 
+from service.jobs._faults import fault_point
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,8 @@ class ArticleQueue(RedisQueue):
         """Back on the queue. "cancelled" is SAQ's word for a worker that stopped with the
         article in flight (after WORKER_GRACE_S): that attempt is not counted against
         JOB_ATTEMPTS, so a rolling deploy burns none."""
+        if error == self.swept_error_message:
+            fault_point("swept-before-requeue")  # between the sweep's abort and this
         why = {"swept": "its worker stopped heartbeating", "cancelled": "its worker stopped"}
         last = (error or "").strip().splitlines()[-1:] or ["?"]
         log.warning("%s back on the queue: %s", job.key, why.get(last[0], last[0]))

@@ -24,13 +24,16 @@ from schemas import BriefingResponse, Job, JobCounts, JobItem, JobLinks, JobRequ
 from schemas.merged import JobEvents, JobEventsLinks
 from service.errors import JobsUnavailable, TooManyArticles
 from service.jobs._faults import fault_point
+from service.jobs._recover import recover_lost
 from service.jobs.queue import ArticleQueue, article_job
 from service.jobs.store import JobRecord, JobStore
 from service.merge import Report, merge_events
 from service.merge.reports import article_of, reports_of
 from service.metrics import JOBS_SUBMITTED
 from service.store._outage import REDIS_ERRORS
+from service.store.access import ANONYMOUS, Caller
 from service.store.cache import BriefingCache
+from service.tenancy import Tenancy
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +48,11 @@ class JobService:
     max_articles: int = 10_000
     heartbeat_s: float = 30.0  # SAQ sweeps an article not heartbeated for this long
     attempts: int = 3
+    tenancy: Tenancy | None = None  # what the job's tenant sees of its briefings
 
-    async def submit(self, request: JobRequest) -> Job:
-        """The new job (all items queued); its articles are on the queue when this returns."""
+    async def submit(self, request: JobRequest, caller: Caller = ANONYMOUS) -> Job:
+        """The new job (all items queued), owned by the caller's tenant; its articles are on
+        the queue when this returns."""
         if len(request.articles) > self.max_articles:
             raise TooManyArticles(
                 f"the job has {len(request.articles):,} articles; "
@@ -56,7 +61,7 @@ class JobService:
         job_id = secrets.token_hex(16)
         with _available():
             await self.store.create(
-                job_id, [a.model_dump_json().encode() for a in request.articles]
+                job_id, [a.model_dump_json().encode() for a in request.articles], caller.tenant
             )
             fault_point("job-recorded")
             await self._enqueue(job_id, range(len(request.articles)))
@@ -76,7 +81,8 @@ class JobService:
 
     async def reconcile(self, older_than_s: float) -> int:
         """Enqueue the articles of jobs whose creator died before queueing them all (marked
-        unqueued for longer than `older_than_s`); how many articles that put on the queue.
+        unqueued for longer than `older_than_s`), and the unfinished items the queue lost
+        (service/jobs/_recover.py); how many articles that put on the queue.
 
         Only items still `queued` are enqueued; one already queued is skipped by SAQ, and
         one a worker has started is not queued any more."""
@@ -87,46 +93,62 @@ class JobService:
             if new:
                 log.warning("job %s: %d article(s) were never queued; queued now", job_id, new)
             added += new
-        return added
+        # and the unfinished items the queue lost (a sweep's abort without its re-queue)
+        return added + await recover_lost(
+            self.store, self.queue, heartbeat_s=older_than_s, attempts=self.attempts
+        )
 
-    async def get(self, job_id: str, offset: int = 0, limit: int = PAGE) -> Job | None:
+    async def get(
+        self, job_id: str, offset: int = 0, limit: int = PAGE, caller: Caller | None = None
+    ) -> Job | None:
+        """The job, or None: unknown, expired, or another tenant's (`caller`: who asks; None,
+        the service itself, sees every job)."""
         with _available():
             record = await self.store.get(job_id, offset, limit)
-        return None if record is None else view(record, offset, limit)
+        if record is None or not _sees(caller, record.owner):
+            return None
+        return view(record, offset, limit)
 
-    async def cancel(self, job_id: str) -> Job | None:
+    async def cancel(self, job_id: str, caller: Caller | None = None) -> Job | None:
         """Cancels the items still queued (a worker that dequeues one skips it); the ones
         running finish. Idempotent: a finished job, or a second call, changes nothing."""
         with _available():
-            if await self.store.cancel(job_id) is None:
+            if not await self._owned(job_id, caller) or await self.store.cancel(job_id) is None:
                 return None
         return await self.get(job_id)
 
-    async def delete(self, job_id: str) -> bool:
+    async def delete(self, job_id: str, caller: Caller | None = None) -> bool:
         """The job is gone: its queued articles never start, and later reads answer 404.
         Articles already running finish, and their briefings stay in the cache."""
         with _available():
-            return await self.store.delete(job_id)
+            return await self._owned(job_id, caller) and await self.store.delete(job_id)
 
-    async def results(self, job_id: str) -> AsyncIterator[bytes] | None:
+    async def _owned(self, job_id: str, caller: Caller | None) -> bool:
+        owner = await self.store.owner(job_id)
+        return owner is not None and _sees(caller, owner)
+
+    async def results(
+        self, job_id: str, caller: Caller | None = None
+    ) -> AsyncIterator[bytes] | None:
         """The stored briefing of each finished item, in article order, one per line; None
-        for an unknown job. Items not finished yet, failed or cancelled have no line, and
-        neither has a briefing that expired from the cache (CACHE_TTL_S) in the meantime."""
+        for an unknown job (or another tenant's). Items not finished yet, failed or
+        cancelled have no line, and neither has a briefing that expired from the cache
+        (CACHE_TTL_S) in the meantime."""
         with _available():
             record = await self.store.get(job_id, 0, 0)
-        if record is None:
+        if record is None or not _sees(caller, record.owner):
             return None
-        return self._lines(job_id, record.total)
+        return self._lines(job_id, record.total, record.owner)
 
-    async def events(self, job_id: str) -> JobEvents | None:
+    async def events(self, job_id: str, caller: Caller | None = None) -> JobEvents | None:
         """The job's events merged across its articles (service/merge/), from the briefings
-        finished so far; None for an unknown job. Computed on each call: a running job's
-        answer grows as its articles finish."""
+        finished so far; None for an unknown job (or another tenant's). Computed on each
+        call: a running job's answer grows as its articles finish."""
         reports: list[Report] = []
         briefed = expired = 0
         with _available():
             record = await self.store.get(job_id, 0, 0)
-            if record is None:
+            if record is None or not _sees(caller, record.owner):
                 return None
             async for page in self.store.finished(job_id, record.total):
                 ids = [briefing_id for _, briefing_id in page]
@@ -151,11 +173,20 @@ class JobService:
             links=events_links(job_id),
         )
 
-    async def _lines(self, job_id: str, total: int) -> AsyncIterator[bytes]:
+    async def _lines(self, job_id: str, total: int, owner: str) -> AsyncIterator[bytes]:
+        """Each stored briefing as the job's tenant sees it (service/tenancy.py)."""
+        tenant = None if self.tenancy is None or owner == ANONYMOUS.tenant else Caller(owner)
         async for ids in self.store.briefing_ids(job_id, total):
-            for payload in await self.cache.get_many(ids):
+            for briefing_id, payload in zip(ids, await self.cache.get_many(ids), strict=True):
+                if payload is not None and tenant is not None and self.tenancy is not None:
+                    payload = await self.tenancy.stored(tenant, briefing_id, payload)
                 if payload is not None:
                     yield payload + b"\n"
+
+
+def _sees(caller: Caller | None, owner: str) -> bool:
+    """A tenant sees its own jobs; the admin scope, and the service itself, see all."""
+    return caller is None or caller.admin or caller.tenant == owner
 
 
 @contextlib.contextmanager

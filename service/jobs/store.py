@@ -3,7 +3,8 @@
 Every key of a job carries the hash tag `{J}`, so the scripts below touch one Redis Cluster slot.
 
     P:job:{J}          hash  total, created_at, started_at, finished_at, cancelled_at (epoch
-                             ms), and one count per item state (queued, running, done, …)
+                             ms), one count per item state (queued, running, done, …), and
+                             owner: the tenant (API client name) that submitted it
     P:job:{J}:status     hash  index → the item's state
     P:job:{J}:attempts   hash  index → how many times a worker started it
     P:job:{J}:items      hash  index → {"briefing_id": …} or {"problem": …}, once finished
@@ -12,6 +13,8 @@ Every key of a job carries the hash tag `{J}`, so the scripts below touch one Re
     P:jobs:unqueued    zset  job id → creation time (ms), while its articles are being put on
                              the queue: one left behind (the API died mid-way) is found and
                              enqueued by a worker's reconciler (service/jobs/service.py)
+    P:jobs:open        zset  job id → creation time (ms), until a reconciler sees it finished:
+                             the jobs whose running items it checks against the queue
 
 All five expire `JOB_TTL_S` after the job's last change. An item's state only changes in a Lua
 script (service/jobs/_scripts.py) that checks where it moves from: a finished or cancelled item
@@ -31,6 +34,7 @@ from redis.asyncio import Redis
 
 from service.jobs import _scripts
 
+ANONYMOUS_OWNER = "anonymous"  # jobs submitted with auth off, or before jobs had owners
 STATES = ("queued", "running", "done", "cached", "failed", "cancelled")
 _FILL = 1_000  # hash fields per HSET when a job is created
 _PAGE = 500  # items read per round trip when results are streamed
@@ -55,6 +59,7 @@ class JobRecord:
     finished_at: int | None
     cancelled_at: int | None
     items: list[ItemRecord]  # the page asked for
+    owner: str = ANONYMOUS_OWNER
 
     @property
     def status(self) -> str:
@@ -87,7 +92,26 @@ class JobStore:
     def _unqueued(self) -> str:
         return f"{self.prefix}:jobs:unqueued"
 
-    async def create(self, job_id: str, requests: Sequence[bytes]) -> None:
+    @property
+    def _open(self) -> str:
+        return f"{self.prefix}:jobs:open"
+
+    async def open_jobs(self) -> list[str]:
+        """Jobs not yet seen finished by a reconciler (service/jobs/service.py, `recover`)."""
+        return [_text(i) for i in await self.redis.zrange(self._open, 0, -1)]
+
+    async def closed(self, job_id: str) -> None:
+        """The job finished, expired or was deleted: no reconciler looks at it again."""
+        await self.redis.zrem(self._open, job_id)
+
+    async def unfinished(self, job_id: str) -> list[int]:
+        """The indices of the job's items queued or running."""
+        states = await self.redis.hgetall(self._keys(job_id)[1])  # type: ignore[misc]
+        return sorted(int(i) for i, state in states.items() if state in (b"queued", b"running"))
+
+    async def create(
+        self, job_id: str, requests: Sequence[bytes], owner: str = ANONYMOUS_OWNER
+    ) -> None:
         """The record of a new job, every item queued, in one transaction; the job stays
         marked unqueued (`unqueued`) until `enqueued` says its articles are on the queue.
 
@@ -95,7 +119,12 @@ class JobStore:
         never exists without it until its articles are queued."""
         job, status, _, _, stored = self._keys(job_id)
         await self.redis.zadd(self._unqueued, {job_id: _now_ms()})
-        fields: dict[str, Any] = {"total": len(requests), "created_at": _now_ms()}
+        await self.redis.zadd(self._open, {job_id: _now_ms()})
+        fields: dict[str, Any] = {
+            "total": len(requests),
+            "created_at": _now_ms(),
+            "owner": owner,
+        }
         fields |= {state: 0 for state in STATES} | {"queued": len(requests)}
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.hset(job, mapping=fields)
@@ -185,6 +214,7 @@ class JobStore:
         fields = await self.redis.hgetall(self._keys(job_id)[0])  # type: ignore[misc]
         if not fields:
             return None
+        owner = _text(fields.pop(b"owner", ANONYMOUS_OWNER))
         info = {_text(k): int(v) for k, v in fields.items()}
         indices = list(range(offset, min(offset + limit, info["total"])))
         page = await self._items(job_id, indices) if indices else []
@@ -197,7 +227,16 @@ class JobStore:
             finished_at=info.get("finished_at"),
             cancelled_at=info.get("cancelled_at"),
             items=page,
+            owner=owner,
         )
+
+    async def owner(self, job_id: str) -> str | None:
+        """The tenant that submitted the job; None for an unknown (or expired) job."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.exists(self._keys(job_id)[0])
+            pipe.hget(self._keys(job_id)[0], "owner")
+            exists, owner = await pipe.execute()
+        return None if not exists else _text(owner or ANONYMOUS_OWNER)
 
     async def _items(self, job_id: str, indices: list[int]) -> list[ItemRecord]:
         _, status, attempts, items, _ = self._keys(job_id)

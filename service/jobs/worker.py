@@ -33,13 +33,21 @@ from schemas import BriefingRequest
 from service.errors import BriefingError, problem
 from service.jobs._outcomes import failed
 from service.jobs.queue import TASK, ArticleQueue
+from service.jobs.store import ANONYMOUS_OWNER
 from service.metrics import JOB_ARTICLES
 from service.store._heartbeat import beating
+from service.store._outage import REDIS_ERRORS
 
 if TYPE_CHECKING:  # the runtime builds workers' clients; the CLI opens it (no cycle)
     from service.runtime import Runtime
 
 log = logging.getLogger(__name__)
+
+STORE_WAIT_S = 10.0  # how long an article briefed during a Redis outage waits to be stored
+
+
+class BriefingNotStored(Exception):
+    """An article was briefed but its briefing did not reach Redis: deliver it again."""
 
 
 async def brief_item(runtime: Runtime, job: SaqJob, job_id: str, index: int) -> str:
@@ -62,11 +70,38 @@ async def brief_item(runtime: Runtime, job: SaqJob, job_id: str, index: int) -> 
             await failed(store, job_id, index, problem(exc))
             _log(job, "failed", started, f"{exc.status_code} {exc.title}: {exc.detail}")
             return "failed"
-    name = "cached" if outcome.cached else "done"
-    if await store.finish(job_id, index, outcome.briefing_id, cached=outcome.cached):
+    if not await _stored(runtime, outcome.briefing_id):
+        # Briefed while Redis was away (the store failed, and the service fails open): not
+        # done until it is stored. Raised, SAQ delivers it again; Redis's outage, not the
+        # article, cost the attempt, so it is not counted against JOB_ATTEMPTS.
+        job.attempts = max(0, job.attempts - 1)
+        raise BriefingNotStored(f"{job.key}: briefing {outcome.briefing_id[:12]} is not stored")
+    cached = outcome.cached
+    if (owner := await store.owner(job_id)) not in (None, ANONYMOUS_OWNER):
+        # `cached` only if the job's tenant had it before (service/tenancy.py)
+        first, _ = await runtime.tenancy.claim(str(owner), outcome.briefing_id)
+        cached = cached and not first
+    name = "cached" if cached else "done"
+    if await store.finish(job_id, index, outcome.briefing_id, cached=cached):
         JOB_ARTICLES.labels(name).inc()
     _log(job, name, started, outcome.briefing_id[:12])
     return name
+
+
+async def _stored(runtime: Runtime, briefing_id: str) -> bool:
+    """Whether the briefing is in Redis, storing it again (no new LLM call) while Redis
+    comes back from an outage, for up to STORE_WAIT_S."""
+    waited = 0.0
+    while True:
+        with contextlib.suppress(*REDIS_ERRORS):
+            if await runtime.briefings.cache.stored(briefing_id):
+                return True
+        if await runtime.briefings.cache.persist(briefing_id):
+            return True
+        if waited >= STORE_WAIT_S:
+            return False
+        await asyncio.sleep(0.5)
+        waited += 0.5
 
 
 def _log(job: SaqJob, outcome: str, started: float, about: str) -> None:

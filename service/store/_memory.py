@@ -40,6 +40,9 @@ class MemoryLRU:
         while self._bytes > self.max_bytes:
             self._drop(next(iter(self._items)))
 
+    def pop(self, key: str) -> None:
+        self._drop(key)
+
     def clear(self) -> None:
         self._items.clear()
         self._bytes = 0

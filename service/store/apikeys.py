@@ -4,7 +4,9 @@ Keys come from `API_KEYS` (comma-separated; an entry `name:key` names its client
 is named `key-<first 8 hex of its sha256>`) and from the Redis hash `{CACHE_PREFIX}:apikeys`,
 which maps the sha256 hex of each key to its client's name; raw keys are never stored
 (`python -m service apikey add|remove|list` manages it). With no key in either place, auth is
-off and every route is open. Clients send `X-API-Key: <key>` or `Authorization: Bearer <key>`.
+off and every route is open, unless `AUTH=keys`: then auth stays on with zero keys, and
+every request outside the public paths is a 401. Clients send `X-API-Key: <key>` or
+`Authorization: Bearer <key>`.
 
 Only names and key ids (the first 8 hex of a key's sha256) are logged or exported as metrics;
 a presented key is hashed at once and never echoed. Env keys are compared as sha256 digests
@@ -115,6 +117,7 @@ class KeyStore:
     outage: Outage = field(
         default_factory=lambda: Outage(log, "refusing API keys kept in Redis (env keys work)")
     )
+    required: bool = False  # AUTH=keys: on with zero keys too
     redis_has_keys: bool | None = None  # None: Redis has not answered since start-up
     _checked_at: float = float("-inf")
 
@@ -133,12 +136,12 @@ class KeyStore:
             name = await self._redis_lookup(key_digest)
         except REDIS_ERRORS as exc:
             self.outage.down(exc)
-            if not self.env and self.redis_has_keys is False:
+            if not self.env and self.redis_has_keys is False and not self.required:
                 return None
             raise Unauthorized(_UNCHECKABLE) from None
         if name is not None and key_digest is not None:
             return Client(name, key_digest)
-        if not self.env and not self.redis_has_keys:
+        if not self.env and not self.redis_has_keys and not self.required:
             return None
         if key_digest is not None:
             log.info("api key rejected", extra={"key_id": key_id(key_digest)})
@@ -218,7 +221,11 @@ async def apikey_command(settings: Settings, action: str, name: str | None, key:
             removed = await remove_keys(redis, prefix, str(name))
             print(f"removed {removed} key(s)")
             if removed and not await redis.hlen(f"{prefix}:apikeys"):  # type: ignore[misc]
-                print("no keys left in Redis: unless API_KEYS is set, auth is off", file=sys.stderr)
+                left = "every request is a 401" if settings.auth == "keys" else "auth is off"
+                print(
+                    f"no keys left in Redis: unless API_KEYS is set, {left} (AUTH={settings.auth})",
+                    file=sys.stderr,
+                )
             return 0 if removed else 1
         else:
             for held_name, held_id in await list_keys(redis, prefix):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 import msgspec
@@ -20,6 +20,7 @@ from redis.asyncio import ConnectionPool, Redis, RedisCluster
 from redis.asyncio.client import PubSub
 from redis.typing import ChannelT, EncodableT
 
+from service.errors import StoreUnavailable
 from service.store._memory import MemoryLRU
 from service.store._outage import REDIS_ERRORS
 
@@ -48,17 +49,23 @@ class BriefingCache:
     prefix: str = "gb"
     healthy: bool = True
     memory: MemoryLRU | None = None  # hot copies in this process (service/store/_memory.py)
+    # briefings computed here whose write failed, for `persist` (16 MB, 10 minutes at most)
+    unstored: MemoryLRU = field(default_factory=lambda: MemoryLRU(2**24, 600.0))
 
     def _key(self, briefing_id: str, kind: str = "briefing") -> str:
         return f"{self.prefix}:{kind}:{briefing_id}"
 
-    async def get(self, briefing_id: str) -> bytes | None:
+    async def get(self, briefing_id: str, *, strict: bool = False) -> bytes | None:
+        """The stored briefing, or None. Redis down: None (the hit path fails open, and
+        computes), or with `strict` (a read by id) StoreUnavailable, since it may be there."""
         if self.memory is not None and (value := self.memory.get(briefing_id)) is not None:
             return value
         try:
             stored = await self.redis.get(self._key(briefing_id))
         except REDIS_ERRORS as exc:
             self._down(exc)
+            if strict:
+                raise _unavailable(exc) from None
             return None
         self._up()
         if stored is None:
@@ -88,9 +95,37 @@ class BriefingCache:
         return [v.encode() if isinstance(v, str) else v for v in stored]
 
     async def put(self, briefing_id: str, payload: bytes) -> bool:
+        """Stored in Redis, then in this process's memory: the memory copy never stands in
+        for a write that failed (a job's article would read as cached and never be stored)."""
+        if not await self._set(self._key(briefing_id), payload):
+            return False
         if self.memory is not None:
             self.memory.put(briefing_id, payload)
-        return await self._set(self._key(briefing_id), payload)
+        return True
+
+    async def put_both(self, briefing_id: str, article: bytes, payload: bytes) -> bool:
+        """The article, then the briefing. A write that failed (Redis away) is kept here, a
+        few at most, for `persist`."""
+        if await self.put_article(briefing_id, article) and await self.put(briefing_id, payload):
+            self.unstored.pop(briefing_id)
+            return True
+        self.unstored.put(briefing_id, payload + b"\0" + article)
+        return False
+
+    async def persist(self, briefing_id: str) -> bool:
+        """Store a briefing computed in this process whose write failed, now that Redis may
+        be back: a worker's article needs no second LLM call for an outage
+        (service/jobs/worker.py). False: nothing held for it, or Redis still away."""
+        held = self.unstored.get(briefing_id)
+        if held is None:
+            return False
+        payload, _, article = held.partition(b"\0")  # JSON holds no raw NUL byte
+        return await self.put_both(briefing_id, article, payload)
+
+    async def stored(self, briefing_id: str) -> bool:
+        """Whether Redis holds the briefing (not this process's memory); raises when Redis
+        is away, as a worker must not record an article done on a guess."""
+        return bool(await self.redis.exists(self._key(briefing_id)))
 
     async def put_article(self, briefing_id: str, article: bytes) -> bool:
         """The article a briefing was made from (its JSON), kept as long as the briefing."""
@@ -106,12 +141,13 @@ class BriefingCache:
         return True
 
     async def get_article(self, briefing_id: str) -> bytes | None:
-        """The stored article's JSON, or None (never stored, expired, or Redis is away)."""
+        """The stored article's JSON, or None (never stored, or expired); StoreUnavailable
+        when Redis is away."""
         try:
             stored = await self.redis.get(self._key(briefing_id, "article"))
         except REDIS_ERRORS as exc:
             self._down(exc)
-            return None
+            raise _unavailable(exc) from None
         self._up()
         return stored if stored is None or isinstance(stored, bytes) else stored.encode()
 
@@ -133,6 +169,10 @@ class BriefingCache:
         if not self.healthy:
             log.info("redis is back; caching resumed")
         self.healthy = True
+
+
+def _unavailable(exc: BaseException) -> StoreUnavailable:
+    return StoreUnavailable(f"cannot reach Redis, where briefings are stored: {exc}")
 
 
 class ClusterClient(RedisCluster):

@@ -61,13 +61,13 @@ class Rate:
     period_s: int
 
     @classmethod
-    def parse(cls, text: str | None) -> Rate | None:
+    def parse(cls, text: str | None, setting: str = "RATE_LIMIT") -> Rate | None:
         """`60/minute` → Rate(60, 60); None for unset or `0`; ValueError for anything else."""
         if text is None or text.strip() in ("", "0"):
             return None
         match = _RATE.match(text)
         if not match:
-            raise ValueError(f"RATE_LIMIT must look like 60/minute (or /second, /hour): {text!r}")
+            raise ValueError(f"{setting} must look like 60/minute (or /second, /hour): {text!r}")
         limit = int(match[1])
         return cls(limit, PERIODS[match[2].lower()]) if limit else None
 

@@ -131,7 +131,10 @@ def drain_middleware(app: ASGIApp, max_drain_bytes: int) -> ASGIApp:
                         extra={"path": scope["path"], "drained": drained},
                     )
                     return
-                message = await tracked_receive()
+                try:
+                    message = await tracked_receive()
+                except HTTPException:  # the body's deadline (service/web/_slow.py): close
+                    return
                 drained += len(message.get("body", b"")) if message["type"] == "http.request" else 0
 
         async def guarded_send(message: Message) -> None:

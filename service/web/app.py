@@ -11,8 +11,9 @@ import contextlib
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
-from litestar import Litestar, Router
+from litestar import Litestar, Request, Router
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 
@@ -21,10 +22,15 @@ from service.jobs import JobService
 from service.logs import configure_logging
 from service.runtime import Runtime, open_runtime
 from service.settings import Settings
+from service.store.access import Caller
+from service.tenancy import Tenancy
 from service.web._drain import LIMIT_SETTING, body_limit_middleware, drain_middleware
+from service.web._edges import cut_middleware, head_middleware
+from service.web._input import JsonRequest, json_body_guard
 from service.web._observe import prometheus, request_id_middleware
+from service.web._slow import slow_body_middleware
 from service.web._validation import ModelStrictnessPlugin
-from service.web.gate import gate_middleware
+from service.web.gate import caller_of, gate_middleware
 from service.web.openapi import assets_routers, openapi_config
 from service.web.problems import problem_details_plugin
 from service.web.routes.bench import BenchController
@@ -35,6 +41,7 @@ from service.web.routes.job_events import JobEventsController
 from service.web.routes.jobs import JobController
 from service.web.routes.pages import PagesController, template_config
 from service.web.routes.quotes import QuotesController
+from service.web.routes.session import SessionController
 from service.web.routes.stream import BriefingStreamController
 
 API_VERSION = "0.1.0"
@@ -59,6 +66,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
     def provide_jobs(runtime: NamedDependency[Runtime]) -> JobService:
         return runtime.jobs
 
+    def provide_tenancy(runtime: NamedDependency[Runtime]) -> Tenancy:
+        return runtime.tenancy
+
+    def provide_caller(request: Request[Any, Any, Any]) -> Caller:
+        return caller_of(request)  # the tenant the gate let in (service/web/gate.py)
+
     configure_logging(settings.log_format, settings.log_level)
     metrics_config, metrics_controller = prometheus()
     app = Litestar(
@@ -77,11 +90,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ),
             HealthController,
             PagesController,  # HTML for people: /briefings/{id}, /jobs/{id}
+            SessionController,  # their sign-in: /login, /logout
             metrics_controller,
             *assets_routers(),
             *([BenchController] if settings.bench_routes else []),
         ],
         middleware=[metrics_config.middleware, gate_middleware, body_limit_middleware],
+        guards=[json_body_guard],  # JSON routes take only JSON (service/web/_input.py)
+        request_class=JsonRequest,
         request_max_body_size=settings.max_body_bytes,  # larger bodies: a 413 problem
         opt={LIMIT_SETTING: "MAX_BODY_BYTES"},  # named in that problem (service/web/_drain.py)
         logging_config=None,  # ours (service/logs.py), not Litestar's default text handler
@@ -89,16 +105,24 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "runtime": Provide(provide_runtime, sync_to_thread=False),
             "briefings": Provide(provide_briefings, sync_to_thread=False),
             "jobs": Provide(provide_jobs, sync_to_thread=False),
+            "caller": Provide(provide_caller, sync_to_thread=False),
+            "tenancy": Provide(provide_tenancy, sync_to_thread=False),
         },
         lifespan=[lifespan],
         plugins=[problem_details_plugin(), ModelStrictnessPlugin()],
         openapi_config=openapi_config(API_VERSION),
         template_config=template_config(),
     )
-    # Outside the router (as Litestar wraps CORS), so 404s and 405s get an id and a log line.
-    app.asgi_handler = request_id_middleware(app.asgi_handler)
-    # Outermost: an error answered before the body was read drains it, so no reset eats it.
+    # HEAD is GET without a body; a request the stopping server cuts is a 503 problem.
+    app.asgi_handler = cut_middleware(head_middleware(app.asgi_handler))
+    # An error answered before the body was read drains it, so no reset eats it.
     app.asgi_handler = drain_middleware(app.asgi_handler, settings.max_drain_bytes)
+    # Around the drain, whose reads it bounds too: a body that does not come, or too many.
+    app.asgi_handler = slow_body_middleware(
+        app.asgi_handler, settings.body_timeout_s, settings.max_pending_bodies
+    )
+    # Outermost (Litestar wraps CORS inside), so 404s, 405s and 503s get an id and a log line.
+    app.asgi_handler = request_id_middleware(app.asgi_handler)
     return app
 
 

@@ -7,6 +7,7 @@ problem responses.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from litestar.exceptions import HTTPException, ValidationException
@@ -15,8 +16,9 @@ from litestar.plugins.problem_details import (
     ProblemDetailsException,
     ProblemDetailsPlugin,
 )
+from litestar.types import Send
 
-from service.errors import BriefingError, problem, status_title
+from service.errors import BriefingError, problem, problem_fields, status_title
 from service.metrics import ERRORS
 
 
@@ -70,3 +72,22 @@ def problem_details_plugin() -> ProblemDetailsPlugin:
             },
         )
     )
+
+
+async def send_problem(
+    send: Send, status: int, type_: str, detail: str, *, retry_after_s: int | None = None
+) -> None:
+    """A problem answered from ASGI middleware, outside Litestar's handlers, on a connection
+    that is then closed (the request's body may still be unread)."""
+    title = status_title(status)
+    ERRORS.labels(str(status), type_).inc()
+    payload = json.dumps(problem_fields(status, title, detail, type_)).encode()
+    headers = [
+        (b"content-type", b"application/problem+json"),
+        (b"content-length", str(len(payload)).encode()),
+        (b"connection", b"close"),
+    ]
+    if retry_after_s is not None:
+        headers.append((b"retry-after", str(retry_after_s).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": payload, "more_body": False})

@@ -101,10 +101,13 @@ async def test_env_keys_refuse_missing_and_wrong_keys_and_accept_both_headers(
         made = await client.post("/v1/briefings", json=seed, headers=key_header(ALICE))
         assert made.status_code == 200, made.text
         assert made.headers["x-cache"] == "miss"
-        bearer = {"Authorization": f"Bearer {BOB}"}
+        bearer = {"Authorization": f"Bearer {ALICE}"}
         again = await client.post("/v1/briefings", json=seed, headers=bearer)
         assert (again.status_code, again.headers["x-cache"]) == (200, "hit")
         lower = {"authorization": f"bearer {BARE}"}  # a bare `key` entry works too
+        # another tenant's first answer is a miss (tests/api/test_tenancy.py), from the cache
+        other = await client.post("/v1/briefings", json=seed, headers=lower)
+        assert (other.status_code, other.headers["x-cache"]) == (200, "miss")
         assert (await client.get(f"/v1/briefings/{made.json()['id']}", headers=lower)).is_success
         for path in ("/v1/briefings/x/events.csv", f"{BRIEFING}/events.jsonl"):
             assert (await client.get(path)).status_code == 401  # exports are behind the gate
@@ -160,23 +163,24 @@ async def test_redis_held_keys_from_the_cli_work_and_removal_revokes(
         assert await apikey_command(settings, "remove", "nobody", None) == 1
 
 
-async def test_health_docs_and_metrics_are_public_unless_configured_otherwise(
+async def test_health_and_docs_are_public_unless_configured_otherwise(
     make_client: ClientFactory,
 ) -> None:
-    public = ["/health", "/ready", "/schema/openapi.json", "/schema/swagger", "/metrics"]
+    """/metrics is not public with keys on: see tests/api/test_tenancy.py."""
+    public = ["/health", "/ready", "/schema/openapi.json", "/schema/swagger"]
     public.append("/static/swagger/swagger-ui.css")
-    async with make_client(api_keys=ENV_KEYS) as client:
+    async with make_client(api_keys=ENV_KEYS, admin_clients=("alice",)) as client:
         for path in public:
             assert (await client.get(path)).status_code == 200, path
         assert (await client.get(BRIEFING)).status_code == 401
         # HTTP metrics see the refusal as what it is (it is not raised past their middleware)
-        metrics = (await client.get("/metrics")).text
+        metrics = (await client.get("/metrics", headers=key_header(ALICE))).text
         assert 'path="/v1/briefings/{briefing_id}",status_code="401"}' in metrics
     async with make_client(api_keys=ENV_KEYS, public_paths=("/health",)) as client:
         assert (await client.get("/health")).status_code == 200
         for path in ("/ready", "/metrics", "/schema/openapi.json"):
             assert_unauthorized(await client.get(path), invalid=False)
-        assert (await client.get("/metrics", headers=key_header(ALICE))).status_code == 200
+        assert (await client.get("/ready", headers=key_header(ALICE))).status_code == 200
 
 
 async def test_rate_limit_counts_down_then_429_with_separate_budgets(
@@ -282,12 +286,16 @@ async def test_secrets_stay_out_of_logs_ready_metrics_and_problems(
     assert await apikey_command(settings, "add", "frank", redis_key) == 0
     wrong = "wrong-secret-313131"
     bodies = []
-    async with make_client(api_keys=ENV_KEYS, rate_limit="1/minute") as client:
+    async with make_client(
+        api_keys=ENV_KEYS, rate_limit="1/minute", admin_clients=("bob",)
+    ) as client:
         for key in (ALICE, ALICE, redis_key, redis_key, wrong, BARE):
             answer = await client.get(BRIEFING, headers={"Authorization": f"Bearer {key}"})
             bodies.append(answer.text + json.dumps(dict(answer.headers)))
         bodies.append((await client.get("/ready")).text)
-        bodies.append((await client.get("/metrics")).text)
+        metrics = await client.get("/metrics", headers=key_header(BOB))
+        assert metrics.status_code == 200
+        bodies.append(metrics.text)
     logs, config = json_log.getvalue(), repr(settings.replace(api_keys=ENV_KEYS))
     for secret in (ALICE, BOB, BARE, redis_key, wrong):
         for where, text in [("logs", logs), ("settings", config), *enumerate(bodies)]:

@@ -21,6 +21,7 @@ from litestar.testing import AsyncTestClient
 
 from service.settings import Settings
 from service.web.app import create_app
+from service.web.server import uvicorn_options
 
 
 def free_port() -> int:
@@ -34,9 +35,8 @@ def serve(settings: Settings, app: Litestar | None = None) -> Iterator[str]:
     """Serve `app` (default `create_app(settings)`) until the block ends; yields the base URL.
     Pass the app to look at its state (`app.state.runtime`) from the test."""
     port = free_port()
-    config = uvicorn.Config(
-        app or create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-    )
+    options = uvicorn_options(settings) | {"log_level": "warning", "lifespan": "on"}
+    config = uvicorn.Config(app or create_app(settings), host="127.0.0.1", port=port, **options)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
     thread.start()

@@ -17,7 +17,7 @@ from service.settings import Settings
 from service.web.app import create_app
 from tests.support.articles import retitled
 from tests.support.drafts import good_draft
-from tests.support.live import free_port, serve
+from tests.support.live import serve
 from tests.support.redis_server import start_redis_server
 from tests.support.scripted_llm import Reply, ScriptedLLM
 from tests.support.sse import Live, eventually, live_server
@@ -29,17 +29,6 @@ AS_ALICE = {"X-API-Key": KEY}
 @pytest.fixture
 def live(settings: Settings) -> Iterator[Live]:
     yield from live_server(settings)
-
-
-@pytest.fixture
-def throwaway_redis() -> Iterator[tuple[int, list[subprocess.Popen[bytes]]]]:
-    """A redis-server of our own to stop and start; the list holds whichever one is running."""
-    port = free_port()
-    servers = [start_redis_server(port)]
-    yield port, servers
-    for server in servers:
-        server.terminate()
-        server.wait()
 
 
 async def brief_all(http: httpx.AsyncClient, bodies: list[dict[str, Any]]) -> list[httpx.Response]:

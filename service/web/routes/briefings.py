@@ -11,6 +11,11 @@ from litestar.openapi.datastructures import ResponseSpec
 
 from schemas import BriefingResponse
 from service.briefing import BriefingService, Outcome
+from service.runtime import Runtime
+from service.store.access import Caller
+from service.tenancy import Tenancy
+from service.web._input import JSON_ONLY
+from service.web.gate import caller_of
 from service.web.openapi import (
     ACCESS_ERRORS,
     API_KEY_SECURITY,
@@ -64,9 +69,11 @@ def _answer(outcome: Outcome) -> Response[BriefingResponse]:
 async def _recall(request: Request[Any, Any, Any]) -> Response[BriefingResponse] | None:
     """Runs before Litestar parses the body: a body answered before is served from the cache
     without being parsed again (BriefingService.recall). None: the handler runs as usual."""
-    briefings: BriefingService = request.app.state.runtime.briefings
-    outcome = await briefings.recall(await request.body())
-    return None if outcome is None else _answer(outcome)
+    runtime: Runtime = request.app.state.runtime
+    outcome = await runtime.briefings.recall(await request.body())
+    if outcome is None:
+        return None
+    return _answer(await runtime.tenancy.outcome(caller_of(request), outcome))
 
 
 class BriefingController(Controller):
@@ -80,7 +87,7 @@ class BriefingController(Controller):
         description="Extracts a briefing and events with the LLM, verifies every item against "
         "the article text, and caches the result. `X-Cache` says whether it was a hit.",
         status_code=200,
-        responses=_briefing("The verified briefing.") | _BRIEF_ERRORS | ACCESS_ERRORS,
+        responses=_briefing("The verified briefing.") | _BRIEF_ERRORS | JSON_ONLY | ACCESS_ERRORS,
         operation_class=ok_extras(
             headers={"X-Cache": X_CACHE, "Link": PAGE_LINK},
             links=stored_briefing_links(
@@ -98,8 +105,11 @@ class BriefingController(Controller):
         request: Request[Any, Any, Any],
         data: BriefingBody,
         briefings: NamedDependency[BriefingService],
+        tenancy: NamedDependency[Tenancy],
+        caller: NamedDependency[Caller],
     ) -> Response[BriefingResponse]:
-        return _answer(await briefings.brief(data, body=await request.body()))
+        outcome = await briefings.brief(data, body=await request.body())
+        return _answer(await tenancy.outcome(caller, outcome))
 
     @get(
         "/{briefing_id:str}",
@@ -117,8 +127,10 @@ class BriefingController(Controller):
         self,
         briefing_id: BriefingId,
         briefings: NamedDependency[BriefingService],
+        tenancy: NamedDependency[Tenancy],
+        caller: NamedDependency[Caller],
     ) -> Response[BriefingResponse]:
-        payload = await briefings.get(briefing_id)
+        payload = await tenancy.stored(caller, briefing_id, await briefings.get(briefing_id))
         if payload is None:
             raise NotFoundException(detail=f"no briefing {briefing_id} is stored")
         return Response(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from litestar import Controller, Response, get
@@ -14,6 +15,8 @@ from litestar.openapi.spec import OpenAPIHeader, OpenAPIType, Operation, Schema
 from schemas import BriefingResponse
 from service import exports
 from service.briefing import BriefingService
+from service.store.access import Caller
+from service.tenancy import Tenancy
 from service.web.openapi import (
     ACCESS_ERRORS,
     API_KEY_SECURITY,
@@ -70,8 +73,17 @@ def documented(kind: str, csv: Render, jsonl: Render) -> Documented:
 _EVENTS = documented("events", exports.events_csv, exports.events_jsonl)
 
 
+Readable = Callable[[str], Awaitable[bool]]
+
+
+def readable_by(tenancy: Tenancy, caller: Caller) -> Readable:
+    """Whether the caller's tenant has had a briefing (service/tenancy.py)."""
+    return functools.partial(tenancy.visible, caller)
+
+
 async def download(
     briefings: BriefingService,
+    readable: Readable,
     briefing_id: str,
     render: Render,
     media_type: str,
@@ -80,7 +92,7 @@ async def download(
 ) -> Response[str]:
     """A stored briefing rendered as an attachment named `<id[:12]>-<kind>.<extension>`."""
     payload = await briefings.get(briefing_id)
-    if payload is None:
+    if payload is None or not await readable(briefing_id):  # another tenant's: as if none
         raise NotFoundException(detail=f"no briefing {briefing_id} is stored")
     body = render(BriefingResponse.model_validate_json(payload))
     name = exports.filename(briefing_id, extension, kind)
@@ -111,10 +123,15 @@ class EventsController(Controller):
         operation_class=_EVENTS.attachment,
     )
     async def events_csv(
-        self, briefing_id: BriefingId, briefings: NamedDependency[BriefingService]
+        self,
+        briefing_id: BriefingId,
+        briefings: NamedDependency[BriefingService],
+        tenancy: NamedDependency[Tenancy],
+        caller: NamedDependency[Caller],
     ) -> Response[str]:
+        readable = readable_by(tenancy, caller)
         return await download(
-            briefings, briefing_id, exports.events_csv, exports.CSV_MEDIA_TYPE, "csv"
+            briefings, readable, briefing_id, exports.events_csv, exports.CSV_MEDIA_TYPE, "csv"
         )
 
     @get(
@@ -128,8 +145,18 @@ class EventsController(Controller):
         operation_class=_EVENTS.attachment,
     )
     async def events_jsonl(
-        self, briefing_id: BriefingId, briefings: NamedDependency[BriefingService]
+        self,
+        briefing_id: BriefingId,
+        briefings: NamedDependency[BriefingService],
+        tenancy: NamedDependency[Tenancy],
+        caller: NamedDependency[Caller],
     ) -> Response[str]:
+        readable = readable_by(tenancy, caller)
         return await download(
-            briefings, briefing_id, exports.events_jsonl, exports.JSONL_MEDIA_TYPE, "jsonl"
+            briefings,
+            readable,
+            briefing_id,
+            exports.events_jsonl,
+            exports.JSONL_MEDIA_TYPE,
+            "jsonl",
         )

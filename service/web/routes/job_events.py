@@ -15,6 +15,7 @@ from service.jobs.service import events_links
 from service.merge import merge_events
 from service.merge.exports import merged_csv
 from service.merge.reports import reports_of
+from service.store.access import Caller
 from service.web.openapi import ACCESS_ERRORS, API_KEY_SECURITY, ok_extras, ok_response
 from service.web.routes._examples import JOB_EXAMPLE, SEED_REQUEST, SEED_RESPONSE
 from service.web.routes.jobs import UNKNOWN_JOB, JobId
@@ -47,8 +48,8 @@ def _example() -> JobEvents | None:
 _EXAMPLE = _example()
 
 
-async def _merged(jobs: JobService, job_id: str) -> JobEvents:
-    merged = await jobs.events(job_id)
+async def _merged(jobs: JobService, job_id: str, caller: Caller) -> JobEvents:
+    merged = await jobs.events(job_id, caller)
     if merged is None:
         raise NotFoundException(detail=f"no job {job_id}")
     return merged
@@ -81,8 +82,10 @@ class JobEventsController(Controller):
         | UNKNOWN_JOB
         | ACCESS_ERRORS,
     )
-    async def events(self, job_id: JobId, jobs: NamedDependency[JobService]) -> JobEvents:
-        return await _merged(jobs, job_id)
+    async def events(
+        self, job_id: JobId, jobs: NamedDependency[JobService], caller: NamedDependency[Caller]
+    ) -> JobEvents:
+        return await _merged(jobs, job_id, caller)
 
     @get(
         "/events.csv",
@@ -111,8 +114,10 @@ class JobEventsController(Controller):
             }
         ),
     )
-    async def events_csv(self, job_id: JobId, jobs: NamedDependency[JobService]) -> Response[str]:
-        merged = await _merged(jobs, job_id)
+    async def events_csv(
+        self, job_id: JobId, jobs: NamedDependency[JobService], caller: NamedDependency[Caller]
+    ) -> Response[str]:
+        merged = await _merged(jobs, job_id, caller)
         name = f"{job_id[:12]}-merged-events.csv"
         return Response(
             content=merged_csv(merged.events),

@@ -18,6 +18,8 @@ from schemas import BriefingResponse, Job
 from service.exports import JSONL_MEDIA_TYPE
 from service.jobs import JobService
 from service.jobs.service import PAGE
+from service.store.access import Caller
+from service.web._input import JSON_ONLY
 from service.web.openapi import (
     ACCESS_ERRORS,
     API_KEY_SECURITY,
@@ -158,11 +160,14 @@ class JobController(Controller):
             ),
             _UNAVAILABLE,
         )
+        | JSON_ONLY
         | ACCESS_ERRORS,
         operation_class=_SUBMITTED,
     )
-    async def create(self, data: JobBody, jobs: NamedDependency[JobService]) -> Response[Job]:
-        job = await jobs.submit(data)
+    async def create(
+        self, data: JobBody, jobs: NamedDependency[JobService], caller: NamedDependency[Caller]
+    ) -> Response[Job]:
+        job = await jobs.submit(data, caller)
         return Response(job, status_code=202, headers={"Location": job.links.self})
 
     @get(
@@ -179,10 +184,11 @@ class JobController(Controller):
         self,
         job_id: JobId,
         jobs: NamedDependency[JobService],
+        caller: NamedDependency[Caller],
         offset: Offset = 0,
         limit: Limit = PAGE,
     ) -> Response[Job]:
-        job = await jobs.get(job_id, offset, limit)
+        job = await jobs.get(job_id, offset, limit, caller)
         if job is None:
             raise NotFoundException(detail=f"no job {job_id}")
         return Response(job, headers={"Link": page_link_value(job_page_url(job_id))})
@@ -199,8 +205,10 @@ class JobController(Controller):
         media_type=JSONL_MEDIA_TYPE,
         responses=_RESULTS_OK | UNKNOWN_JOB | ACCESS_ERRORS,
     )
-    async def results(self, job_id: JobId, jobs: NamedDependency[JobService]) -> Stream:
-        lines = await jobs.results(job_id)
+    async def results(
+        self, job_id: JobId, jobs: NamedDependency[JobService], caller: NamedDependency[Caller]
+    ) -> Stream:
+        lines = await jobs.results(job_id, caller)
         if lines is None:
             raise NotFoundException(detail=f"no job {job_id}")
         return Stream(lines, media_type=JSONL_MEDIA_TYPE)
@@ -219,8 +227,10 @@ class JobController(Controller):
         | UNKNOWN_JOB
         | ACCESS_ERRORS,
     )
-    async def cancel(self, job_id: JobId, jobs: NamedDependency[JobService]) -> Job:
-        job = await jobs.cancel(job_id)
+    async def cancel(
+        self, job_id: JobId, jobs: NamedDependency[JobService], caller: NamedDependency[Caller]
+    ) -> Job:
+        job = await jobs.cancel(job_id, caller)
         if job is None:
             raise NotFoundException(detail=f"no job {job_id}")
         return job
@@ -236,8 +246,10 @@ class JobController(Controller):
         status_code=204,
         responses=UNKNOWN_JOB | ACCESS_ERRORS,
     )
-    async def delete(self, job_id: JobId, jobs: NamedDependency[JobService]) -> None:
-        if not await jobs.delete(job_id):
+    async def delete(
+        self, job_id: JobId, jobs: NamedDependency[JobService], caller: NamedDependency[Caller]
+    ) -> None:
+        if not await jobs.delete(job_id, caller):
             raise NotFoundException(detail=f"no job {job_id}")
 
     @route("/{job_id:str}", http_method=[HttpMethod.OPTIONS], include_in_schema=False)

@@ -29,6 +29,8 @@ from schemas import BriefingResponse, Job
 from schemas.merged import JobEvents
 from service.briefing import BriefingService
 from service.jobs import JobService
+from service.store.access import Caller
+from service.tenancy import Tenancy
 from service.web.merged_view import merged_section
 from service.web.openapi import LOCAL_ASSETS, BriefingId, job_page_url
 from service.web.routes.jobs import JobId, Limit, Offset
@@ -69,10 +71,14 @@ class PagesController(Controller):
 
     @get("/briefings/{briefing_id:str}")
     async def briefing(
-        self, briefing_id: BriefingId, briefings: NamedDependency[BriefingService]
+        self,
+        briefing_id: BriefingId,
+        briefings: NamedDependency[BriefingService],
+        tenancy: NamedDependency[Tenancy],
+        caller: NamedDependency[Caller],
     ) -> Template:
-        payload = await briefings.get(briefing_id)
-        if payload is None:
+        payload = await tenancy.stored(caller, briefing_id, await briefings.get(briefing_id))
+        if payload is None:  # never stored, expired, or another tenant's
             return _not_found("briefing", briefing_id)
         stored = await briefings.article(briefing_id)
         page = briefing_page(
@@ -97,11 +103,12 @@ class PagesController(Controller):
         self,
         job_id: JobId,
         jobs: NamedDependency[JobService],
+        caller: NamedDependency[Caller],
         offset: Offset = 0,
         limit: Limit = 100,
     ) -> Template:
-        job = await jobs.get(job_id, offset, limit)
-        merged = await jobs.events(job_id) if job is not None else None
+        job = await jobs.get(job_id, offset, limit, caller)
+        merged = await jobs.events(job_id, caller) if job is not None else None
         if job is None or merged is None:  # unknown, or deleted between the two reads
             return _not_found("job", job_id)
         return _page("job.html", **await _job_context(job, merged, jobs))

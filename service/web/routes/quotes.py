@@ -7,8 +7,10 @@ from litestar.di import NamedDependency
 
 from service import exports, quote_exports
 from service.briefing import BriefingService
+from service.store.access import Caller
+from service.tenancy import Tenancy
 from service.web.openapi import ACCESS_ERRORS, API_KEY_SECURITY, BriefingId
-from service.web.routes.events import ERRORS, documented, download
+from service.web.routes.events import ERRORS, documented, download, readable_by
 
 _QUOTES = documented("quotes", quote_exports.quotes_csv, quote_exports.quotes_jsonl)
 
@@ -32,10 +34,15 @@ class QuotesController(Controller):
         operation_class=_QUOTES.attachment,
     )
     async def quotes_csv(
-        self, briefing_id: BriefingId, briefings: NamedDependency[BriefingService]
+        self,
+        briefing_id: BriefingId,
+        briefings: NamedDependency[BriefingService],
+        tenancy: NamedDependency[Tenancy],
+        caller: NamedDependency[Caller],
     ) -> Response[str]:
         return await download(
             briefings,
+            readable_by(tenancy, caller),
             briefing_id,
             quote_exports.quotes_csv,
             exports.CSV_MEDIA_TYPE,
@@ -54,10 +61,15 @@ class QuotesController(Controller):
         operation_class=_QUOTES.attachment,
     )
     async def quotes_jsonl(
-        self, briefing_id: BriefingId, briefings: NamedDependency[BriefingService]
+        self,
+        briefing_id: BriefingId,
+        briefings: NamedDependency[BriefingService],
+        tenancy: NamedDependency[Tenancy],
+        caller: NamedDependency[Caller],
     ) -> Response[str]:
         return await download(
             briefings,
+            readable_by(tenancy, caller),
             briefing_id,
             quote_exports.quotes_jsonl,
             exports.JSONL_MEDIA_TYPE,

@@ -13,6 +13,9 @@ from litestar.response import ServerSentEvent
 from pydantic import BaseModel, Field
 
 from service.briefing import BriefingService
+from service.store.access import Caller
+from service.tenancy import Tenancy
+from service.web._input import JSON_ONLY
 from service.web.openapi import ACCESS_ERRORS, API_KEY_SECURITY, X_CACHE, ok_extras
 from service.web.routes._examples import BriefingBody
 from service.web.routes.briefings import _BRIEF_ERRORS
@@ -108,17 +111,19 @@ class BriefingStreamController(Controller):
         description=_DESCRIPTION,
         status_code=200,
         media_type=EVENT_STREAM,
-        responses={200: _STREAM_RESPONSE, **_STREAM_ERRORS} | ACCESS_ERRORS,
+        responses={200: _STREAM_RESPONSE, **_STREAM_ERRORS} | JSON_ONLY | ACCESS_ERRORS,
         operation_class=ok_extras(headers={"X-Cache": X_CACHE}),
     )
     async def stream(
         self,
         data: BriefingBody,
         briefings: NamedDependency[BriefingService],
+        tenancy: NamedDependency[Tenancy],
+        caller: NamedDependency[Caller],
     ) -> ServerSentEvent:
         """Thin on purpose: `open_stream` checks and keys the request (errors raise here,
         before the stream), and the frames come from service/flight.py."""
-        stream = await briefings.open_stream(data)
+        stream, hit = await tenancy.stream(caller, await briefings.open_stream(data))
         return ServerSentEvent(
-            sse_messages(stream.frames()), headers={"X-Cache": "hit" if stream.cached else "miss"}
+            sse_messages(stream.frames()), headers={"X-Cache": "hit" if hit else "miss"}
         )
