@@ -538,8 +538,8 @@ class Settings(BaseSettings):
     def schema_format(self) -> SchemaFormat:
         """How a JSON schema travels in `response_format`: OpenAI's `json_schema`, or the
         `{"type": "json_object", "schema": …}` that llama-cpp-python's server accepts (it
-        answers 500 to `json_schema`, ../shared/NOTES.md). The embedded server gets the
-        latter; a remote llama.cpp server needs LLM_SCHEMA_FORMAT=json_object."""
+        answers 500 to `json_schema`, docs/quality.md, "Measured facts"). The embedded server
+        gets the latter; a remote llama.cpp server needs LLM_SCHEMA_FORMAT=json_object."""
         if self.llm_schema_format is not None:
             return self.llm_schema_format
         return "json_object" if self.backend == "embedded" else "json_schema"

@@ -2,8 +2,10 @@
 
 GDELT's coders (TABARI, PETRARCH) find events without any model, from dictionaries of verbs
 and nouns per event type; the small embedded models could not (asked to type 33 sentences
-they answered "statement" 33 times, see ../shared/NOTES.md). These patterns are the same
-idea at our scale: English and the Spanish the gold set holds, whole words, case-folded.
+they answered "statement" 33 times, see docs/quality.md, "Measured facts"). These patterns
+are the same idea at our scale: English and Spanish, whole words, case-folded; with a parse,
+service/nlp/ reads triggers from the field's dictionaries instead, and these are the
+fallback.
 
 Order matters: when a sentence holds triggers of several types, the most specific wins
 (an interception over an attack, a protest's "strike" over an air strike), so the tuple is

@@ -3,7 +3,7 @@
 instructor's JSON-schema mode sends OpenAI's structured-output format,
 `{"type": "json_schema", "json_schema": {"name": …, "schema": S}}`. llama-cpp-python's server
 answers that with a 500 and instead accepts `{"type": "json_object", "schema": S}`, which it
-enforces with a grammar (../shared/NOTES.md). Rewriting it here keeps instructor (its
+enforces with a grammar (docs/quality.md, "Measured facts"). Rewriting it here keeps instructor (its
 validation, its retries, its hooks) and the schema the same for every backend.
 """
 

@@ -3,7 +3,7 @@ stops the generation it asked for, and a probe never waits for (nor cuts) a gene
 
 The stock server generates a non-streamed answer to the end even when its client has gone
 (a request timed out at 300 s was still generating 12 minutes later, and the next request
-waited behind it: ../shared/NOTES.md). One server computes one answer at a time, so a
+waited behind it: docs/quality.md, "Measured facts"). One server computes one answer at a time, so a
 runaway blocks every request behind it. Here each POST runs with a flag that a watcher sets
 when the client disconnects, and the token loop (`Llama.generate`) ends at the next token
 once it is set.

@@ -6,7 +6,7 @@ up. Under a grammar a model can only write what the schema allows, so here the s
 only what code found in the article: sentence ids that exist, the names, places, date phrases
 and speakers the article writes (service/grounding/mentions.py), each with null where the
 field is optional. Written as `{"enum": [...]}`: llama-cpp-python enforces that form and
-ignores an enum beside `"type": [..., "null"]` (../shared/NOTES.md).
+ignores an enum beside `"type": [..., "null"]` (docs/quality.md, "Measured facts").
 
 Grammar checking is what a llama.cpp server spends its time on, and long enums make it
 slower (a 40-value enum cost ~1 s a token there), so the choices are on by default only for

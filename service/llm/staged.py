@@ -1,9 +1,10 @@
 """Staged extraction: code finds and fills the events, the model writes the briefing's words.
 
 The embedded models cannot find events: asked to type each sentence of the seed, the 0.5B
-and 1.5B models answered "statement" every time (../shared/NOTES.md), and asked for a whole
-draft at once they cited ids that do not exist and invented dates and actors (seeds/EVAL.md,
-runs A and B). What they can do is write a headline and a summary. So the stages are:
+and 1.5B models answered "statement" every time (docs/quality.md, "Measured facts"), and
+asked for a whole draft at once they cited ids that do not exist and invented dates and
+actors (seeds/EVAL.md, runs A and B). What they can do is write a headline and a summary. So
+the stages are:
 
 1. *detect and fill* (code, service/grounding/candidates.py): trigger words find the
    sentences that report dated events, and each slot is taken from what those sentences
