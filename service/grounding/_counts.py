@@ -18,6 +18,8 @@ _UNIT_STOP = frozenset(
     """were was had have has are is be been in on at by for from with during after before that
     which who as per people's""".split()
 )
+
+
 def _unit(text: str, end: int) -> str | None:
     """What a number counts: the words after it up to a function word or punctuation
     ("44 Ukrainian drones", "75 basis points", "about 8,000 of its members" → "members")."""

@@ -26,12 +26,14 @@ from service.grounding.evidence import ArticleText
 from service.grounding.facts import SentenceFacts, sentence_facts
 from service.grounding.lexicon import ANNOUNCED, SPEECH_TYPES
 from service.grounding.text import Sentence
+from service.nlp.events import blamed
 
-RULES_VERSION = "6"
+RULES_VERSION = "7"
 """Bump on any change to the rules here or in facts, mentions and lexicon: it is part of
 every cache key (through the staged extractor's prompt version), as a prompt's version is."""
 
 _VIOLENCE = frozenset({EventType.ATTACK, EventType.INTERCEPTION, EventType.INFRASTRUCTURE_DAMAGE})
+_BLAMEABLE = frozenset({EventType.ATTACK, EventType.INFRASTRUCTURE_DAMAGE})
 PHYSICAL = _VIOLENCE | {EventType.PROTEST, EventType.DISASTER}
 _CONTINUES = re.compile(r"^(?:[“\"]|(?:he|she|it|they|the statement|some|this|that)\b)", re.I)
 
@@ -63,6 +65,7 @@ class _Story:
     last_organisation: str | None = None
     last_attacker: str | None = None
     lede_attacker: str | None = None
+    blamed: str | None = None  # whom the article blames for its violence, if anyone
 
     def resolve(self, name: str | None) -> str | None:
         if name is None:
@@ -125,7 +128,10 @@ def _fill(event: Candidate, facts: SentenceFacts, story: _Story, first: bool) ->
                 speaker if facts.agent_is_speaker else None
             )
         if event.type in _VIOLENCE:
-            event.initiator = event.initiator or story.lede_attacker or story.last_attacker
+            event.initiator = event.initiator or story.lede_attacker
+            if event.type in _BLAMEABLE:
+                event.initiator = event.initiator or story.blamed
+            event.initiator = event.initiator or story.last_attacker
 
 
 def _start(
@@ -163,12 +169,13 @@ def find_candidates(article: ArticleText) -> list[Candidate]:
     """Dated events in article order, each with the sentences that state it."""
     story = _Story(m.acronyms(article.text))
     # names written somewhere other than at the start of a sentence ("Power knocked out…")
-    starts = {s.start for s in article.sentences}
+    starts = {s.start for s in article.sentences} | {m.dateline_end(article.text)}
     article_names = {n.text for n in m.names(article.text) if n.start not in starts}
     place_names = {p.text for p in m.places(article.text)} | set(m.dateline_places(article.text))
     candidates: list[Candidate] = []
     open_quote = False
     parsed = article.parsed
+    story.blamed = _blamed(article)
     copy_starts = m.dateline_end(article.text)
     for paragraph in paragraphs(article.sentences, article.text):
         current: Candidate | None = None
@@ -216,6 +223,27 @@ def find_candidates(article: ArticleText) -> list[Candidate]:
         if candidate.place is None and dateline and _filed_there(candidate, article):
             candidate.place = dateline[0]
     return _merge_mentions(candidates)
+
+
+_ATTRIBUTED = re.compile(
+    r"\b(?:atribuy[óo]|responsabiliz[óo])\s+(?:el|la|los|las)\s+\w+\s+(?:a|al)\s+(?P<who>[^.;]{1,80})"
+)
+
+
+def _blamed(article: ArticleText) -> str | None:
+    """Whom the article blames for its violence ("The army blamed the Rapid Support Forces
+    (RSF)"): the attacker of the attacks whose own sentence names none."""
+    parsed = article.parsed
+    if parsed is None:  # Spanish, by its words: "atribuyó el ataque a una célula del CJNG"
+        for said in _ATTRIBUTED.finditer(article.text):
+            names = m.names(said.group("who"))
+            if names:
+                return names[0].text
+        return None
+    for doc in parsed.docs:
+        if (name := blamed(doc)) is not None:
+            return name
+    return None
 
 
 _DESCRIBED = re.compile(

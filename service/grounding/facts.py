@@ -114,12 +114,20 @@ def _agent(text: str, trigger: Trigger, actors: list[m.Mention]) -> str | None:
     if after:
         return after[0].text
     before = [a for a in actors if a.end <= trigger.start and _outside_quotes_at(text, a.start)]
-    for actor in sorted(before, key=lambda a: -a.end):
+    ordered = sorted(before, key=lambda a: -a.end)
+    for n, actor in enumerate(ordered):
         # "Russia’s mass drone and missile strikes", "Ukrainian strikes": whose attack it is
         between = text[actor.end : trigger.start]
         if _MODIFIES.fullmatch(between):
+            # "la Guardia Nacional y la Fiscalía detuvieron": the first of the two
+            earlier = ordered[n + 1] if n + 1 < len(ordered) else None
+            if earlier is not None and _AND.fullmatch(text[earlier.end : actor.start]):
+                return earlier.text
             return actor.text
     return _first(before)
+
+
+_AND = re.compile(r"\s+(?:and|y|et|e)\s+(?:(?:de|of)\s+)?(?:(?:the|la|el|los|las|le|les)\s+)?")
 
 
 # what stands between "Russia" and "strikes" in "Russia’s mass drone and missile strikes"
@@ -154,7 +162,7 @@ def sentence_facts(
     main = (
         _main_trigger(text, found, events)
         if read is None or doc is None
-        else _dated_trigger(text, found, read, doc, events, bool(reports))
+        else _dated_trigger(text, found, read, doc, events, reports)
     )
     facts = SentenceFacts(sentence=sentence, main=main)
     facts.heading = (
@@ -170,6 +178,12 @@ def sentence_facts(
         for a in m.actors(text)
         if (a.start, a.end) not in spans
     ]
+    if doc is None:
+        # without a parse, a capital at the sentence's start is only a name if the article
+        # writes it so elsewhere ("Cinco policías murieron", "Horas después")
+        word = re.search(r"\w", text)
+        lead = word.start() if word else 0
+        actors = [a for a in actors if a.start != lead or " " in a.text or a.text in article_names]
     speakers = m.speakers(text)
     facts.speaker = speakers[0].text if speakers else _subject_of_saying(text, found, actors)
     if read is not None and doc is not None:
@@ -192,8 +206,10 @@ def sentence_facts(
             or (_named_in(doc, text, agent) and agent not in facts.places and not instrument(agent))
         ):
             facts.agent = agent
-    if main is not None and main.type is EventType.DISASTER and not _RESPONSE.match(
-        text[main.start : main.end]
+    if (
+        main is not None
+        and main.type is EventType.DISASTER
+        and not _RESPONSE.match(text[main.start : main.end])
     ):
         facts.agent = None  # a flood or a landslide has no initiator; an evacuation has
     if facts.main is not None and not facts.main.speech:
@@ -222,7 +238,7 @@ def _dated_trigger(
     read: list[Found],
     doc: Doc,
     events: list[tuple[int, int]],
-    reported: bool,
+    reports: list[tuple[int, int]],
 ) -> Trigger | None:
     """The happening the date phrase hangs from in the parse ("…, meeting on Tuesday,
     approved a plan": the approval), else the one nearest the root; a saying outside quotes
@@ -241,8 +257,15 @@ def _dated_trigger(
             if said is not None and _outside_quotes(text, said):
                 return said  # "on Thursday rejected the findings"
             node = None if node.head.i == node.i else node.head
+    heard = {f.start for f in read if f.reported}
+    told = [t for t in happenings if t.start in heard]
+    if told and reports and not events:
+        # "the army said on Sunday its air defences had intercepted 14 drones": what the
+        # statement says happened is the event, dated by the statement
+        events.insert(0, reports[0])
+        return told[0]
     sayings = [t for t in found if t.speech and _outside_quotes(text, t)]
-    if happenings and (events or not reported or not sayings or happenings[0].type in ANNOUNCED):
+    if happenings and (events or not reports or not sayings or happenings[0].type in ANNOUNCED):
         return happenings[0]
     # "… said in a statement on Sunday that 11 other people had died": with nothing dated
     # but the saying, the saying is what the sentence dates

@@ -17,7 +17,8 @@ from functools import lru_cache
 
 from service.grounding.lexicon import SPEECH
 
-_UPPER = "A-ZÁÉÍÓÚÑÜÀÂÇÈÊËÎÏÔÙÛŒŠŽČĆĐ"
+# capitals of the Latin alphabets ("SÃO PAULO", "ŁÓDŹ", "ÅRHUS"), Latin-1 and Extended-A
+_UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹĻĽĿŁŃŅŇŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
 _TOKEN = rf"(?:(?:[{_UPPER}]\.){{2,}}|[{_UPPER}][\w\-]*(?:[’'][a-rt-z]\w*)?\.?|[{_UPPER}]\.)"
 _JOIN = r"(?:\s+(?:of|for|and|the|de|del|la|las|los|y|du|van|von|al|bin)){0,2}\s+"
 _NAME = re.compile(rf"(?<![\w’'])(?:{_TOKEN})(?:{_JOIN}(?:{_TOKEN}))*")
@@ -61,7 +62,8 @@ _LOCATIVE = re.compile(
     r"(?:\b(?:in|over|near|at|outside|across|into|around|through|toward|towards|en|cerca de"
     r"|(?:city|cities|town|towns|village|villages|region|regions|province|provinces|district|"
     r"districts|parts|centre|center|centro|"
-    r"outskirts|suburbs|capital|port|island) (?:of|de))"
+    r"outskirts|suburbs|capital|port|island|municipio|comunidad|ciudad|localidad|pueblo|"
+    r"barrio|afueras|región|provincia|estado|zona) (?:of|de))"
     r"(?:\s+the)?(?:\s+(?:eastern|western|northern|southern|northeastern|northwestern|"
     r"southeastern|southwestern|central|coastal|border|capital|port|nearby|southern|el))?"
     r"\s+)$",

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from service.nlp.phrases import phrase
+
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
@@ -104,9 +106,11 @@ def subject(token: Token) -> Token | None:
                     return objects[0]
             if child.dep_ == "obl:agent":
                 return child
-        for child in token.children:
-            if child.dep_ in SUBJECTS:
-                return child
+        subjects = [child for child in token.children if child.dep_ in SUBJECTS]
+        if subjects:
+            # of two (a misparse: "A magnitude 6.1 earthquake struck"), the one next to the verb
+            before = [child for child in subjects if child.i < token.i]
+            return before[-1] if before else subjects[0]
         if token.pos_ == "NOUN":
             return _noun_owner(token)
         if token.dep_ in ("conj", "xcomp") and token.head.i != token.i:
@@ -263,7 +267,8 @@ def places(token: Token) -> list[str]:
     for node in clause(token):
         # a proper noun, or a capitalised word the small models tag as a noun ("à Dakar")
         named = node.pos_ == "PROPN" or (node.i > 0 and node.text[:1].isupper())
-        if not named or node.ent_type_ in _NOT_PLACES:
+        person = node.ent_type_ in ("PERSON", "PER")
+        if not named or (node.ent_type_ in _NOT_PLACES and not person):
             continue
         root = node
         while root.dep_ in ("compound", "flat", "flat:name") and root.head.i != root.i:
@@ -271,6 +276,8 @@ def places(token: Token) -> list[str]:
         marker = root.head.lower_ if root.head.dep_ == "prep" else ""
         if marker == "of" and root.head.head.lemma_.lower() in _PLACE_NOUNS:
             marker = "in"  # "the city of Kadugli", "12 km northwest of Fort St. James"
+        elif person and not _a_town_read_as_a_person(root, marker):
+            continue
         cases = [t.lower_ for t in root.children if t.dep_ == "case"]
         if root.dep_ in ("dobj", "obj") and root.ent_type_ in PLACE_LABELS:
             marker = "in"  # "drones struck Kadugli"
@@ -278,35 +285,27 @@ def places(token: Token) -> list[str]:
             marker = root.head.head.lower_  # "the strike on Fataki's market"
         if marker in _LOCATIVES or any(w in _LOCATIVES for w in cases):
             # towns and regions before buildings ("at the Necessidades Palace in Lisbon")
-            rank = 0 if root.ent_type_ in ("GPE", "LOC") else 1000
+            town = root.ent_type_ in ("GPE", "LOC") or (person and root.i == node.i)
+            rank = 0 if town else 500 if not root.ent_type_ else 1000
             found.setdefault(_bare(phrase(root)), rank + abs(root.i - token.i))
     return sorted(found, key=lambda name: found[name])
 
 
+_MOTION = frozenset(
+    {"fly", "travel", "go", "arrive", "return", "head", "march", "move", "drive", "rush", "come"}
+)
+
+
+def _a_town_read_as_a_person(root: Token, marker: str) -> bool:
+    """The small models read an unfamiliar town as a person ("flew to Jajarkot", "the port
+    of Rotterdam"): one word after "in"/"near", or after "to" a verb of going."""
+    following = root.doc[root.i + 1] if root.i + 1 < len(root.doc) else None
+    if root.ent_iob_ != "B" or (following is not None and following.ent_iob_ == "I"):
+        return False
+    if marker in ("in", "near", "outside"):
+        return True
+    return marker == "to" and root.head.head.lemma_.lower() in _MOTION
+
+
 def _bare(name: str) -> str:
     return name[4:] if name.lower().startswith("the ") else name
-
-
-def phrase(token: Token) -> str:
-    """The words that name an actor: its entity, else its compounds and modifiers ("federal
-    judge", "Kenyan police", "the Rapid Support Forces")."""
-    if token.ent_type_ and token.ent_iob_ in ("B", "I"):
-        doc = token.doc
-        for ent in doc.ents:
-            if ent.start <= token.i < ent.end:
-                return ent.text
-    left = token.i
-    for child in sorted(token.lefts, key=lambda c: -c.i):
-        modifies = child.dep_ in ("compound", "amod", "flat", "nmod")
-        if child.i == left - 1 and modifies and child.pos_ in ("PROPN", "ADJ", "NOUN"):
-            left = child.i
-            continue
-        break
-    right = token.i + 1
-    for child in token.rights:
-        if child.i == right and (
-            child.dep_ in ("flat", "flat:name")
-            or (child.dep_ == "amod" and token.lang_ != "en")  # "le groupe écologiste"
-        ):
-            right = child.i + 1
-    return token.doc[left:right].text

@@ -20,9 +20,11 @@ from schemas import EventType
 from service.nlp import _words as w
 from service.nlp import clauses as c
 from service.nlp.dictionary import Sense, agent_code, sense
+from service.nlp.phrases import actor, phrase
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
+
 
 @dataclass(slots=True)
 class Found:
@@ -36,6 +38,10 @@ class Found:
     initiator: str | None = None
     places: list[str] = field(default_factory=list)
     own_side: bool = False  # "its forces", "their members": the speaker's own people
+    # what the speaker says it did itself ("the WFP said it had suspended convoys", "the army
+    # said its air defences had intercepted"), other than an attack: a claim of violence stays
+    # a statement
+    reported: bool = False
 
 
 def _depth(token: Token) -> int:
@@ -84,7 +90,8 @@ def _verb_sense(token: Token, language: str) -> Sense | None:
         return Sense(EventType.ECONOMIC, None, False)
     if lemma in w.BLOCKADE and object_lemmas & w.ROADS:
         return Sense(EventType.PROTEST, "1413", False)  # "smallholders blocked the road"
-    if lemma == "walk" and particles & {"off", "out"}:
+    exits = particles | {t.lower_ for t in token.children if t.dep_ == "prep"}
+    if lemma == "walk" and exits & {"off", "out"}:
         return Sense(EventType.PROTEST, "143", False)  # "walked off the job", "walked out"
     if lemma in w.DECLARE:
         # "declared a state of emergency", "announced a ban", "ordered the evacuation"
@@ -132,7 +139,7 @@ def _verb_sense(token: Token, language: str) -> Sense | None:
                     return own
         if lemma in {"explode", "detonate", "exploser"} and doer.lemma_.lower() in w.WEAPONS:
             return Sense(EventType.ATTACK, "183", False)
-        kind = agent_code([*c.phrase(doer).split()[-1:], doer.lemma_])
+        kind = agent_code([*phrase(doer).split()[-1:], doer.lemma_])
         if kind in w.COURT_CODES:
             return Sense(EventType.LEGAL, "17", False)
         if kind in w.POLICE_CODES and lemma in w.POLICE_LEGAL:
@@ -161,7 +168,7 @@ def _topic(token: Token, speech: set[int]) -> bool:
 def _speaker(token: Token) -> str | None:
     doer = c.subject(token)
     if doer is not None:
-        return c.phrase(doer)
+        return actor(doer)
     return None
 
 
@@ -180,12 +187,68 @@ def according_to(doc: Doc) -> str | None:
         ):
             objects = [t for t in doc[token.i + 1].children if t.dep_ == "pobj"]
             if objects:
-                return c.phrase(objects[0])
+                return phrase(objects[0])
         if token.lower_ in ("selon", "d'après"):
             target = [t for t in token.head.subtree if t.pos_ in ("PROPN", "NOUN")]
             if target:
-                return c.phrase(target[0])
+                return phrase(target[0])
     return None
+
+
+_PERSONAL = frozenset({"it", "they", "he", "she", "il", "elle", "ils", "elles"})
+
+
+def _reporter(token: Token, statements: dict[int, Token]) -> Token | None:
+    """The verb of saying whose complement the token's clause is ("the army said its air
+    defences had intercepted 14 drones")."""
+    node = token
+    for _ in range(3):
+        if node.dep_ not in ("ccomp", "conj") or node.head.i == node.i:
+            return None
+        node = node.head
+        if node.i in statements:
+            return node
+    return None
+
+
+_BLAME = {"blame": "on", "attribute": "to", "attribuer": "à", "imputer": "à"}
+
+
+def blamed(doc: Doc) -> str | None:
+    """Whom the sentence blames for a happening: "the army blamed the Rapid Support Forces",
+    "he blamed the attack on fighters loyal to the Islamic State Sahel Province", "a
+    attribué l'attaque au JNIM"; a name only, never a quotation or a thing ("blamed army
+    air strikes", "blamed poorly planned construction")."""
+    for token in doc:
+        towards = _BLAME.get(token.lemma_.lower())
+        if token.pos_ != "VERB" or towards is None or c.negated(token):
+            continue
+        held = [
+            grand
+            for child in token.children
+            if child.dep_ == "prep" and child.lower_ in (towards, "au", "aux")
+            for grand in child.children
+            if grand.dep_ == "pobj"
+        ]
+        held += [child for child in token.children if child.dep_ == "obl:arg"]
+        if not held and token.lemma_.lower() == "blame":
+            held = [child for child in token.children if child.dep_ in ("dobj", "obj")]
+        for word in held:
+            if sense(word.lemma_, "NOUN", doc.lang_) is not None or _quoted(word):
+                continue
+            for named in word.subtree:
+                if named.ent_type_ in ("ORG", "NORP", "GPE") or named.pos_ == "PROPN":
+                    return actor(named)
+    return None
+
+
+def _quoted(word: Token) -> bool:
+    first = word.left_edge
+    before = word.doc[first.i - 1].text if first.i > 0 else ""
+    return first.text in _QUOTES or before in _QUOTES
+
+
+_QUOTES = frozenset({"“", '"', "«"})
 
 
 def read(doc: Doc, language: str) -> list[Found]:
@@ -220,8 +283,15 @@ def read(doc: Doc, language: str) -> list[Found]:
     )
     out = []
     nouns = {t.i for t, found in senses if t.pos_ == "NOUN"}
+    statements = {t.i: t for t, s in senses if s.speech and s.type is EventType.STATEMENT}
     for token, found in kept:
+        reporter = None if found.speech else _reporter(token, statements)
         doer = c.subject(token)
+        own_report = reporter is not None and found.type is not EventType.ATTACK
+        if reporter is not None and own_report and doer is not None and doer.lower_ in _PERSONAL:
+            doer = c.subject(reporter)  # "the WFP said it had suspended convoys": the WFP
+        elif own_report and not (doer is not None and c.owned_by_pronoun(doer)):
+            own_report = False  # what others did, as the speaker tells it: a statement
         if doer is not None and doer.i in nouns:
             doer = c.subject(doer)  # "Ukrainian strikes knocked out…": whose strikes
         if doer is not None:
@@ -232,6 +302,7 @@ def read(doc: Doc, language: str) -> list[Found]:
         if doer is not None and (
             own_side  # "its forces": the speaker's own (facts.py)
             or doer.lemma_.lower() in w.WEAPONS  # "drones struck": a weapon is nobody
+            or instrument(doer.text)  # "Drones struck", read as a name at the sentence's start
             or doer.ent_type_ in ("DATE", "TIME")  # "Tuesday's crash"
         ):
             doer = None
@@ -242,9 +313,10 @@ def read(doc: Doc, language: str) -> list[Found]:
                 end=token.idx + len(token.text),
                 speech=found.speech,
                 token=token,
-                initiator=c.phrase(doer) if doer is not None else None,
+                initiator=actor(doer) if doer is not None else None,
                 places=c.places(token),
                 own_side=own_side,
+                reported=own_report,
             )
         )
     return out

@@ -58,6 +58,11 @@ def test_names_places_dateline_and_acronyms() -> None:
     assert [p.text for p in mentions.places(text)][:2] == ["Tbilisi", "Gori"]
     assert mentions.dateline_places(text) == ["Tbilisi", "Georgia"]
     assert mentions.acronyms(text) == {"UFF": "Union of Free Farmers"}
+    # a dateline in any Latin capitals is the filing place, never a name in the copy
+    assert mentions.dateline_places("SÃO PAULO, Brazil (SAW) — Dock workers struck.") == [
+        "São Paulo",
+        "Brazil",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -151,3 +156,62 @@ def test_acronyms_defined_in_brackets_and_bodies_named_both_ways() -> None:
     assert _with_acronym("MDRRMO", found) == full
     assert _with_acronym("The Municipal Disaster Risk Reduction", found) == full
     assert _with_acronym("police", found) == "police"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # what a body says it did itself happened, dated by the saying
+        ("The World Food Programme said on Monday it had suspended convoys on the road.",
+         (EventType.POLICY, "The World Food Programme", "on Monday")),
+        # a claim of violence stays a claim, and so does what others did
+        ("In a statement on Tuesday, JNIM said its fighters had attacked the camp.",
+         (EventType.STATEMENT, "JNIM", "on Tuesday")),
+        ("The Málaga Farmers' Union said on Saturday that the floods had destroyed crops.",
+         (EventType.STATEMENT, "The Málaga Farmers' Union", "on Saturday")),
+    ],
+)  # fmt: skip
+def test_what_a_speaker_says_it_did_is_the_event(
+    text: str, expected: tuple[EventType, str, str]
+) -> None:
+    [found] = _candidates(text)
+    assert (found.type, found.initiator, found.when) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Spanish has no parse: a capital opening the sentence is not a name by itself
+        ("Cinco policías estatales murieron el domingo en una emboscada en el municipio de "
+         "Buenavista.", (EventType.ATTACK, None, "Buenavista")),
+        # of two bodies that did it together, the first
+        ("El lunes, elementos de la Guardia Nacional y de la Fiscalía detuvieron a siete "
+         "personas en Apatzingán.", (EventType.LEGAL, "Guardia Nacional", "Apatzingán")),
+    ],
+)  # fmt: skip
+def test_spanish_word_rules_read_names_not_capitals(
+    text: str, expected: tuple[EventType, str | None, str | None]
+) -> None:
+    [found] = _candidates(text)
+    assert (found.type, found.initiator, found.place) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Drones struck the city of Kadugli on Sunday, killing seven people. The army blamed "
+         "the paramilitary Rapid Support Forces (RSF).", "Rapid Support Forces (RSF)"),
+        ("Gunmen on motorcycles attacked the village of Tamou on Saturday. Police said he "
+         "blamed the attack on fighters loyal to the Islamic State Sahel Province.",
+         "Gunmen"),  # the attack's own sentence names who did it
+        ("A strike hit the market in Fataki on Tuesday. The group blamed army air strikes for "
+         "the deaths.", None),  # a thing blamed, not someone
+        ("Cinco policías murieron el domingo en una emboscada en el municipio de Buenavista. "
+         "La Fiscalía atribuyó el ataque a una célula del Cártel Jalisco Nueva Generación.",
+         "Cártel Jalisco Nueva Generación"),
+    ],
+)  # fmt: skip
+def test_an_attack_no_sentence_names_a_doer_for_takes_whom_the_article_blames(
+    text: str, expected: str | None
+) -> None:
+    assert _candidates(text)[0].initiator == expected

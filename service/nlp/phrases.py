@@ -1,0 +1,75 @@
+"""The words a parse gives for an actor or a place: its entity, or its compounds and
+modifiers, with whose it is and what it is of where those are names."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+
+def phrase(token: Token) -> str:
+    """The words that name an actor: its entity, else its compounds and modifiers ("federal
+    judge", "Kenyan police", "the Rapid Support Forces")."""
+    left, right = _bounds(token)
+    return token.doc[left:right].text
+
+
+def actor(token: Token) -> str:
+    """An actor's words with whose it is and what it is of, where those are names: "Kenya's
+    central bank", "Prime Minister Elena Dimova's cabinet", "la section sénégalaise
+    d'Amnesty International"; "the cabinet" alone names nobody a reader can look up."""
+    left, right = _extent(token, 0)
+    return token.doc[left:right].text
+
+
+_OF = frozenset({"of", "de", "d'", "du", "des"})
+
+
+def _named(token: Token) -> bool:
+    return token.pos_ == "PROPN" or token.ent_type_ in ("ORG", "GPE", "NORP", "PERSON", "PER")
+
+
+def _extent(token: Token, depth: int) -> tuple[int, int]:
+    left, right = _bounds(token)
+    if token.pos_ != "NOUN" or token.ent_type_ or depth > 1:
+        return left, right
+    for child in token.lefts:
+        if child.dep_ in ("poss", "nmod:poss") and _named(child) and child.right_edge.i + 1 == left:
+            left = child.left_edge.i
+    for child in token.rights:
+        if child.dep_ == "prep" and child.lower_ in _OF and child.i == right:
+            objects = [t for t in child.children if t.dep_ == "pobj"]
+            if objects and any(_named(t) for t in objects[0].subtree):
+                right = max(right, _extent(objects[0], depth + 1)[1])
+        elif (
+            child.dep_ == "nmod"
+            and child.left_edge.i == right
+            and any(t.dep_ == "case" and t.lower_ in _OF for t in child.children)
+            and any(_named(t) for t in child.subtree)
+        ):
+            right = max(right, _extent(child, depth + 1)[1])
+    return left, right
+
+
+def _bounds(token: Token) -> tuple[int, int]:
+    if token.ent_type_ and token.ent_iob_ in ("B", "I"):
+        for ent in token.doc.ents:
+            if ent.start <= token.i < ent.end:
+                return ent.start, ent.end
+    left = token.i
+    for child in sorted(token.lefts, key=lambda c: -c.i):
+        modifies = child.dep_ in ("compound", "amod", "flat", "nmod")
+        if child.i == left - 1 and modifies and child.pos_ in ("PROPN", "ADJ", "NOUN"):
+            left = child.i
+            continue
+        break
+    right = token.i + 1
+    for child in token.rights:
+        if child.i == right and (
+            child.dep_ in ("flat", "flat:name")
+            or (child.dep_ == "amod" and token.lang_ != "en")  # "le groupe écologiste"
+        ):
+            right = child.i + 1
+    return left, right
