@@ -82,6 +82,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         redis=redis, ttl_s=settings.cache_ttl_s, prefix=settings.cache_prefix, memory=memory
     )
     await cache.ping()  # logs a degraded start; the service answers either way
+    await gate.keys.remember_configured()  # API_KEYS arm auth for later starts without them
     store = JobStore(redis, prefix=settings.cache_prefix, ttl_s=settings.job_ttl_s)
     queue = open_queue(settings, functools.partial(gave_up, store))  # connects when first used
     llm = await open_backend(settings, redis)  # its calls share LLM_CONCURRENCY slots

@@ -383,8 +383,10 @@ class Settings(BaseSettings):
         "auto",
         description="`keys`: every request outside `PUBLIC_PATHS` needs a valid API key, "
         "whether or not any key exists (with none, every such request is a 401; removing "
-        "the last key never opens the API). `auto`: auth is on while any key exists "
-        "(`API_KEYS` or Redis), off when there is none (a laptop). Set `keys` in production.",
+        "the last key never opens the API). `auto`: off while no key has ever been "
+        "configured (a laptop); once one has (`apikey add`, or `API_KEYS` at start-up), on "
+        "as with `keys`, zero keys included, until `python -m service apikey disarm`. Set "
+        "`keys` in production.",
     )
     admin_clients: Annotated[tuple[str, ...], NoDecode] = Field(
         (),
@@ -422,8 +424,9 @@ class Settings(BaseSettings):
         (),
         description="Comma-separated keys, `name:key` to name a client in logs and metrics. "
         "Keys can also live in Redis, hashed: `python -m service apikey add NAME` (prints a "
-        "new key once), `apikey list`, `apikey remove NAME|ID`. No key anywhere: auth is "
-        "off, unless `AUTH=keys`. Each client name is a tenant: its jobs are its own. "
+        "new key once), `apikey list`, `apikey remove NAME|ID`. No key ever configured: "
+        "auth is off, unless `AUTH=keys` (see `AUTH`). Each client name is a tenant: its "
+        "jobs are its own. "
         "Clients send `X-API-Key: <key>` or `Authorization: Bearer <key>`.",
     )
     public_paths: Annotated[tuple[str, ...], NoDecode] = Field(

@@ -126,7 +126,12 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--out", type=Path, default=Path("eval-runs"), help="where runs are saved")
     ev.add_argument("--compare", type=Path, nargs="*", default=[], help="earlier run JSON files")
     keys = commands.add_parser("apikey", help="manage the API keys kept (hashed) in Redis")
-    keys.add_argument("action", choices=["add", "remove", "list"])
+    keys.add_argument(
+        "action",
+        choices=["add", "remove", "list", "arm", "disarm"],
+        help="arm: auth stays on with zero keys (add does this too); disarm: with zero keys "
+        "and AUTH=auto, auth is off again (removing keys never turns it off)",
+    )
     keys.add_argument("name", nargs="?", help="the client's name (add), a name or key id (remove)")
     keys.add_argument("--key", help="(add) store this key instead of a new random one")
     config = commands.add_parser(

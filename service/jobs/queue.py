@@ -107,7 +107,16 @@ class ArticleQueue(RedisQueue):
         log.warning("%s back on the queue: %s", job.key, why.get(last[0], last[0]))
         if error == "cancelled":
             job.attempts = max(0, job.attempts - 1)
-        await super().retry(job, error)
+        try:
+            await super().retry(job, error)
+        except Exception as exc:  # Redis away: after a sweep's abort it is in no list now
+            log.error(
+                "%s could not be put back on the queue (%s): if it is lost, the reconciler "
+                "queues it again once Redis answers (service/jobs/_recover.py)",
+                job.key,
+                type(exc).__name__,
+            )
+            raise
 
     async def finish(
         self,

@@ -168,8 +168,8 @@ def problem_responses(
 
 
 _WHEN_KEYS = (
-    "Needed only when the server has API keys (`API_KEYS`, or `python -m service apikey add`); "
-    "without any, the API is open."
+    "Needed only when auth is on: the server has, or has had, API keys (`API_KEYS`, or "
+    "`python -m service apikey add`), or `AUTH=keys`; a server that never had any is open."
 )
 SECURITY_SCHEMES: dict[str, SecurityScheme | Reference] = {
     "ApiKey": SecurityScheme(

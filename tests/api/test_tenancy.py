@@ -1,6 +1,7 @@
 """Who may do what (issue 23, items 4, 5, 7, 8, 9): tenants own their jobs, AUTH=keys stays
-on with no key, /metrics has its own door, failed key checks are limited per address, and
-X-Forwarded-For counts only from TRUSTED_PROXIES. Real Redis, scripted LLM."""
+on with no key (AUTH=auto too once armed: test_auth_armed.py), /metrics has its own door,
+failed key checks are limited per address, and X-Forwarded-For counts only from
+TRUSTED_PROXIES. Real Redis, scripted LLM."""
 
 from __future__ import annotations
 
@@ -32,8 +33,8 @@ def key(value: str) -> dict[str, str]:
 async def test_auth_keys_stays_on_when_the_last_key_is_removed(
     make_client: ClientFactory, settings: Settings, redis_client: redis.Redis
 ) -> None:
-    """AUTH=keys: no key anywhere is a 401 for everyone, not an open API; AUTH=auto (the
-    default) is the old behaviour, open with no key."""
+    """AUTH=keys: no key anywhere is a 401 for everyone, not an open API. AUTH=auto (the
+    default) stays on too once a key was configured: tests/api/test_auth_armed.py."""
     store = connect(settings.redis_url)
     frank = await add_key(store, "gb", "frank")
     async with make_client(auth="keys") as client:
@@ -44,8 +45,6 @@ async def test_auth_keys_stays_on_when_the_last_key_is_removed(
             assert refused.status_code == 401, refused.text
             assert refused.json()["type"] == "/problems/unauthorized"
         assert (await client.get("/health")).status_code == 200  # public paths stay public
-    async with make_client() as client:  # auto: no key anywhere, so the API is open
-        assert (await client.get(UNKNOWN)).status_code == 404
     await store.aclose()
 
 
@@ -75,7 +74,9 @@ async def test_a_job_belongs_to_its_tenant_and_the_admin_scope_sees_all(
         assert (await client.get(job, headers=key(ALICE))).status_code == 404
 
 
-async def test_metrics_needs_its_token_or_the_admin_scope(make_client: ClientFactory) -> None:
+async def test_metrics_needs_its_token_or_the_admin_scope(
+    make_client: ClientFactory, redis_client: redis.Redis
+) -> None:
     async with make_client(api_keys=KEYS, admin_clients=("ops",)) as client:
         assert (await client.get("/metrics")).status_code == 401
         tenant = await client.get("/metrics", headers=key(ALICE))
@@ -88,7 +89,8 @@ async def test_metrics_needs_its_token_or_the_admin_scope(make_client: ClientFac
         assert (await client.get("/metrics", headers=key(ALICE))).status_code == 401
         assert (await client.get("/metrics")).status_code == 401
         assert (await client.get(UNKNOWN, headers=bearer)).status_code == 401  # metrics only
-    async with make_client() as client:  # no keys at all (a laptop): open, as before
+    redis_client.flushdb()  # API_KEYS above armed auth in Redis: start afresh
+    async with make_client() as client:  # no keys ever (a laptop): open, as before
         assert (await client.get("/metrics")).status_code == 200
 
 

@@ -1,6 +1,7 @@
 """Nothing lost when Redis dies under a job (issue 23, items 1 and 2, and the chaos run):
 real worker processes, a real redis-server with AOF, SIGKILLed and started again on its
-files mid-job, the scripted LLM. The API runs in the test's process (make_client)."""
+files mid-job, the scripted LLM. The API runs in the test's process (make_client).
+Fault-injection points (service/jobs/_faults.py) put a kill at one exact line."""
 
 from __future__ import annotations
 
@@ -36,9 +37,16 @@ class DyingRedis:
         self.url = f"redis://127.0.0.1:{self.port}/0"
 
     def kill_for(self, seconds: float) -> None:
+        self.kill()
+        time.sleep(seconds)
+        self.start()
+
+    def kill(self) -> None:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait()
-        time.sleep(seconds)
+
+    def start(self) -> None:
+        """Again, on its files: it replays its AOF, as a production Redis does."""
         self.process = start_redis_server(self.port, self.aof_dir)
 
     def client(self) -> redis.Redis:
@@ -104,32 +112,73 @@ async def test_redis_killed_mid_job_loses_no_briefing(
     assert llm.calls <= total * 1.1, llm.calls
 
 
-async def test_an_article_lost_between_a_sweep_s_abort_and_its_requeue_is_recovered(
+async def held_by_a_killed_worker(client: Any, llm: ScriptedLLM, env: dict[str, str]) -> str:
+    """A one-article job whose article a worker took and then died with (SIGKILL), the
+    LLM call in flight: the item is `running`, SAQ's record `active`. The job's id."""
+    llm.reset(Reply(arguments=EMPTY_DRAFT, delay_s=30.0))
+    with worker_processes(1, env, args=["--concurrency", "1"]) as [holder]:
+        made = await client.post("/v1/jobs", json={"articles": articles(1)})
+        assert await eventually(lambda: llm.calls == 1, timeout_s=30)
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    return str(made.json()["id"])
+
+
+async def assert_lost_by_the_queue(client: Any, store: redis.Redis, job_id: str) -> None:
+    """What a sweep's abort without its re-queue leaves: the article in no list, its SAQ
+    record `aborting`, the item `running` in the job store."""
+    record = json.loads(store.get(f"saq:job:gb:articles:{job_id}:0") or b"{}")
+    assert record["status"] in ("aborting", "aborted"), record
+    assert not store.lrange("saq:gb:articles:queued", 0, -1)
+    assert not store.lrange("saq:gb:articles:active", 0, -1)
+    stuck = (await client.get(f"/v1/jobs/{job_id}")).json()
+    assert stuck["items"][0]["status"] == "running"
+
+
+async def test_an_article_lost_when_redis_dies_between_a_sweep_s_abort_and_its_requeue(
+    make_client: ClientFactory, llm: ScriptedLLM, dying_redis: DyingRedis, tmp_path: Path
+) -> None:
+    """Item 2 as the issue saw it: a worker dies holding an article; the worker that sweeps
+    it pauses between SAQ's abort and its re-queue (FAULT_INJECT=swept-before-requeue:pause)
+    while Redis is SIGKILLed, so the re-queue fails. Redis comes back (AOF) with the article
+    in no list; the sweeper's own reconciler finds the item in the job store and queues it
+    again. Without the reconciler the job never finishes."""
+    env = service_env(llm, dying_redis.url, **FAST_RECOVERY)
+    store = dying_redis.client()
+    marker, log = tmp_path / "paused", tmp_path / "sweeper.log"
+    paused = env | {"FAULT_INJECT": "swept-before-requeue:pause", "FAULT_MARKER": str(marker)}
+    async with make_client(redis_url=dying_redis.url, job_heartbeat_s=2.0) as client:
+        job_id = await held_by_a_killed_worker(client, llm, env)
+        llm.reset(Reply(arguments=EMPTY_DRAFT))
+        with log.open("wb") as output, worker_processes(1, paused, output=output) as [sweeper]:
+            assert await eventually(marker.exists, timeout_s=30)
+            await assert_lost_by_the_queue(client, store, job_id)
+            dying_redis.kill()
+            marker.unlink()  # the sweeper carries on into its re-queue, and Redis is gone
+            failed = b"could not be put back on the queue"
+            assert await eventually(lambda: failed in log.read_bytes(), timeout_s=30)
+            await asyncio.to_thread(dying_redis.start)
+            job = await wait_done(client, job_id, timeout_s=60)
+            assert sweeper.poll() is None  # it lived through the outage, and recovered it
+    assert_nothing_lost(job, store, 1)
+    assert b"was unfinished but lost by the queue (aborting)" in log.read_bytes()
+    assert llm.calls == 1  # the recovered delivery (the reset dropped the first call)
+
+
+async def test_an_article_lost_when_the_sweeper_dies_between_abort_and_requeue(
     make_client: ClientFactory, llm: ScriptedLLM, dying_redis: DyingRedis
 ) -> None:
-    """Item 2: a worker dies holding an article; the worker that sweeps it dies between
-    SAQ's abort and its re-queue (FAULT_INJECT=swept-before-requeue, which is what Redis
-    dying there leaves: the article in no list, its record `aborting`, the item `running`).
-    A third worker's reconciler finds the item in the job store and queues it again."""
-    llm.reset(Reply(arguments=EMPTY_DRAFT, delay_s=30.0))
+    """Item 2, the other way to lose it: the worker that sweeps the dead worker's article
+    dies between SAQ's abort and its re-queue (FAULT_INJECT=swept-before-requeue). A third
+    worker's reconciler finds the item in the job store and queues it again."""
     env = service_env(llm, dying_redis.url, **FAST_RECOVERY)
     store = dying_redis.client()
     async with make_client(redis_url=dying_redis.url, job_heartbeat_s=2.0) as client:
-        with worker_processes(1, env, args=["--concurrency", "1"]) as [holder]:
-            made = await client.post("/v1/jobs", json={"articles": articles(1)})
-            job_id = made.json()["id"]
-            assert await eventually(lambda: llm.calls == 1, timeout_s=30)
-            holder.send_signal(signal.SIGKILL)
-            holder.wait()
+        job_id = await held_by_a_killed_worker(client, llm, env)
         faulty = env | {"FAULT_INJECT": "swept-before-requeue"}
         with worker_processes(1, faulty) as [sweeper]:
             assert await asyncio.to_thread(sweeper.wait, 30) == KILLED
-        record = json.loads(store.get(f"saq:job:gb:articles:{job_id}:0") or b"{}")
-        assert record["status"] in ("aborting", "aborted"), record
-        assert not store.lrange("saq:gb:articles:queued", 0, -1)
-        assert not store.lrange("saq:gb:articles:active", 0, -1)
-        stuck = (await client.get(f"/v1/jobs/{job_id}")).json()
-        assert stuck["items"][0]["status"] == "running"
+        await assert_lost_by_the_queue(client, store, job_id)
         llm.reset(Reply(arguments=EMPTY_DRAFT))
         with worker_processes(1, env):
             job = await wait_done(client, job_id, timeout_s=60)
