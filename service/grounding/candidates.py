@@ -219,10 +219,43 @@ def find_candidates(article: ArticleText) -> list[Candidate]:
         candidate.initiator = _with_acronym(
             _named_later(candidate.initiator, candidate, article), story.acronyms
         )
+        if candidate.type is EventType.PROTEST and _nobody(candidate.initiator):
+            candidate.initiator = _organiser(candidate, article) or candidate.initiator
         candidate.source = _with_acronym(candidate.source, story.acronyms)
         if candidate.place is None and dateline and _filed_there(candidate, article):
             candidate.place = dateline[0]
     return _merge_mentions(candidates)
+
+
+_ORGANISED = re.compile(
+    r"\b(?:organi[sz]ed by|called by|convocad[ao]s? por|organizad[ao]s? por|organisée?s? par|"
+    r"à l'appel d[eu]|organi[sz]ers (?:from|of|with)|organizadores de|organisateurs d[eu])\s+"
+    r"(?:(?:the|el|la|los|las|le|les)\s+|l')?",
+    re.IGNORECASE,
+)
+_CROWD = re.compile(
+    r"(?:people|personas|personnes|protesters|demonstrators|marchers|manifestants|"
+    r"manifestantes|crowds?|thousands|hundreds|miles|milliers)$",
+    re.IGNORECASE,
+)
+
+
+def _nobody(initiator: str | None) -> bool:
+    """No initiator, or only a crowd ("about 2,000 people", "decenas de miles de personas")."""
+    return initiator is None or bool(_CROWD.search(initiator))
+
+
+def _organiser(event: Candidate, article: ArticleText) -> str | None:
+    """Who called a march its sentence gives only a crowd for: "convocada por el Sindicato
+    de Inquilinas", "Organisers from the Petorca Valley Water Assembly said", in the
+    event's sentence or the two after it."""
+    first = event.sentence_ids[0]
+    for sentence in article.sentences[first - 1 : first + 2]:
+        for said in _ORGANISED.finditer(sentence.text):
+            names = m.names(sentence.text[said.end() : said.end() + 120])
+            if names and names[0].start == 0:
+                return names[0].text
+    return None
 
 
 _ATTRIBUTED = re.compile(

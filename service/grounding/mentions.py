@@ -244,7 +244,43 @@ def acronyms(text: str) -> dict[str, str]:
         name = " ".join(words[starts[0] :] if starts else words)
         if len(name.split()) >= 2:
             found.setdefault(m["short"], name)
+    for m in _PARENTHESISED.finditer(text):
+        if m["short"] not in found and (name := _initialled(text[: m.start()], m["short"])):
+            found[m["short"]] = name
     return found
+
+
+_PARENTHESISED = re.compile(r"\s*\(\s*(?P<short>[A-Z][A-Za-z]{1,7})\s*\)")
+_LINKS = frozenset(
+    {"of", "for", "and", "the", "on", "in", "de", "du", "des", "d", "la", "le", "les", "l",
+     "el", "los", "las", "y", "del", "et", "à", "au", "aux"}
+)  # fmt: skip
+_WORD_BACK = re.compile(r"[\w’'\-]+$")
+
+
+def _initialled(before: str, short: str) -> str | None:
+    """The words before "(CSES)" whose initials spell it, small words skipped, whatever
+    their case: "Coordination des syndicats d'enseignants du Sénégal (CSES)"."""
+    letters = short.upper()
+    end = len(before)
+    cut = end
+    while letters:
+        word = _WORD_BACK.search(before[:cut].rstrip())
+        if word is None:
+            return None
+        cut = word.start()
+        bare = re.sub(r"^[dl][’']", "", word.group(), flags=re.IGNORECASE)
+        if bare.lower() in _LINKS or not bare:
+            if len(before[cut:end].split()) > 3 * len(short):
+                return None
+            continue
+        if bare[0].upper() != letters[-1]:
+            return None
+        letters = letters[:-1]
+        if re.match(r"[dl][’']", word.group(), re.IGNORECASE):
+            cut = word.start() + 2
+    name = before[cut:end].strip()
+    return name if len(name.split()) >= 2 and name[0].isupper() else None
 
 
 _POSSESSIVE_S = re.compile(r"[’']s\s+")

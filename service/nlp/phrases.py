@@ -33,24 +33,40 @@ def _named(token: Token) -> bool:
 
 def _extent(token: Token, depth: int) -> tuple[int, int]:
     left, right = _bounds(token)
-    if token.pos_ != "NOUN" or token.ent_type_ or depth > 1:
+    if depth > 3:
         return left, right
-    for child in token.lefts:
-        if child.dep_ in ("poss", "nmod:poss") and _named(child) and child.right_edge.i + 1 == left:
-            left = child.left_edge.i
-    for child in token.rights:
-        if child.dep_ == "prep" and child.lower_ in _OF and child.i == right:
-            objects = [t for t in child.children if t.dep_ == "pobj"]
-            if objects and any(_named(t) for t in objects[0].subtree):
-                right = max(right, _extent(objects[0], depth + 1)[1])
-        elif (
-            child.dep_ == "nmod"
-            and child.left_edge.i == right
-            and any(t.dep_ == "case" and t.lower_ in _OF for t in child.children)
-            and any(_named(t) for t in child.subtree)
-        ):
-            right = max(right, _extent(child, depth + 1)[1])
+    if token.pos_ == "NOUN" and not token.ent_type_:
+        for child in token.lefts:
+            if (
+                child.dep_ in ("poss", "nmod:poss")
+                and _named(child)
+                and child.right_edge.i + 1 == left
+            ):
+                left = child.left_edge.i
+    grown = True
+    while grown:  # "la Coordination des syndicats" + "d'enseignants" + "du Sénégal"
+        grown = False
+        for word in token.doc[left:right]:
+            for child in word.rights:
+                if child.left_edge.i != right and not (child.dep_ == "prep" and child.i == right):
+                    continue
+                complement = _of_complement(child)
+                if complement is not None and any(_named(t) for t in complement.subtree):
+                    right, grown = max(right, _extent(complement, depth + 1)[1]), True
+                    break
+            if grown:
+                break
     return left, right
+
+
+def _of_complement(child: Token) -> Token | None:
+    """ "of Ministers" (English: the preposition's object), "d'Amnesty" (French: the noun)."""
+    if child.dep_ == "prep" and child.lower_ in _OF:
+        objects = [t for t in child.children if t.dep_ == "pobj"]
+        return objects[0] if objects else None
+    if child.dep_ == "nmod" and any(t.dep_ == "case" and t.lower_ in _OF for t in child.children):
+        return child
+    return None
 
 
 def _bounds(token: Token) -> tuple[int, int]:

@@ -215,3 +215,29 @@ def test_an_attack_no_sentence_names_a_doer_for_takes_whom_the_article_blames(
     text: str, expected: str | None
 ) -> None:
     assert _candidates(text)[0].initiator == expected
+
+
+def test_an_acronym_is_read_from_the_initials_of_the_words_before_it() -> None:
+    text = "la marche de la Coordination des syndicats d'enseignants du Sénégal (CSES) mardi"
+    assert mentions.acronyms(text) == {
+        "CSES": "Coordination des syndicats d'enseignants du Sénégal"
+    }
+    assert mentions.acronyms("a deal with the the unions (XYZ) on Monday") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("About 2,000 people marched through the centre of La Ligua on Sunday. Organisers from "
+         "the Petorca Valley Water Assembly said the march was the largest in a decade.",
+         "Petorca Valley Water Assembly"),
+        ("Decenas de miles de personas recorrieron el sábado el centro de Madrid. La marcha, "
+         "convocada por el Sindicato de Inquilinas de Madrid, terminó en Callao.",
+         "Sindicato de Inquilinas de Madrid"),
+        # a crowd that is named keeps its name
+        ("About 300 residents of Tamou marched to the prefecture in Say on Monday. The march "
+         "was organised by the Tamou Youth Council.", "residents of Tamou"),
+    ],
+)  # fmt: skip
+def test_a_march_of_a_crowd_is_its_organiser_s(text: str, expected: str) -> None:
+    assert _candidates(text)[0].initiator == expected
