@@ -245,8 +245,9 @@ def acronyms(text: str) -> dict[str, str]:
         if len(name.split()) >= 2:
             found.setdefault(m["short"], name)
     for m in _PARENTHESISED.finditer(text):
-        if m["short"] not in found and (name := _initialled(text[: m.start()], m["short"])):
-            found[m["short"]] = name
+        initialled = _initialled(text[: m.start()], m["short"])
+        if m["short"] not in found and initialled is not None:
+            found[m["short"]] = initialled
     return found
 
 
