@@ -363,6 +363,7 @@ def _merge_mentions(candidates: list[Candidate]) -> list[Candidate]:
                 k
                 for k in kept
                 if _family(k.type) == _family(c.type)
+                and (k.type is EventType.INTERCEPTION) == (c.type is EventType.INTERCEPTION)
                 and k.type not in SPEECH_TYPES
                 and _same_when(k.when, c.when)
                 and k.place == c.place

@@ -20,7 +20,7 @@ from service.nlp.events import Found, instrument, speaker
 from service.nlp.events import read as events_in
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 _QUOTED = re.compile(r"[“\"][^”\"]*[”\"]?")
 _OWN_FORCES = re.compile(
@@ -246,6 +246,13 @@ def _dated_trigger(
     happenings = _happenings(text, found)
     starts = {t.start: t for t in happenings}
     accusing = {f.start: f for f in read if f.speech and f.type is EventType.ACCUSATION}
+    heard = {f.start: f for f in read if f.reported}
+    told = [t for t in happenings if t.start in heard]
+    if told and reports and events and _below(doc, events, heard[told[0].start].token, starts):
+        # "the WFP said on Monday it had suspended convoys after a truck was hit last week":
+        # what the speaker did is dated by the saying; the date below it is the cause's
+        events[:] = [reports[0]]
+        return told[0]
     for start, end in events:
         span = doc.char_span(start, end, alignment_mode="expand")
         node = span.root if span is not None else None
@@ -257,8 +264,6 @@ def _dated_trigger(
             if said is not None and _outside_quotes(text, said):
                 return said  # "on Thursday rejected the findings"
             node = None if node.head.i == node.i else node.head
-    heard = {f.start for f in read if f.reported}
-    told = [t for t in happenings if t.start in heard]
     if told and reports and not events:
         # "the army said on Sunday its air defences had intercepted 14 drones": what the
         # statement says happened is the event, dated by the statement
@@ -270,6 +275,24 @@ def _dated_trigger(
     # "… said in a statement on Sunday that 11 other people had died": with nothing dated
     # but the saying, the saying is what the sentence dates
     return sayings[0] if sayings else (happenings[0] if happenings else None)
+
+
+def _below(
+    doc: Doc, dates: list[tuple[int, int]], token: Token, happenings: dict[int, Trigger]
+) -> bool:
+    """Whether every date phrase dates another happening in a clause subordinate to the
+    token ("suspended convoys after a truck was hit last week"), none the token itself."""
+    for start, end in dates:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            return False
+        dated = next((a for a in span.root.ancestors if a.idx in happenings), None)
+        if dated is None or dated.i == token.i or token not in dated.ancestors:
+            return False
+        path = [dated, *(a for a in dated.ancestors if token in a.ancestors)]
+        if not any(node.dep_ == "advcl" for node in path):
+            return False  # "destroyed or intercepted 44 drones during the night": the same act
+    return True
 
 
 def _from_syntax(

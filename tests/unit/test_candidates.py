@@ -169,6 +169,13 @@ def test_acronyms_defined_in_brackets_and_bodies_named_both_ways() -> None:
          (EventType.STATEMENT, "JNIM", "on Tuesday")),
         ("The Málaga Farmers' Union said on Saturday that the floods had destroyed crops.",
          (EventType.STATEMENT, "The Málaga Farmers' Union", "on Saturday")),
+        # the speaker's act is dated by the saying; the date below it is its cause's
+        ("The World Food Programme said on Monday it had suspended convoys on the road after "
+         "one of its trucks was hit by gunfire last week.",
+         (EventType.POLICY, "The World Food Programme", "on Monday")),
+        # a date of the act itself stays the act's
+        ("State copper company Codelco said it suspended work at its mines near Calama for "
+         "about four hours on Tuesday.", (EventType.POLICY, "Codelco", "on Tuesday")),
     ],
 )  # fmt: skip
 def test_what_a_speaker_says_it_did_is_the_event(
@@ -241,3 +248,13 @@ def test_an_acronym_is_read_from_the_initials_of_the_words_before_it() -> None:
 )  # fmt: skip
 def test_a_march_of_a_crowd_is_its_organiser_s(text: str, expected: str) -> None:
     assert _candidates(text)[0].initiator == expected
+
+
+def test_an_interception_the_same_day_is_not_folded_into_the_attack() -> None:
+    text = (
+        "Drones struck the city of Kadugli on Sunday, killing seven people.\n\n"
+        "In a statement on Sunday, the Sudanese army said its air defences had intercepted "
+        "14 drones over Kadugli."
+    )
+    found = [(c.type, c.place) for c in _candidates(text)]
+    assert found == [(EventType.ATTACK, "Kadugli"), (EventType.INTERCEPTION, "Kadugli")]
