@@ -145,6 +145,10 @@ def _start(
     return event
 
 
+def _when(facts: SentenceFacts) -> str | None:
+    return facts.event_date or facts.report_date
+
+
 def _undated_happening(facts: SentenceFacts) -> SentenceFacts | None:
     main = facts.main
     if main is None or main.speech or facts.heading or facts.event_date or facts.report_date:
@@ -192,7 +196,7 @@ def find_candidates(article: ArticleText) -> list[Candidate]:
             if dated is not None and started is None and _undated_happening(facts):
                 # "The week’s uneasy calm broke late Wednesday on a road outside Cabildo." "About
                 # 100 smallholders had blocked the road…": the first dates the second.
-                current = _start(facts, dated.event_date or "", story)
+                current = _start(facts, _when(dated) or "", story)
                 current.sentence_ids.insert(0, dated.sentence.id)
                 current.place = current.place or (dated.places[0] if dated.places else None)
                 candidates.append(current)
@@ -212,7 +216,8 @@ def find_candidates(article: ArticleText) -> list[Candidate]:
             pending = _undated_happening(facts) if current is None or started is None else None
             if current is not None and current.sentence_ids[-1] == sentence.id:
                 pending = None
-            dated = facts if facts.main is None and facts.event_date else None
+            # with no trigger, no saying either: its date is a happening's, told next
+            dated = facts if facts.main is None and _when(facts) else None
             _remember(story, facts, current, lede=sentence.id == 1)
     dateline = m.dateline_places(article.text)
     for candidate in candidates:

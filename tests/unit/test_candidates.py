@@ -258,3 +258,17 @@ def test_an_interception_the_same_day_is_not_folded_into_the_attack() -> None:
     )
     found = [(c.type, c.place) for c in _candidates(text)]
     assert found == [(EventType.ATTACK, "Kadugli"), (EventType.INTERCEPTION, "Kadugli")]
+
+
+def test_a_dated_sentence_with_no_happening_dates_the_next_one_s() -> None:
+    text = (
+        "The week’s uneasy calm broke late Wednesday on a gravel road outside Cabildo. "
+        "According to witnesses, about 100 smallholders had blocked the road with tyres."
+    )
+    [found] = _candidates(text)
+    assert (found.type, found.when, found.place, found.initiator) == (
+        EventType.PROTEST,
+        "late Wednesday",
+        "Cabildo",
+        "smallholders",
+    )
