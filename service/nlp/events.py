@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from schemas import EventType
 from service.nlp import _words as w
 from service.nlp import clauses as c
-from service.nlp.dictionary import Sense, agent_code, sense
+from service.nlp.dictionary import Sense, agent_code, sense, tables
 from service.nlp.phrases import actor, phrase
 
 if TYPE_CHECKING:
@@ -122,7 +122,8 @@ def _verb_sense(token: Token, language: str) -> Sense | None:
         if doer is not None and doer.ent_type_ in ("PERSON", "PER"):
             return Sense(EventType.DIPLOMACY, "042", False)  # "Bennani, who arrived in Lisbon"
         return None
-    found = sense(lemma, "VERB", language, [t.lemma_ for t in objects])
+    phrasal = _phrasal(token, lemma)
+    found = sense(phrasal or lemma, "VERB", language, [t.lemma_ for t in objects])
     doer = c.subject(token)
     if found is not None and found.type is EventType.ATTACK and object_lemmas & w.PROJECTILES:
         return Sense(EventType.INTERCEPTION, None, False)  # "destroyed 44 drones"
@@ -149,6 +150,19 @@ def _verb_sense(token: Token, language: str) -> Sense | None:
     return found
 
 
+_PARTICLES = frozenset({"back", "out", "off", "up", "down", "away", "in", "over"})
+
+
+def _phrasal(token: Token, lemma: str) -> str | None:
+    """The phrasal verb CAMEO codes apart ("pulled back" is a retreat, not "pull", an
+    extraction), when the particle follows the verb."""
+    for child in token.rights:
+        if child.dep_ in ("prt", "advmod", "compound:prt") and child.lower_ in _PARTICLES:
+            phrase = f"{lemma} {child.lower_}"
+            return phrase if phrase in tables().verbs else None
+    return None
+
+
 def found_is_speech(found: Sense | None) -> bool:
     return found is not None and found.speech
 
@@ -163,6 +177,24 @@ def _topic(token: Token, speech: set[int]) -> bool:
         if node.i in speech:
             return True
     return False
+
+
+_ABOUT = frozenset({"about", "on", "into", "over", "regarding", "concerning", "sur"})
+
+
+def _mentioned(token: Token, triggers: set[int]) -> bool:
+    """An event noun that only says what something else is about: "details about Tuesday's
+    crash", "operations on the fire", "an investigation into the crash"."""
+    prep = token.head
+    owner = prep.head
+    return (
+        token.pos_ == "NOUN"
+        and token.dep_ == "pobj"
+        and prep.lower_ in _ABOUT
+        and owner.pos_ == "NOUN"
+        and owner.i not in triggers
+        and owner.dep_ in ("nsubj", "nsubjpass", "dobj", "attr")
+    )
 
 
 def _speaker(token: Token) -> str | None:
@@ -267,10 +299,14 @@ def read(doc: Doc, language: str) -> list[Found]:
             senses.append((token, found))
     speech = {t.i for t, s in senses if s.speech}
     declared = {t.i for t, s in senses if not s.speech and t.lemma_.lower() in w.DECLARE}
+    every = {t.i for t, _ in senses}
     kept = [
         (t, s)
         for t, s in senses
-        if s.speech or not (_topic(t, speech) or _topic(t, declared) or c.copular_topic(t))
+        if s.speech
+        or not (
+            _topic(t, speech) or _topic(t, declared) or c.copular_topic(t) or _mentioned(t, every)
+        )
     ]
     kept.sort(
         key=lambda pair: (
