@@ -32,6 +32,13 @@ ROADS = frozenset(
      "motorway", "junction", "roundabout", "rue", "pont", "autoroute", "accès"}
 )  # fmt: skip
 HAZARD_MODIFIERS = frozenset({"lightning", "foudre"})
+# "an evacuation order", "a curfew order": a rule made, not a happening; "a court order" is
+# a ruling
+ORDERS = frozenset(
+    {"evacuation", "curfew", "lockdown", "executive", "emergency", "stay", "shelter", "ban",
+     "boil", "water", "closure", "evacuate", "évacuation", "couvre-feu"}
+)  # fmt: skip
+ORDERS_OF_COURT = frozenset({"court", "restraining", "banning", "gag", "judge", "tribunal"})
 CROWDS = frozenset(
     {"protester", "demonstrator", "crowd", "marcher", "protest", "rally", "student",
      "manifestant", "foule", "cortège"}

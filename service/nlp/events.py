@@ -56,11 +56,15 @@ def _lemmas(tokens: list[Token]) -> set[str]:
 
 
 def _noun_sense(token: Token, language: str) -> Sense | None:
+    modifiers = _lemmas([t for t in token.children if t.dep_ in ("compound", "amod", "nmod")])
+    modifiers |= {t.lower_ for t in token.children if t.dep_ in ("compound", "amod", "nummod")}
+    if token.lemma_.lower() in ("order", "ordre", "arrêté"):
+        if modifiers & w.ORDERS_OF_COURT:
+            return Sense(EventType.LEGAL, "17", False)
+        return Sense(EventType.POLICY, None, False) if modifiers & w.ORDERS else None
     found = sense(token.lemma_, "NOUN", language)
     if found is None:
         return None
-    modifiers = _lemmas([t for t in token.children if t.dep_ in ("compound", "amod", "nmod")])
-    modifiers |= {t.lower_ for t in token.children if t.dep_ in ("compound", "amod", "nummod")}
     if modifiers & w.HAZARD_MODIFIERS:
         return Sense(EventType.DISASTER, None, False)
     if token.lemma_.lower() == "strike" and (
@@ -148,6 +152,24 @@ def _verb_sense(token: Token, language: str) -> Sense | None:
     if found is not None and found.type is EventType.ATTACK and object_lemmas & w.CROWDS:
         return Sense(EventType.PROTEST, "145", False)
     return found
+
+
+_INSTITUTIONAL = frozenset(
+    {EventType.POLICY, EventType.LEGAL, EventType.AGREEMENT, EventType.ECONOMIC}
+)
+
+
+def _made_by_the_verb(token: Token, doer: Token | None, found: Sense) -> bool:
+    """Whether a rule, ruling or deal named as a verb's object is the verb's subject's
+    ("the regulator obtained a banning order", "the council expanded its order"): its own
+    owner is missing or only a pronoun. A village that suffered an attack did not make it."""
+    return (
+        found.type in _INSTITUTIONAL
+        and token.dep_ in ("dobj", "obj")
+        and token.head.pos_ == "VERB"
+        and (doer is None or doer.pos_ in ("PRON", "DET"))
+        and c.subject(token.head) is not None
+    )
 
 
 _PARTICLES = frozenset({"back", "out", "off", "up", "down", "away", "in", "over"})
@@ -321,8 +343,14 @@ def read(doc: Doc, language: str) -> list[Found]:
     nouns = {t.i for t, found in senses if t.pos_ == "NOUN"}
     statements = {t.i: t for t, s in senses if s.speech and s.type is EventType.STATEMENT}
     for token, found in kept:
-        reporter = None if found.speech else _reporter(token, statements)
         doer = c.subject(token)
+        # "the district expanded its evacuation order": the order's maker is the verb's subject
+        verb = (
+            token.head if token.pos_ == "NOUN" and _made_by_the_verb(token, doer, found) else token
+        )
+        if verb is not token:
+            doer = c.subject(verb)
+        reporter = None if found.speech else _reporter(verb, statements)
         own_report = reporter is not None and found.type is not EventType.ATTACK
         if reporter is not None and own_report and doer is not None and doer.lower_ in _PERSONAL:
             doer = c.subject(reporter)  # "the WFP said it had suspended convoys": the WFP

@@ -125,12 +125,12 @@ async def test_the_rules_hold_their_scores_on_every_gold_set(
     llm.reset(default=Reply(arguments={"headline": "news", "summary": "events happened."}))
     # within 0.02 of what the parse-based rules (issue 22, rules v7) measured: seeds/EVAL.md
     floors = {
-        SEEDS: (0.69, 0.86),  # 0.71 / 0.88 (the word rules fitted to it: 0.70 / 0.88)
+        SEEDS: (0.71, 0.86),  # 0.73 / 0.88 (the word rules fitted to it: 0.70 / 0.88)
         SEEDS / "unseen": (0.51, 0.82),  # 0.53 / 0.84 (the word rules: 0.63 / 0.84)
         SEEDS / "test": (0.69, 0.84),  # 0.71 / 0.86
         SEEDS / "merge": (0.53, 0.68),  # 0.55 / 0.70, written for the merge gold (issue 15)
         SEEDS / "merge-test": (0.42, 0.54),  # 0.44 / 0.56
-        SEEDS / "blind-dev": (0.50, 0.77),  # 0.52 / 0.79; the word rules scored 0.09 / 0.46
+        SEEDS / "blind-dev": (0.52, 0.80),  # 0.54 / 0.82; the word rules scored 0.09 / 0.46
     }
     async with open_runtime(settings.replace(extraction="staged")) as runtime:
         for folder, (strict_floor, relaxed_floor) in floors.items():

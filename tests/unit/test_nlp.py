@@ -67,6 +67,11 @@ def _main(text: str, language: str = "en") -> tuple[str, str | None, list[str]] 
         ("Dock workers at the port of Rotterdam walked off the job on Thursday.",
          ("protest", "Dock workers", ["Rotterdam"])),
         # the small model reads an unfamiliar town as a person
+        # an order is a rule made, or a ruling; not a happening
+        ("The regional district expanded its evacuation order on Wednesday evening.",
+         ("policy", "regional district", [])),
+        ("The regulator obtained a banning order against him on Thursday.",
+         ("legal", "regulator", [])),
         ("Hundreds of villagers marched to Jajarkot on Wednesday.",
          ("protest", "villagers", ["Jajarkot"])),
     ],
@@ -88,6 +93,7 @@ def test_the_happening_its_type_its_doer_and_its_place(
         "His lawyer told reporters on Tuesday that the ruling was politically motivated.",
         # a phrasal verb CAMEO codes apart: "pull back" is a retreat, not "pull"
         "Crews had been pulled back from the northern flank overnight, officials said.",
+        "The ministry said it had acted in order to protect the public.",
         # an event noun that only says what something else is about
         "Helicopter operations on the fire resumed on Wednesday morning.",
     ],
