@@ -254,7 +254,13 @@ _PLACE_NOUNS = frozenset(
      "municipality", "suburb", "outskirts", "north", "south", "east", "west", "northwest",
      "northeast", "southwest", "southeast", "kilometre", "kilometer", "km", "mile", "capital",
      "port", "island", "township", "most", "part", "much", "all", "rest", "ville", "région",
+     "stretch", "section", "portion", "segment",
      "département", "commune", "quartier", "banlieue", "nord", "sud", "est", "ouest"}
+)  # fmt: skip
+_ROUTES = frozenset(
+    {"road", "highway", "motorway", "route", "bridge", "corridor", "crossing", "railway",
+     "pass", "tunnel", "expressway", "freeway", "carretera", "autopista", "puente", "route",
+     "autoroute", "pont"}
 )  # fmt: skip
 _NOT_PLACES = frozenset({"PERSON", "PER", "ORG", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL"})
 
@@ -268,11 +274,12 @@ def places(token: Token) -> list[str]:
         # a proper noun, or a capitalised word the small models tag as a noun ("à Dakar")
         named = node.pos_ == "PROPN" or (node.i > 0 and node.text[:1].isupper())
         person = node.ent_type_ in ("PERSON", "PER")
-        if not named or (node.ent_type_ in _NOT_PLACES and not person):
-            continue
         root = node
         while root.dep_ in ("compound", "flat", "flat:name") and root.head.i != root.i:
             root = root.head
+        route = root.lemma_.lower() in _ROUTES  # "the Dilling-Kadugli road", read as an ORG
+        if not named or (node.ent_type_ in _NOT_PLACES and not person and not route):
+            continue
         marker = root.head.lower_ if root.head.dep_ == "prep" else ""
         if marker == "of" and root.head.head.lemma_.lower() in _PLACE_NOUNS:
             marker = "in"  # "the city of Kadugli", "12 km northwest of Fort St. James"

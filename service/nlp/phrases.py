@@ -69,18 +69,28 @@ def _of_complement(child: Token) -> Token | None:
     return None
 
 
+def _left(token: Token) -> int:
+    """Where the modifiers written before a word start ("federal judge", "the
+    Dilling-Kadugli road": a modifier's own modifiers and hyphens too)."""
+    left = token.i
+    for child in sorted(token.lefts, key=lambda c: -c.i):
+        if child.i == left - 1 and child.text in ("-", "–") and child.dep_ == "punct":
+            left = child.i
+            continue
+        modifies = child.dep_ in ("compound", "amod", "flat", "nmod")
+        if child.i == left - 1 and modifies and child.pos_ in ("PROPN", "ADJ", "NOUN"):
+            left = _left(child)
+            continue
+        break
+    return left + 1 if token.doc[left].text in ("-", "–") else left
+
+
 def _bounds(token: Token) -> tuple[int, int]:
     if token.ent_type_ and token.ent_iob_ in ("B", "I"):
         for ent in token.doc.ents:
             if ent.start <= token.i < ent.end:
                 return ent.start, ent.end
-    left = token.i
-    for child in sorted(token.lefts, key=lambda c: -c.i):
-        modifies = child.dep_ in ("compound", "amod", "flat", "nmod")
-        if child.i == left - 1 and modifies and child.pos_ in ("PROPN", "ADJ", "NOUN"):
-            left = child.i
-            continue
-        break
+    left = _left(token)
     right = token.i + 1
     for child in token.rights:
         if child.i == right and (

@@ -67,6 +67,11 @@ def _main(text: str, language: str = "en") -> tuple[str, str | None, list[str]] 
         ("Dock workers at the port of Rotterdam walked off the job on Thursday.",
          ("protest", "Dock workers", ["Rotterdam"])),
         # the small model reads an unfamiliar town as a person
+        # a route is where a closure happened, whatever the model took its name for
+        ("The WFP said on Monday it had suspended convoys on the Dilling-Kadugli road.",
+         ("policy", "WFP", ["Dilling-Kadugli road"])),
+        ("The department closed a stretch of the Halsema Highway on Sunday.",
+         ("policy", "department", ["Halsema Highway"])),
         # an order is a rule made, or a ruling; not a happening
         ("The regional district expanded its evacuation order on Wednesday evening.",
          ("policy", "regional district", [])),
