@@ -259,7 +259,7 @@ _PLACE_NOUNS = frozenset(
 )  # fmt: skip
 _ROUTES = frozenset(
     {"road", "highway", "motorway", "route", "bridge", "corridor", "crossing", "railway",
-     "pass", "tunnel", "expressway", "freeway", "carretera", "autopista", "puente", "route",
+     "pass", "tunnel", "expressway", "freeway", "carretera", "autopista", "puente",
      "autoroute", "pont"}
 )  # fmt: skip
 _NOT_PLACES = frozenset({"PERSON", "PER", "ORG", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL"})
