@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from schemas import EventType
 from service.grounding import mentions as m
@@ -26,7 +27,10 @@ from service.grounding.evidence import ArticleText
 from service.grounding.facts import SentenceFacts, sentence_facts
 from service.grounding.lexicon import ANNOUNCED, SPEECH_TYPES
 from service.grounding.text import Sentence
-from service.nlp.events import blamed
+from service.nlp.events import blamed, read
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 RULES_VERSION = "7"
 """Bump on any change to the rules here or in facts, mentions and lexicon: it is part of
@@ -181,6 +185,7 @@ def find_candidates(article: ArticleText) -> list[Candidate]:
     parsed = article.parsed
     story.blamed = _blamed(article)
     copy_starts = m.dateline_end(article.text)
+    lede_read = False  # the copy's first sentence, after any headline and dateline
     for paragraph in paragraphs(article.sentences, article.text):
         current: Candidate | None = None
         pending: SentenceFacts | None = None  # an undated happening the next sentence may date
@@ -218,7 +223,11 @@ def find_candidates(article: ArticleText) -> list[Candidate]:
                 pending = None
             # with no trigger, no saying either: its date is a happening's, told next
             dated = facts if facts.main is None and _when(facts) else None
-            _remember(story, facts, current, lede=sentence.id == 1)
+            lede = not lede_read and not facts.heading and sentence.end > copy_starts
+            lede_read = lede_read or lede
+            _remember(story, facts, current, lede=lede)
+            if lede and story.lede_attacker is None and doc is not None:
+                story.lede_attacker = _attacker(doc)
     dateline = m.dateline_places(article.text)
     for candidate in candidates:
         candidate.initiator = _with_acronym(
@@ -266,6 +275,15 @@ def _organiser(event: Candidate, article: ArticleText) -> str | None:
 _ATTRIBUTED = re.compile(
     r"\b(?:atribuy[óo]|responsabiliz[óo])\s+(?:el|la|los|las)\s+\w+\s+(?:a|al)\s+(?P<who>[^.;]{1,80})"
 )
+
+
+def _attacker(doc: Doc) -> str | None:
+    """Who the lede says attacked, whatever its main happening ("Myanmar's military carried
+    out 212 air strikes…, a rights group said in a report")."""
+    for found in read(doc, doc.lang_):
+        if found.type is EventType.ATTACK and not found.speech and found.initiator:
+            return found.initiator
+    return None
 
 
 def _blamed(article: ArticleText) -> str | None:

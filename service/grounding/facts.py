@@ -203,7 +203,11 @@ def sentence_facts(
         agent = _agent(text, main, actors)
         if agent is not None and (
             doc is None
-            or (_named_in(doc, text, agent) and agent not in facts.places and not instrument(agent))
+            or (
+                _named_in(doc, text, agent)
+                and not any(agent in place for place in facts.places)  # "in Kani township"
+                and not instrument(agent)
+            )
         ):
             facts.agent = agent
     if (

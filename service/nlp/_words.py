@@ -32,6 +32,14 @@ ROADS = frozenset(
      "motorway", "junction", "roundabout", "rue", "pont", "autoroute", "accès"}
 )  # fmt: skip
 HAZARD_MODIFIERS = frozenset({"lightning", "foudre"})
+# "a report released on Wednesday", "published figures": a document is put out, nobody freed
+DOCUMENTS = frozenset(
+    {"report", "statement", "figure", "data", "video", "footage", "result", "document",
+     "image", "photo", "photograph", "list", "study", "survey", "finding", "recording",
+     "transcript", "letter", "book", "album", "film", "plan", "budget", "rapport",
+     "communiqué", "chiffre", "vidéo", "bilan"}
+)  # fmt: skip
+PUBLISH = frozenset({"release", "publish", "issue", "unveil", "publier", "diffuser"})
 # "an evacuation order", "a curfew order": a rule made, not a happening; "a court order" is
 # a ruling
 ORDERS = frozenset(

@@ -283,7 +283,10 @@ def places(token: Token) -> list[str]:
         marker = root.head.lower_ if root.head.dep_ == "prep" else ""
         if marker == "of" and root.head.head.lemma_.lower() in _PLACE_NOUNS:
             marker = "in"  # "the city of Kadugli", "12 km northwest of Fort St. James"
-        elif person and not _a_town_read_as_a_person(root, marker):
+        elif person and not (
+            root.lemma_.lower() in _PLACE_NOUNS  # "in Kani township"
+            or (root.i == node.i and _a_town_read_as_a_person(root, marker))
+        ):
             continue
         cases = [t.lower_ for t in root.children if t.dep_ == "case"]
         if root.dep_ in ("dobj", "obj") and root.ent_type_ in PLACE_LABELS:

@@ -126,6 +126,11 @@ def _verb_sense(token: Token, language: str) -> Sense | None:
         if doer is not None and doer.ent_type_ in ("PERSON", "PER"):
             return Sense(EventType.DIPLOMACY, "042", False)  # "Bennani, who arrived in Lisbon"
         return None
+    if lemma in w.PUBLISH and (
+        object_lemmas & w.DOCUMENTS
+        or (token.dep_ in ("acl", "relcl", "acl:relcl") and token.head.lemma_ in w.DOCUMENTS)
+    ):
+        return None  # "a report released on Wednesday": a document put out, nobody freed
     phrasal = _phrasal(token, lemma)
     found = sense(phrasal or lemma, "VERB", language, [t.lemma_ for t in objects])
     doer = c.subject(token)

@@ -13,7 +13,7 @@ def phrase(token: Token) -> str:
     """The words that name an actor: its entity, else its compounds and modifiers ("federal
     judge", "Kenyan police", "the Rapid Support Forces")."""
     left, right = _bounds(token)
-    return token.doc[left:right].text
+    return token.doc[left:right].text.strip()
 
 
 def actor(token: Token) -> str:
@@ -21,7 +21,7 @@ def actor(token: Token) -> str:
     central bank", "Prime Minister Elena Dimova's cabinet", "la section sénégalaise
     d'Amnesty International"; "the cabinet" alone names nobody a reader can look up."""
     left, right = _extent(token, 0)
-    return token.doc[left:right].text
+    return token.doc[left:right].text.strip()  # a blanked dateline is whitespace
 
 
 _OF = frozenset({"of", "de", "d'", "du", "des"})

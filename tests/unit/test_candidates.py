@@ -272,3 +272,17 @@ def test_a_dated_sentence_with_no_happening_dates_the_next_one_s() -> None:
         "Cabildo",
         "smallholders",
     )
+
+
+def test_the_lede_s_attacker_carries_to_strikes_its_report_lists() -> None:
+    text = (
+        "Rights group documents 212 air strikes on Sagaing in three months\n\n"
+        "BANGKOK — Myanmar's military carried out at least 212 air strikes in the Sagaing "
+        "region in the first three months of 2026, a human rights group said in a report "
+        "released on Wednesday.\n\n"
+        "On 2 March, a strike on a Buddhist monastery in Kani township killed six people."
+    )
+    found = _candidates(text)
+    # a report put out is no release of prisoners; the town is no attacker
+    assert [c.type for c in found] == [EventType.STATEMENT, EventType.ATTACK]
+    assert (found[1].initiator, found[1].place) == ("Myanmar's military", "Kani township")
