@@ -75,6 +75,11 @@ def unreal(token: Token) -> bool:
         head = node.head
         if head.i == node.i:
             break
+        appeal = head.lemma_.lower() == "call" and any(
+            t.lower_ in ("for", "on") for t in [*node.children, *head.children]
+        )  # "called for the union to reopen talks"
+        if appeal and node.dep_ in ("advcl", "xcomp", "ccomp"):
+            return True
         if node.dep_ in ("xcomp", "ccomp", "dobj", "obj", "pobj", "prep", "acl", "nmod", "obl"):
             if head.lemma_.lower() in _UNREAL_HEADS and not (
                 head.lemma_.lower() in {"call", "agree", "decide"} and node.dep_ != "xcomp"

@@ -93,8 +93,13 @@ def _verb_sense(token: Token, language: str) -> Sense | None:
     if lemma == "lay" and "off" in particles:
         return Sense(EventType.ECONOMIC, None, False)
     if lemma in w.BLOCKADE and object_lemmas & w.ROADS:
+        blocker = c.subject(token)
+        if blocker is not None and _hazard(blocker, language):
+            return Sense(EventType.INFRASTRUCTURE_DAMAGE, None, False)  # "landslides blocked"
         return Sense(EventType.PROTEST, "1413", False)  # "smallholders blocked the road"
     exits = particles | {t.lower_ for t in token.children if t.dep_ == "prep"}
+    if lemma == "call" and exits & {"for", "on"}:
+        return Sense(EventType.STATEMENT, "02", True)  # an appeal, not a phone call
     if lemma == "walk" and exits & {"off", "out"}:
         return Sense(EventType.PROTEST, "143", False)  # "walked off the job", "walked out"
     if lemma in w.DECLARE:
@@ -178,6 +183,15 @@ def _made_by_the_verb(token: Token, doer: Token | None, found: Sense) -> bool:
 
 
 _PARTICLES = frozenset({"back", "out", "off", "up", "down", "away", "in", "over"})
+
+
+def _hazard(token: Token, language: str) -> bool:
+    """A flood, a landslide, a fire: what did it, but nobody ("Landslides" read as a name)."""
+    words = {token.lemma_, token.lower_, token.lower_.removesuffix("s")}
+    return any(
+        (found := sense(word, "NOUN", language)) is not None and found.type is EventType.DISASTER
+        for word in words
+    )
 
 
 def _phrasal(token: Token, lemma: str) -> str | None:
@@ -372,6 +386,7 @@ def read(doc: Doc, language: str) -> list[Found]:
             own_side  # "its forces": the speaker's own (facts.py)
             or doer.lemma_.lower() in w.WEAPONS  # "drones struck": a weapon is nobody
             or instrument(doer.text)  # "Drones struck", read as a name at the sentence's start
+            or _hazard(doer, language)  # "landslides blocked the highway": nobody did it
             or doer.ent_type_ in ("DATE", "TIME")  # "Tuesday's crash"
         ):
             doer = None

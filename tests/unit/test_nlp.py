@@ -72,6 +72,14 @@ def _main(text: str, language: str = "en") -> tuple[str, str | None, list[str]] 
          ("policy", "WFP", ["Dilling-Kadugli road"])),
         ("The department closed a stretch of the Halsema Highway on Sunday.",
          ("policy", "department", ["Halsema Highway"])),
+        # what blocked the road says what the blocking was
+        ("Landslides set off by the quake blocked the highway on Tuesday.",
+         ("infrastructure_damage", None, [])),
+        ("Smallholders blocked the road outside Cabildo on Wednesday.",
+         ("protest", "Smallholders", ["Cabildo"])),
+        # a call for something is an appeal, not a call
+        ("The mayor called on Wednesday for the government and the union to reopen talks.",
+         ("statement", "mayor", [])),
         # an order is a rule made, or a ruling; not a happening
         ("The regional district expanded its evacuation order on Wednesday evening.",
          ("policy", "regional district", [])),
