@@ -185,6 +185,18 @@ def _made_by_the_verb(token: Token, doer: Token | None, found: Sense) -> bool:
 _PARTICLES = frozenset({"back", "out", "off", "up", "down", "away", "in", "over"})
 
 
+_FORCES = frozenset(
+    {"troop", "soldier", "force", "fighter", "unit", "gendarme", "soldat", "militaire"}
+)
+
+
+def _bare_forces(token: Token) -> bool:
+    """Forces no word names ("the army said troops pursued the attackers"): the speaker's."""
+    return token.lemma_.lower() in _FORCES and not any(
+        t.dep_ in ("poss", "nmod:poss", "compound", "amod", "nmod") for t in token.children
+    )
+
+
 def _hazard(token: Token, language: str) -> bool:
     """A flood, a landslide, a fire: what did it, but nobody ("Landslides" read as a name)."""
     words = {token.lemma_, token.lower_, token.lower_.removesuffix("s")}
@@ -381,7 +393,9 @@ def read(doc: Doc, language: str) -> list[Found]:
             doer = c.head_noun(doer)
         if doer is not None and doer.pos_ == "PRON" and doer.lower_ in w.IMPERSONAL:
             doer = None  # "on nous a reçus": nobody in particular
-        own_side = doer is not None and c.owned_by_pronoun(doer)
+        own_side = doer is not None and (
+            c.owned_by_pronoun(doer) or (reporter is not None and _bare_forces(doer))
+        )
         if doer is not None and (
             own_side  # "its forces": the speaker's own (facts.py)
             or doer.lemma_.lower() in w.WEAPONS  # "drones struck": a weapon is nobody
@@ -398,7 +412,8 @@ def read(doc: Doc, language: str) -> list[Found]:
                 speech=found.speech,
                 token=token,
                 initiator=actor(doer) if doer is not None else None,
-                places=c.places(token),
+                # "flew to Jajarkot … and promised": coordinated verbs share their setting
+                places=c.places(token) or (c.places(token.head) if token.dep_ == "conj" else []),
                 own_side=own_side,
                 reported=own_report,
             )

@@ -286,3 +286,12 @@ def test_the_lede_s_attacker_carries_to_strikes_its_report_lists() -> None:
     # a report put out is no release of prisoners; the town is no attacker
     assert [c.type for c in found] == [EventType.STATEMENT, EventType.ATTACK]
     assert (found[1].initiator, found[1].place) == ("Myanmar's military", "Kani township")
+
+
+def test_forces_no_word_names_are_the_speaker_s() -> None:
+    text = (
+        "The army said troops backed by helicopters pursued the attackers toward the border "
+        "with Burkina Faso late on Saturday and killed eight of them."
+    )
+    [found] = _candidates(text)
+    assert (found.type, found.initiator) == (EventType.ATTACK, "army")
