@@ -100,12 +100,29 @@ def _continues(facts: SentenceFacts, event: Candidate) -> bool:
     """Whether the sentence carries on the event before it rather than starting one."""
     if facts.inside_quote:
         return True
+    if _tells_who(facts, event):
+        return True
     if not _CONTINUES.match(facts.sentence.text):
         return False
     if facts.places and event.place and facts.places[0] != event.place:
         return False
     return (
         facts.main is None or _family(facts.main.type) == _family(event.type) or (facts.main.speech)
+    )
+
+
+def _tells_who(facts: SentenceFacts, event: Candidate) -> bool:
+    """An undated sentence that tells who did the event before it, which named nobody
+    ("… à l'annonce du jugement." "Le tribunal correctionnel de Lyon l'a condamné à …")."""
+    main = facts.main
+    return (
+        event.initiator is None
+        and main is not None
+        and not main.speech
+        and main.type is event.type
+        and facts.agent is not None
+        and facts.event_date is None
+        and facts.report_date is None
     )
 
 
@@ -124,6 +141,8 @@ def _fill(event: Candidate, facts: SentenceFacts, story: _Story, first: bool) ->
             event.quantities.append((value, unit))
     event.killed = event.killed if event.killed is not None else facts.killed
     event.injured = event.injured if event.injured is not None else facts.injured
+    if not first and _tells_who(facts, event):
+        event.initiator = story.resolve(facts.agent)
     if first:
         if event.type in SPEECH_TYPES:
             event.initiator = speaker

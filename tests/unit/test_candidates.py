@@ -295,3 +295,16 @@ def test_forces_no_word_names_are_the_speaker_s() -> None:
     )
     [found] = _candidates(text)
     assert (found.type, found.initiator) == (EventType.ATTACK, "army")
+
+
+def test_the_next_sentence_tells_who_did_an_event_that_named_nobody() -> None:
+    text = (
+        "Mercredi après-midi, l'ancien maire a baissé la tête à l'annonce du jugement. "
+        "Le tribunal correctionnel de Lyon l'a condamné à dix-huit mois d'emprisonnement."
+    )
+    [found] = find_candidates(ArticleText(text, split_sentences(text), declared_language="fr"))
+    assert (found.type, found.when, found.initiator) == (
+        EventType.LEGAL,
+        "Mercredi après-midi",
+        "tribunal correctionnel de Lyon",
+    )
