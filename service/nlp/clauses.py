@@ -262,6 +262,10 @@ _PLACE_NOUNS = frozenset(
      "stretch", "section", "portion", "segment",
      "département", "commune", "quartier", "banlieue", "nord", "sud", "est", "ouest"}
 )  # fmt: skip
+_TOWN_NOUNS = frozenset(
+    {"city", "town", "village", "municipality", "township", "suburb", "port", "ville",
+     "commune", "quartier"}
+)  # fmt: skip
 _ROUTES = frozenset(
     {"road", "highway", "motorway", "route", "bridge", "corridor", "crossing", "railway",
      "pass", "tunnel", "expressway", "freeway", "carretera", "autopista", "puente",
@@ -286,7 +290,9 @@ def places(token: Token) -> list[str]:
         if not named or (node.ent_type_ in _NOT_PLACES and not person and not route):
             continue
         marker = root.head.lower_ if root.head.dep_ == "prep" else ""
-        if marker == "of" and root.head.head.lemma_.lower() in _PLACE_NOUNS:
+        place_word = root.head.head.lemma_.lower() if marker == "of" else ""
+        named_town = place_word in _TOWN_NOUNS  # "the town of Macomia", not "the capital of X"
+        if place_word in _PLACE_NOUNS:
             marker = "in"  # "the city of Kadugli", "12 km northwest of Fort St. James"
         elif person and not (
             root.lemma_.lower() in _PLACE_NOUNS  # "in Kani township"
@@ -300,7 +306,7 @@ def places(token: Token) -> list[str]:
             marker = root.head.head.lower_  # "the strike on Fataki's market"
         if marker in _LOCATIVES or any(w in _LOCATIVES for w in cases):
             # towns and regions before buildings ("at the Necessidades Palace in Lisbon")
-            town = root.ent_type_ in ("GPE", "LOC") or (person and root.i == node.i)
+            town = root.ent_type_ in ("GPE", "LOC") or named_town or (person and root.i == node.i)
             rank = 0 if town else 500 if not root.ent_type_ else 1000
             found.setdefault(_bare(phrase(root)), rank + abs(root.i - token.i))
     return sorted(found, key=lambda name: found[name])

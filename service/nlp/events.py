@@ -280,6 +280,8 @@ def according_to(doc: Doc) -> str | None:
     return None
 
 
+_RELATIVE = frozenset({"that", "which", "who", "qui", "que", "quien", "quienes"})
+_RELATIVE_CLAUSE = frozenset({"relcl", "acl:relcl", "acl"})
 _PERSONAL = frozenset({"it", "they", "he", "she", "il", "elle", "ils", "elles"})
 
 
@@ -375,6 +377,10 @@ def read(doc: Doc, language: str) -> list[Found]:
     statements = {t.i: t for t, s in senses if s.speech and s.type is EventType.STATEMENT}
     for token, found in kept:
         doer = c.subject(token)
+        if doer is not None and doer.lower_ in _RELATIVE and token.dep_ in _RELATIVE_CLAUSE:
+            doer = token.head  # "a ruling by the court that declared the strike illegal"
+            if doer.i in {t.i for t, _ in senses}:
+                doer = c.subject(doer)
         # "the district expanded its evacuation order": the order's maker is the verb's subject
         verb = (
             token.head if token.pos_ == "NOUN" and _made_by_the_verb(token, doer, found) else token

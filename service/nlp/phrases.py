@@ -85,11 +85,22 @@ def _left(token: Token) -> int:
     return left + 1 if token.doc[left].text in ("-", "–") else left
 
 
+def _trimmed(token: Token, start: int, end: int) -> tuple[int, int]:
+    """An entity without the article or preposition the small models take in with it
+    ("the Regional Labour Court", "Macomia in"), never past the token itself."""
+    doc = token.doc
+    while start < token.i and doc[start].pos_ in ("DET", "ADP", "PUNCT"):
+        start += 1
+    while end - 1 > token.i and doc[end - 1].pos_ in ("DET", "ADP", "PUNCT", "CCONJ"):
+        end -= 1
+    return start, end
+
+
 def _bounds(token: Token) -> tuple[int, int]:
     if token.ent_type_ and token.ent_iob_ in ("B", "I"):
         for ent in token.doc.ents:
             if ent.start <= token.i < ent.end:
-                return ent.start, ent.end
+                return _trimmed(token, ent.start, ent.end)
     left = _left(token)
     right = token.i + 1
     for child in token.rights:

@@ -129,7 +129,7 @@ async def test_the_rules_hold_their_scores_on_every_gold_set(
         SEEDS / "unseen": (0.61, 0.82),  # 0.63 / 0.84 (the word rules: 0.63 / 0.84)
         SEEDS / "test": (0.69, 0.84),  # 0.71 / 0.86
         SEEDS / "merge": (0.53, 0.68),  # 0.55 / 0.70, written for the merge gold (issue 15)
-        SEEDS / "merge-test": (0.45, 0.56),  # 0.47 / 0.58
+        SEEDS / "merge-test": (0.47, 0.56),  # 0.49 / 0.58
         SEEDS / "blind-dev": (0.60, 0.84),  # 0.62 / 0.86; the word rules scored 0.09 / 0.46
     }
     async with open_runtime(settings.replace(extraction="staged")) as runtime:

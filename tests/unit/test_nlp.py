@@ -57,7 +57,7 @@ def _main(text: str, language: str = "en") -> tuple[str, str | None, list[str]] 
          ("policy", "Prime Minister Elena Dimova’s cabinet", [])),
         # what a body says it did itself is what happened; a claim of violence stays a claim
         ("The World Food Programme said on Monday it had suspended convoys on the road.",
-         ("policy", "The World Food Programme", [])),
+         ("policy", "World Food Programme", [])),
         ("In a statement on Sunday, the army said its air defences had intercepted 14 drones.",
          ("interception", None, [])),
         ("Its forces destroyed 44 Ukrainian drones during the night.", ("interception", None, [])),
@@ -80,6 +80,12 @@ def _main(text: str, language: str = "en") -> tuple[str, str | None, list[str]] 
         # a call for something is an appeal, not a call
         ("The mayor called on Wednesday for the government and the union to reopen talks.",
          ("statement", "mayor", [])),
+        # the town of X is a town, whatever the model calls X; the capital of X is not X
+        ("Terrorists attacked the town of Macomia in Cabo Delgado province on Friday night.",
+         ("attack", "Terrorists", ["Macomia", "Cabo Delgado province"])),
+        # a relative pronoun is what it stands for
+        ("Police acted under a ruling by the Regional Labour Court that declared the strike "
+         "illegal.", ("legal", "Regional Labour Court", [])),
         # an order is a rule made, or a ruling; not a happening
         ("The regional district expanded its evacuation order on Wednesday evening.",
          ("policy", "regional district", [])),
