@@ -32,6 +32,16 @@ ROADS = frozenset(
      "motorway", "junction", "roundabout", "rue", "pont", "autoroute", "accès"}
 )  # fmt: skip
 HAZARD_MODIFIERS = frozenset({"lightning", "foudre"})
+# "approved a plan", "passed the budget", "adopted a decree": a rule made
+ADOPT = frozenset(
+    {"approve", "adopt", "pass", "enact", "endorse", "ratify", "sign", "approuver", "adopter",
+     "voter", "promulguer"}
+)  # fmt: skip
+RULES = frozenset(
+    {"plan", "law", "bill", "budget", "measure", "decree", "regulation", "reform",
+     "amendment", "policy", "package", "ban", "resolution", "ordinance", "legislation",
+     "loi", "projet", "décret", "réforme", "mesure", "ordonnance"}
+)  # fmt: skip
 # "a report released on Wednesday", "published figures": a document is put out, nobody freed
 DOCUMENTS = frozenset(
     {"report", "statement", "figure", "data", "video", "footage", "result", "document",

@@ -86,6 +86,8 @@ def _main(text: str, language: str = "en") -> tuple[str, str | None, list[str]] 
         # a relative pronoun is what it stands for
         ("Police acted under a ruling by the Regional Labour Court that declared the strike "
          "illegal.", ("legal", "Regional Labour Court", [])),
+        # a rule adopted is a policy
+        ("Parliament on Wednesday passed the 2026 budget.", ("policy", "Parliament", [])),
         # an order is a rule made, or a ruling; not a happening
         ("The regional district expanded its evacuation order on Wednesday evening.",
          ("policy", "regional district", [])),
