@@ -331,6 +331,8 @@ _DESCRIBED = re.compile(
 def _named_later(initiator: str | None, event: Candidate, article: ArticleText) -> str | None:
     """ "Russia’s top diplomat said…" then "…, Foreign Minister Sergey Lavrov told…": news
     copy describes a person first and names them in the next sentence or two."""
+    if initiator is not None and _A_BODY.fullmatch(initiator):
+        return _body_named_later(initiator, event, article)
     if initiator is None or not _DESCRIBED.search(initiator):
         return initiator
     last = event.sentence_ids[-1]
@@ -339,6 +341,35 @@ def _named_later(initiator: str | None, event: Candidate, article: ArticleText) 
             name = m.bare_name(speaker.text)
             if len(name.split()) >= 2 and name[0].isupper():
                 return speaker.text
+    return initiator
+
+
+# a body described, not named: "a human rights group", "the monitoring group", "the agency"
+_A_BODY = re.compile(
+    r"(?:(?:an?|the)\s+)?(?:[a-z][\w-]*\s+){0,3}(?:group|organi[sz]ation|monitor|watchdog|"
+    r"agency|charity|NGO)"
+)
+
+
+def _body_named_later(initiator: str, event: Candidate, article: ArticleText) -> str:
+    """ "A human rights group said in a report…" then "The report by the Thailand-based
+    Myanmar Civilian Protection Monitor (MCPM)…": the first organisation of two words or more
+    the next two sentences name, whose last word is the description's own kind of body."""
+    parsed = article.parsed
+    if parsed is None:
+        return initiator
+    kind = initiator.split()[-1].lower()
+    last = event.sentence_ids[-1]
+    any_kind = kind in ("group", "organisation", "organization", "ngo", "charity")
+    for entity in parsed.entities(frozenset({"ORG"})):
+        words = entity.text.removeprefix("the ").split()
+        named = len(words) >= 2 and words[0][0].isupper()
+        if (
+            named
+            and last <= entity.sentence <= last + 1
+            and (any_kind or words[-1].lower() == kind)
+        ):
+            return " ".join(words)
     return initiator
 
 

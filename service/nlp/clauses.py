@@ -170,6 +170,8 @@ def head_noun(token: Token) -> Token:
     for child in token.children:
         if child.dep_ == "appos" and (child.pos_ == "PROPN" or child.ent_type_):
             return child  # "the head of the committee, Faleh al-Khazali"
+        if _bare_apposition(child):
+            return child  # "la nouvelle maire, Sophie Bernardin, a annoncé"
     lemma = token.lemma_.lower()
     if lemma in _QUANTITIES or lemma in _COLLECTIVES or token.pos_ == "NUM":
         for child in token.children:
@@ -180,6 +182,18 @@ def head_noun(token: Token) -> Token:
             if child.dep_ == "nmod" and (lemma not in _COLLECTIVES or child.pos_ == "PROPN"):
                 return child
     return token
+
+
+def _bare_apposition(child: Token) -> bool:
+    """A name set off by a comma after its title, which the French model attaches as a
+    modifier without a preposition ("la nouvelle maire, Sophie Bernardin,")."""
+    return (
+        child.dep_ == "nmod"
+        and child.ent_type_ in ("PER", "PERSON")
+        and child.i > 0
+        and child.doc[child.i - 1].text == ","
+        and not any(t.dep_ == "case" for t in child.children)
+    )
 
 
 def owned_by_pronoun(token: Token) -> bool:

@@ -308,3 +308,23 @@ def test_the_next_sentence_tells_who_did_an_event_that_named_nobody() -> None:
         "Mercredi après-midi",
         "tribunal correctionnel de Lyon",
     )
+
+
+def test_a_body_described_first_is_named_by_the_next_sentences() -> None:
+    text = (
+        "BANGKOK — Myanmar's military carried out at least 212 air strikes in the Sagaing "
+        "region in the first three months of 2026, a human rights group said in a report "
+        "released on Wednesday.\n\n"
+        "The report by the Thailand-based Myanmar Civilian Protection Monitor (MCPM) is based "
+        "on interviews with 96 survivors."
+    )
+    assert _candidates(text)[0].initiator == "Myanmar Civilian Protection Monitor (MCPM)"
+
+
+def test_a_french_title_takes_the_name_set_off_after_it() -> None:
+    text = (
+        "À Décines-Charpieu, la nouvelle maire, Sophie Bernardin, a annoncé mercredi soir le "
+        "lancement d'un audit externe."
+    )
+    [found] = find_candidates(ArticleText(text, split_sentences(text), declared_language="fr"))
+    assert found.initiator == "Sophie Bernardin"
