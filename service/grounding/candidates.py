@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from schemas import EventType
 from service.grounding import mentions as m
@@ -27,10 +26,7 @@ from service.grounding.evidence import ArticleText
 from service.grounding.facts import SentenceFacts, sentence_facts
 from service.grounding.lexicon import ANNOUNCED, SPEECH_TYPES
 from service.grounding.text import Sentence
-from service.nlp.events import blamed, read
-
-if TYPE_CHECKING:
-    from spacy.tokens import Doc
+from service.nlp.events import blamed
 
 RULES_VERSION = "7"
 """Bump on any change to the rules here or in facts, mentions and lexicon: it is part of
@@ -245,8 +241,9 @@ def find_candidates(article: ArticleText) -> list[Candidate]:
             lede = not lede_read and not facts.heading and sentence.end > copy_starts
             lede_read = lede_read or lede
             _remember(story, facts, current, lede=lede)
-            if lede and story.lede_attacker is None and doc is not None:
-                story.lede_attacker = _attacker(doc)
+            if lede and story.lede_attacker is None:
+                # "Myanmar's military carried out 212 air strikes…, a rights group said"
+                story.lede_attacker = facts.attacker
     dateline = m.dateline_places(article.text)
     for candidate in candidates:
         candidate.initiator = _with_acronym(
@@ -294,15 +291,6 @@ def _organiser(event: Candidate, article: ArticleText) -> str | None:
 _ATTRIBUTED = re.compile(
     r"\b(?:atribuy[óo]|responsabiliz[óo])\s+(?:el|la|los|las)\s+\w+\s+(?:a|al)\s+(?P<who>[^.;]{1,80})"
 )
-
-
-def _attacker(doc: Doc) -> str | None:
-    """Who the lede says attacked, whatever its main happening ("Myanmar's military carried
-    out 212 air strikes…, a rights group said in a report")."""
-    for found in read(doc, doc.lang_):
-        if found.type is EventType.ATTACK and not found.speech and found.initiator:
-            return found.initiator
-    return None
 
 
 def _blamed(article: ArticleText) -> str | None:

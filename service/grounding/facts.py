@@ -46,6 +46,7 @@ class SentenceFacts:
     injured: int | None = None
     heading: bool = False
     inside_quote: bool = False
+    attacker: str | None = None  # who the parse says attacked, whatever the main happening
 
 
 def _outside_quotes(text: str, trigger: Trigger) -> bool:
@@ -188,6 +189,14 @@ def sentence_facts(
     facts.speaker = speakers[0].text if speakers else _subject_of_saying(text, found, actors)
     if read is not None and doc is not None:
         _from_syntax(facts, read, doc, article_names)
+        facts.attacker = next(
+            (
+                f.initiator
+                for f in read
+                if f.type is EventType.ATTACK and not f.speech and f.initiator
+            ),
+            None,
+        )
     main = facts.main
     if main is not None and not main.speech and main.type in ANNOUNCED and facts.agent is None:
         facts.agent = facts.speaker  # "the minister announced that strike days would be…"

@@ -381,7 +381,7 @@ def read(doc: Doc, language: str) -> list[Found]:
         doer = c.subject(token)
         if doer is not None and doer.lower_ in _RELATIVE and token.dep_ in _RELATIVE_CLAUSE:
             doer = token.head  # "a ruling by the court that declared the strike illegal"
-            if doer.i in {t.i for t, _ in senses}:
+            if doer.i in every:
                 doer = c.subject(doer)
         # "the district expanded its evacuation order": the order's maker is the verb's subject
         verb = (

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Span, Token
 
 
 def phrase(token: Token) -> str:
@@ -43,20 +43,21 @@ def _extent(token: Token, depth: int) -> tuple[int, int]:
                 and child.right_edge.i + 1 == left
             ):
                 left = child.left_edge.i
-    grown = True
-    while grown:  # "la Coordination des syndicats" + "d'enseignants" + "du Sénégal"
-        grown = False
-        for word in token.doc[left:right]:
-            for child in word.rights:
-                if child.left_edge.i != right and not (child.dep_ == "prep" and child.i == right):
-                    continue
-                complement = _of_complement(child)
-                if complement is not None and any(_named(t) for t in complement.subtree):
-                    right, grown = max(right, _extent(complement, depth + 1)[1]), True
-                    break
-            if grown:
-                break
+    # "la Coordination des syndicats" + "d'enseignants" + "du Sénégal"
+    while (complement := _named_complement(token.doc[left:right], right)) is not None:
+        right = max(right, _extent(complement, depth + 1)[1])
     return left, right
+
+
+def _named_complement(words: Span, right: int) -> Token | None:
+    """The "of" complement that starts where the words end and holds a name, if any."""
+    for word in words:
+        for child in word.rights:
+            starts_here = child.left_edge.i == right or (child.dep_ == "prep" and child.i == right)
+            complement = _of_complement(child) if starts_here else None
+            if complement is not None and any(_named(t) for t in complement.subtree):
+                return complement
+    return None
 
 
 def _of_complement(child: Token) -> Token | None:
