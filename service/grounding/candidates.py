@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from schemas import EventType
 from service.grounding import mentions as m
@@ -26,9 +27,13 @@ from service.grounding.evidence import ArticleText
 from service.grounding.facts import SentenceFacts, sentence_facts
 from service.grounding.lexicon import ANNOUNCED, SPEECH_TYPES
 from service.grounding.text import Sentence
-from service.nlp.events import blamed
+from service.nlp.actors import is_country
+from service.nlp.events import blamed, told_again
 
-RULES_VERSION = "7"
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+RULES_VERSION = "8"
 """Bump on any change to the rules here or in facts, mentions and lexicon: it is part of
 every cache key (through the staged extractor's prompt version), as a prompt's version is."""
 
@@ -213,7 +218,12 @@ def find_candidates(article: ArticleText) -> list[Candidate]:
             facts.inside_quote = open_quote and current is not None
             open_quote = _leaves_quote_open(sentence.text, open_quote)
             started = _starts_event(facts)
-            if dated is not None and started is None and _undated_happening(facts):
+            earlier = _told_again(facts, doc, candidates) if doc is not None else None
+            if earlier is not None:
+                # "The shooting started … near the village of Kok-Tash": where it was
+                _refine(earlier, facts)
+                current, started = earlier, None
+            elif dated is not None and started is None and _undated_happening(facts):
                 # "The week’s uneasy calm broke late Wednesday on a road outside Cabildo." "About
                 # 100 smallholders had blocked the road…": the first dates the second.
                 current = _start(facts, _when(dated) or "", story)
@@ -255,6 +265,31 @@ def find_candidates(article: ArticleText) -> list[Candidate]:
         if candidate.place is None and dateline and _filed_there(candidate, article):
             candidate.place = dateline[0]
     return _merge_mentions(candidates)
+
+
+def _told_again(
+    facts: SentenceFacts, doc: Doc, candidates: list[Candidate]
+) -> Candidate | None:
+    """The earlier event this sentence names again as its subject ("The blockade near the
+    village of Topolčani was organised by…"): the latest of that type, when the sentence
+    dates nothing else."""
+    again = told_again(doc)
+    if again is None or facts.event_date is not None:
+        return None
+    return next((c for c in reversed(candidates) if _family(c.type) == _family(again)), None)
+
+
+_BROAD = re.compile(r"\b(?:region|province|state|district|county|department|oblast)$", re.I)
+
+
+def _refine(event: Candidate, facts: SentenceFacts) -> None:
+    """The sentence joins the event as evidence, and its place replaces a broader one."""
+    event.sentence_ids.append(facts.sentence.id)
+    where = facts.places[0] if facts.places else None
+    if where is not None and (
+        event.place is None or is_country(event.place) or _BROAD.search(event.place)
+    ):
+        event.place = where
 
 
 _ORGANISED = re.compile(

@@ -100,6 +100,11 @@ NEEDS_OBJECT = {
     "conclure": EventType.AGREEMENT,
 }
 TRAVEL = frozenset({"arrive", "arriver"})
+# "six people died after a ferry capsized": the dying is what the cause did; the cause's
+# trigger below it names the event ("killed" only in the passive: "were killed in clashes")
+CASUALTIES = frozenset(
+    {"die", "perish", "drown", "mourir", "périr", "décéder", "succomber", "morir", "fallecer"}
+)
 IMPERSONAL = frozenset({"on", "nous", "je", "we", "i", "you", "vous", "one", "ils"})
 POLLS = frozenset({"election", "vote", "seat", "runoff", "poll", "majority", "élection"})
 PROJECTILES = frozenset(

