@@ -267,9 +267,7 @@ def find_candidates(article: ArticleText) -> list[Candidate]:
     return _merge_mentions(candidates)
 
 
-def _told_again(
-    facts: SentenceFacts, doc: Doc, candidates: list[Candidate]
-) -> Candidate | None:
+def _told_again(facts: SentenceFacts, doc: Doc, candidates: list[Candidate]) -> Candidate | None:
     """The earlier event this sentence names again as its subject ("The blockade near the
     village of Topolčani was organised by…"): the latest of that type, when the sentence
     dates nothing else."""

@@ -399,7 +399,7 @@ def read(doc: Doc, language: str) -> list[Found]:
             continue
         if found is not None:
             senses.append((token, found))
-    senses = [kept for t, s in senses if (kept := _casualty(t, s, senses)) is not None]
+    senses = [pair for t, s in senses if (pair := _casualty(t, s, senses)) is not None]
     speech = {t.i for t, s in senses if s.speech}
     declared = {t.i for t, s in senses if not s.speech and t.lemma_.lower() in w.DECLARE}
     every = {t.i for t, _ in senses}
