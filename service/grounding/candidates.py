@@ -239,6 +239,7 @@ def find_candidates(article: ArticleText) -> list[Candidate]:
             elif started is not None and not (current and _continues(facts, current)):
                 current = _start(facts, started[1], story, started[0])
                 candidates.append(current)
+                candidates.extend(_governing(facts, current, story))
             elif current is not None and _continues(facts, current):
                 _fill(current, facts, story, first=False)
             else:
@@ -265,6 +266,25 @@ def find_candidates(article: ArticleText) -> list[Candidate]:
         if candidate.place is None and dateline and _filed_there(candidate, article):
             candidate.place = dateline[0]
     return _merge_mentions(candidates)
+
+
+def _governing(facts: SentenceFacts, event: Candidate, story: _Story) -> list[Candidate]:
+    """The other happening of the sentence, the one the dated one hangs from ("Police have
+    arrested two men after residents blocked the road early this evening": an arrest and a
+    blockade), when it is of another kind and names who did it."""
+    other = facts.governing
+    if other is None or _family(other.type) == _family(event.type) or other.type in SPEECH_TYPES:
+        return []
+    return [
+        Candidate(
+            type=other.type,
+            sentence_ids=list(event.sentence_ids),
+            summary=event.summary,
+            when=event.when,
+            place=other.places[0] if other.places else event.place,
+            initiator=story.resolve(other.initiator),
+        )
+    ]
 
 
 def _told_again(facts: SentenceFacts, doc: Doc, candidates: list[Candidate]) -> Candidate | None:

@@ -47,6 +47,9 @@ class SentenceFacts:
     heading: bool = False
     inside_quote: bool = False
     attacker: str | None = None  # who the parse says attacked, whatever the main happening
+    # "Police have arrested two men after residents blocked the road early this evening": a
+    # happening of its own, done by someone named, that the dated one hangs from
+    governing: Found | None = None
 
 
 def _outside_quotes(text: str, trigger: Trigger) -> bool:
@@ -320,8 +323,34 @@ def _from_syntax(
         facts.agent = _country(m.Mention(name, where, where + len(name)), article_names).text
     facts.speaker = speaker(doc, read) or facts.speaker  # else the word rules' "X said"
     facts.agent_is_speaker = main is not None and main.own_side
+    if main is not None and not main.speech:
+        # the dated happening is told as the other's circumstance: "after…", "when…"
+        above = _governors(main.token)
+        facts.governing = next(
+            (
+                f
+                for f in read
+                if f.token.i in above
+                and not f.speech
+                and f.token.pos_ == "VERB"
+                and f.initiator
+                and f.type is not main.type
+            ),
+            None,
+        )
     if main is not None:
         facts.places = [*main.places, *(p for p in facts.places if p not in main.places)]
+
+
+def _governors(token: Token) -> set[int]:
+    """The verbs a subordinate clause ("after residents blocked the road") hangs from."""
+    heads: set[int] = set()
+    node = token
+    while node.head.i != node.i:
+        if node.dep_ == "advcl":
+            heads.add(node.head.i)
+        node = node.head
+    return heads
 
 
 def _subject_of_saying(text: str, found: list[Trigger], actors: list[m.Mention]) -> str | None:

@@ -102,6 +102,7 @@ NEEDS_OBJECT = {
 TRAVEL = frozenset({"arrive", "arriver"})
 # "six people died after a ferry capsized": the dying is what the cause did; the cause's
 # trigger below it names the event ("killed" only in the passive: "were killed in clashes")
+HARMED = frozenset({"kill", "injure", "wound", "hurt", "tuer", "blesser", "matar", "herir"})
 CASUALTIES = frozenset(
     {"die", "perish", "drown", "mourir", "périr", "décéder", "succomber", "morir", "fallecer"}
 )

@@ -367,7 +367,7 @@ def _casualty(
     late on Saturday", "were killed in clashes") are the cause's: its trigger is the event
     when it has a date of its own, else the deaths keep the date and take the cause's type."""
     lemma = token.lemma_.lower()
-    if lemma not in w.CASUALTIES and not (lemma == "kill" and c.passive(token)):
+    if lemma not in w.CASUALTIES and not (lemma in w.HARMED and c.passive(token)):
         return token, found
     below = {t.i for t in token.subtree}
     cause = next(

@@ -362,3 +362,23 @@ def test_the_event_named_again_tells_where_it_was() -> None:
     [found] = _candidates(text)
     # not where the guards come from, and the village the next paragraph names
     assert (found.type, found.place, found.sentence_ids) == (EventType.ATTACK, "Kok-Tash", [1, 2])
+
+
+def test_a_happening_told_as_another_s_circumstance_is_an_event_of_its_own() -> None:
+    text = (
+        "Police have arrested two men in Spanish Town after a group of residents blocked the "
+        "Old Harbour Road with burning tyres early this evening, police said."
+    )
+    found = {(c.type, c.initiator, c.when) for c in _candidates(text)}
+    assert found == {
+        (EventType.PROTEST, "residents", "early this evening"),
+        (EventType.LEGAL, "Police", "early this evening"),
+    }
+
+
+def test_the_injured_of_a_dated_quake_are_the_quake_s() -> None:
+    text = (
+        "Eleven people have now died and 70 have been injured in Tuesday's earthquake in the "
+        "province of Camaná, the emergency centre said on Wednesday night."
+    )
+    assert [(c.type, c.initiator) for c in _candidates(text)] == [(EventType.DISASTER, None)]
