@@ -72,6 +72,7 @@ LIGHT = frozenset(
      "unleash", "resume", "see", "witness", "suffer", "report", "record", "face",
      "mener", "lancer", "organiser", "tenir", "faire", "entamer", "déclencher", "observer",
      "poursuivre", "subir", "connaître", "avoir", "être", "be", "occur", "happen", "erupt",
+     "open", "file", "initiate", "institute", "ouvrir", "déposer",
      "break", "begin", "start", "continue", "survenir", "produire", "éclater"}
 )  # fmt: skip
 DECLARE = frozenset(
@@ -100,6 +101,12 @@ NEEDS_OBJECT = {
     "conclure": EventType.AGREEMENT,
 }
 TRAVEL = frozenset({"arrive", "arriver"})
+# "Hartwig Motoren cancelled a contract": a business undone
+UNDO = frozenset({"cancel", "terminate", "scrap", "annuler", "résilier"})
+CONTRACTS = frozenset({"contract", "order", "deal", "contrat", "commande"})
+# "the government announced it would pay a subsidy": a decision made known
+MAKE_KNOWN = frozenset({"announce", "annoncer", "anunciar"})
+FUTURE = frozenset({"will", "would", "'ll", "shall", "aller"})
 # "six people died after a ferry capsized": the dying is what the cause did; the cause's
 # trigger below it names the event ("killed" only in the passive: "were killed in clashes")
 HARMED = frozenset({"kill", "injure", "wound", "hurt", "tuer", "blesser", "matar", "herir"})

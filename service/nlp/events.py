@@ -128,8 +128,15 @@ def _verb_sense(token: Token, language: str) -> Sense | None:
         # "declared a state of emergency", "announced a ban", "ordered the evacuation"
         for noun in [n for obj in objects for n in c.nouns_of(obj)]:
             own = _noun_sense(noun, language) if noun.pos_ == "NOUN" else None
-            if own is not None and own.type in (EventType.POLICY, EventType.AGREEMENT):
+            if own is not None and own.type in _DECLARED:
                 return own
+    if lemma in w.UNDO and object_lemmas & w.CONTRACTS:
+        return Sense(EventType.ECONOMIC, None, False)
+    decided = _decided(token) if lemma in w.MAKE_KNOWN else None
+    if decided is not None:
+        # what it will do says what was decided: "announced that they would meet again"
+        own = sense(decided.lemma_, "VERB", language)
+        return own if own is not None and not own.speech else Sense(EventType.POLICY, None, False)
     doer_word = c.subject(token)
     if lemma in w.MARKET_MOVES and doer_word is not None and doer_word.lemma_.lower() in w.MARKETS:
         return Sense(EventType.ECONOMIC, None, False)  # "the peso strengthened 1.4%"
@@ -184,6 +191,26 @@ def _verb_sense(token: Token, language: str) -> Sense | None:
     if found is not None and found.type is EventType.ATTACK and object_lemmas & w.CROWDS:
         return Sense(EventType.PROTEST, "145", False)
     return found
+
+
+_DECLARED = frozenset({EventType.POLICY, EventType.AGREEMENT, EventType.ECONOMIC})
+
+
+def _decided(token: Token) -> Token | None:
+    """What a body announces it will do ("the government announced it would pay a one-off
+    subsidy"): the decision is the event. A person's plans stay words ("she said she would")."""
+    doer = c.subject(token)
+    if doer is None or doer.ent_type_ in ("PERSON", "PER") or doer.pos_ == "PRON":
+        return None
+    return next(
+        (
+            child
+            for child in token.children
+            if child.dep_ in ("ccomp", "xcomp")
+            and any(t.lower_ in w.FUTURE or t.lemma_ in w.FUTURE for t in child.children)
+        ),
+        None,
+    )
 
 
 _INSTITUTIONAL = frozenset(

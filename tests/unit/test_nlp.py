@@ -95,6 +95,23 @@ def _main(text: str, language: str = "en") -> tuple[str, str | None, list[str]] 
          ("legal", "regulator", [])),
         ("Hundreds of villagers marched to Jajarkot on Wednesday.",
          ("protest", "villagers", ["Jajarkot"])),
+        # business and rulings CAMEO does not code: an act, not words
+        ("Petroecuador declared force majeure on its crude export contracts on Tuesday.",
+         ("economic", "Petroecuador", [])),
+        ("On Friday, German carmaker Hartwig Motoren cancelled a contract worth 2 billion euros.",
+         ("economic", "Hartwig Motoren", [])),
+        ("Swedish battery cell maker Nordkraft Cells has filed for bankruptcy.",
+         ("economic", "Nordkraft Cells", [])),
+        ("The Commission for Protection of Competition said on Thursday that it had opened a "
+         "preliminary inquiry.", ("legal", "Commission for Protection of Competition", [])),
+        # a body's announced decision is the event, of the kind of what it will do; a
+        # person's plans are words
+        ("On Friday morning the government announced it would pay a one-off subsidy.",
+         ("policy", "government", [])),
+        ("The two ministers announced on Wednesday that they would meet again.",
+         ("diplomacy", "ministers", [])),
+        ("Lindqvist said on Tuesday she would keep production running.",
+         ("statement", "Lindqvist", [])),
         # a town or region before its country; a description of a place is not another place
         ("Guards exchanged fire near a canal head in Kyrgyzstan's southern Batken region.",
          ("attack", "Guards", ["southern Batken region", "Kyrgyzstan"])),
