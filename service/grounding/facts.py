@@ -50,6 +50,7 @@ class SentenceFacts:
     # "Police have arrested two men after residents blocked the road early this evening": a
     # happening of its own, done by someone named, that the dated one hangs from
     governing: Found | None = None
+    passive: bool = False  # the parse reads the happening in the passive, with no agent
 
 
 def _outside_quotes(text: str, trigger: Trigger) -> bool:
@@ -207,6 +208,7 @@ def sentence_facts(
         facts.agent is None
         and main is not None
         and not main.speech
+        and not facts.passive  # "four farmers were detained, the ministry said": not by it
         and (doc is None or doc.lang_ == "en")  # its name finder reads English capitals
     ):
         # the word rules: a "by X" after the trigger, or the actor written before it; with a
@@ -323,6 +325,7 @@ def _from_syntax(
         facts.agent = _country(m.Mention(name, where, where + len(name)), article_names).text
     facts.speaker = speaker(doc, read) or facts.speaker  # else the word rules' "X said"
     facts.agent_is_speaker = main is not None and main.own_side
+    facts.passive = main is not None and main.passive and main.initiator is None
     if main is not None and not main.speech:
         # the dated happening is told as the other's circumstance: "after…", "when…"
         above = _governors(main.token)

@@ -94,7 +94,7 @@ _DATELINE = re.compile(
 _ACRONYM = re.compile(rf"(?P<full>{_NAME.pattern}),?\s+(?:or|\()\s*(?P<short>[A-Z]{{2,6}})\b")
 _BRACKETED = re.compile(
     rf"(?P<full>[{_UPPER}][\w’'\-]*(?:\s+(?:(?:of|for|and|the|on|de|du|des|la|le|el|y|del)\s+)*"
-    rf"[{_UPPER}][\w’'\-]*)+)\s*\(\s*(?P<short>[A-Z][A-Za-z]{{1,7}})\s*\)"
+    rf"[{_UPPER}][\w’'\-]*)+)\s*\(\s*(?P<short>[A-Z][A-Za-z]{{1,11}})\s*\)"
 )
 _PRONOUN_SPEAKER = re.compile(r"^(?:he|she|they|it)$", re.IGNORECASE)
 # "the group said": a body named only by its kind stands for the organisation named last.
@@ -251,7 +251,7 @@ def acronyms(text: str) -> dict[str, str]:
     return found
 
 
-_PARENTHESISED = re.compile(r"\s*\(\s*(?P<short>[A-Z][A-Za-z]{1,7})\s*\)")
+_PARENTHESISED = re.compile(r"\s*\(\s*(?P<short>[A-Z][A-Za-z]{1,11})\s*\)")
 _LINKS = frozenset(
     {"of", "for", "and", "the", "on", "in", "de", "du", "des", "d", "la", "le", "les", "l",
      "el", "los", "las", "y", "del", "et", "à", "au", "aux"}

@@ -120,4 +120,5 @@ PROJECTILES = frozenset(
 )
 COURT_CODES = frozenset({"JUD"})
 POLICE_CODES = frozenset({"COP"})
+POLICE = frozenset({"police", "policía", "policier", "gendarmerie", "gendarme", "policiers"})
 POLICE_LEGAL = frozenset({"arrest", "detain", "raid", "seize", "search", "charge", "question"})

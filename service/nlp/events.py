@@ -42,6 +42,7 @@ class Found:
     # said its air defences had intercepted"), other than an attack: a claim of violence stays
     # a statement
     reported: bool = False
+    passive: bool = False  # "were detained": the doer is the agent's, or nobody named
 
 
 def _depth(token: Token) -> int:
@@ -485,6 +486,9 @@ def read(doc: Doc, language: str) -> list[Found]:
             or doer.ent_type_ in ("DATE", "TIME")  # "Tuesday's crash"
         ):
             doer = None
+        passive = c.passive(token)
+        if doer is None and passive and token.lemma_.lower() in w.POLICE_LEGAL:
+            doer = _police(doc)  # "four farmers were detained after a police car was hit"
         out.append(
             Found(
                 type=found.type,
@@ -497,9 +501,15 @@ def read(doc: Doc, language: str) -> list[Found]:
                 places=c.places(token) or (c.places(token.head) if token.dep_ == "conj" else []),
                 own_side=own_side,
                 reported=own_report,
+                passive=passive,
             )
         )
     return out
+
+
+def _police(doc: Doc) -> Token | None:
+    """Who arrests when the sentence does not say: the police it names, if it names them."""
+    return next((t for t in doc if t.lemma_.lower() in w.POLICE), None)
 
 
 def speaker(doc: Doc, found: list[Found]) -> str | None:

@@ -382,3 +382,30 @@ def test_the_injured_of_a_dated_quake_are_the_quake_s() -> None:
         "province of Camaná, the emergency centre said on Wednesday night."
     )
     assert [(c.type, c.initiator) for c in _candidates(text)] == [(EventType.DISASTER, None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "initiator"),
+    [
+        # nobody named: the police the sentence names arrest, not the ministry that tells it
+        ("Four farmers were detained late on Thursday after a police car was damaged, the "
+         "Interior Ministry said on Friday.", "police"),
+        ("Four farmers were detained by gendarmes late on Thursday, the Interior Ministry "
+         "said on Friday.", "gendarmes"),
+    ],
+)  # fmt: skip
+def test_a_passive_arrest_is_by_its_agent_or_the_police_named(
+    text: str, initiator: str | None
+) -> None:
+    [found] = _candidates(text)
+    assert (found.type, found.initiator) == (EventType.LEGAL, initiator)
+
+
+def test_a_long_acronym_names_its_body() -> None:
+    text = (
+        "The Confederation of Indigenous Nationalities of the Ecuadorian Amazon (CONFENIAE) "
+        "on Wednesday accused the government of negligence."
+    )
+    assert _candidates(text)[0].initiator == (
+        "Confederation of Indigenous Nationalities of the Ecuadorian Amazon (CONFENIAE)"
+    )
