@@ -46,7 +46,7 @@ RULES = frozenset(
 DOCUMENTS = frozenset(
     {"report", "statement", "figure", "data", "video", "footage", "result", "document",
      "image", "photo", "photograph", "list", "study", "survey", "finding", "recording",
-     "transcript", "letter", "book", "album", "film", "plan", "budget", "rapport",
+     "transcript", "letter", "book", "album", "film", "plan", "budget", "rapport", "datum",
      "communiqué", "chiffre", "vidéo", "bilan"}
 )  # fmt: skip
 PUBLISH = frozenset({"release", "publish", "issue", "unveil", "publier", "diffuser"})
@@ -122,3 +122,18 @@ COURT_CODES = frozenset({"JUD"})
 POLICE_CODES = frozenset({"COP"})
 POLICE = frozenset({"police", "policía", "policier", "gendarmerie", "gendarme", "policiers"})
 POLICE_LEGAL = frozenset({"arrest", "detain", "raid", "seize", "search", "charge", "question"})
+# "a spokesman for the ministry", "fighters of the CODECO militia": the body acts
+MEMBERS = frozenset(
+    {"spokesman", "spokeswoman", "spokesperson", "operative", "member", "fighter", "agent",
+     "representative", "porte-parole", "portavoz", "membre", "combattant", "élément"}
+)  # fmt: skip
+# "an emergency warning was issued for Willawarrin": an authority's directive, a rule made
+# known; a weather service's "red warning for heavy rain" is a forecast, words
+ALERTS = frozenset({"warning", "alert", "advisory", "alerte", "alerta"})
+ALERT_KINDS = frozenset({"emergency", "evacuation", "urgence", "évacuation", "emergencia"})
+VISIT = frozenset({"visit", "tour", "visiter", "visitar"})
+FACILITIES = frozenset(
+    {"centre", "center", "hospital", "site", "camp", "school", "shelter", "area", "scene",
+     "survivor", "victim", "family", "factory", "plant", "mine", "village", "ward", "clinic",
+     "centro", "hôpital", "sinistré", "victime", "famille", "víctima", "damnificado"}
+)  # fmt: skip

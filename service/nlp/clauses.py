@@ -33,7 +33,7 @@ _UNREAL_HEADS = frozenset(
      "warn", "risk", "would", "could", "may", "might", "wish", "offer", "agree", "decide",
      "menacer", "prévoir", "envisager", "vouloir", "espérer", "tenter", "projeter", "compter",
      "promettre", "appeler", "exiger", "demander", "craindre", "risquer", "devoir", "pouvoir",
-     "aller", "chercher", "proposer", "refuser"}
+     "aller", "chercher", "proposer", "refuser", "deny", "démentir", "nier", "negar"}
 )  # fmt: skip
 _CONDITIONALS = frozenset({"if", "unless", "whether", "si", "lest"})
 _CLAUSES = frozenset(

@@ -59,6 +59,10 @@ def _lemmas(tokens: list[Token]) -> set[str]:
 def _noun_sense(token: Token, language: str) -> Sense | None:
     modifiers = _lemmas([t for t in token.children if t.dep_ in ("compound", "amod", "nmod")])
     modifiers |= {t.lower_ for t in token.children if t.dep_ in ("compound", "amod", "nummod")}
+    if token.lemma_.lower() in w.ALERTS:
+        # "an emergency warning was issued": a directive; "a red warning for rain" is words
+        official = modifiers & w.ALERT_KINDS
+        return Sense(EventType.POLICY, None, False) if official else None
     if token.lemma_.lower() in ("order", "ordre", "arrêté"):
         if modifiers & w.ORDERS_OF_COURT:
             return Sense(EventType.LEGAL, "17", False)
@@ -156,6 +160,8 @@ def _verb_sense(token: Token, language: str) -> Sense | None:
             if own is not None and own.type is w.NEEDS_OBJECT[lemma]:
                 return own
         return None
+    if lemma in w.VISIT and object_lemmas & w.FACILITIES:
+        return None  # "visited the evacuation centre": a leader among their own, no diplomacy
     if lemma in w.TRAVEL:
         doer = c.subject(token)
         if doer is not None and doer.ent_type_ in ("PERSON", "PER"):
@@ -178,8 +184,8 @@ def _verb_sense(token: Token, language: str) -> Sense | None:
             return own
         if lemma in w.WEAK:
             # "a magnitude 6.1 earthquake struck": the happening may sit below the head
-            for word in doer.subtree:
-                own = _noun_sense(word, language) if word.pos_ == "NOUN" else None
+            for word in doer.subtree:  # "Typhoon Nakri tore across…", a name's own noun
+                own = _noun_sense(word, language) if word.pos_ in ("NOUN", "PROPN") else None
                 if own is not None and not own.speech:
                     return own
         if lemma in {"explode", "detonate", "exploser"} and doer.lemma_.lower() in w.WEAPONS:
@@ -388,6 +394,10 @@ def _quoted(word: Token) -> bool:
 _QUOTES = frozenset({"“", '"', "«"})
 
 
+def _objects_of(token: Token) -> list[Token]:
+    return [t for t in token.children if t.dep_ in c.OBJECTS]
+
+
 def _casualty(
     token: Token, found: Sense, senses: list[tuple[Token, Sense]]
 ) -> tuple[Token, Sense] | None:
@@ -395,7 +405,8 @@ def _casualty(
     late on Saturday", "were killed in clashes") are the cause's: its trigger is the event
     when it has a date of its own, else the deaths keep the date and take the cause's type."""
     lemma = token.lemma_.lower()
-    if lemma not in w.CASUALTIES and not (lemma in w.HARMED and c.passive(token)):
+    harmed = lemma in w.HARMED and (c.passive(token) or not _objects_of(token))
+    if lemma not in w.CASUALTIES and not harmed:  # "23 injured": the 23 are the harmed
         return token, found
     below = {t.i for t in token.subtree}
     cause = next(
@@ -457,6 +468,8 @@ def read(doc: Doc, language: str) -> list[Found]:
             doer = token.head  # "a ruling by the court that declared the strike illegal"
             if doer.i in every:
                 doer = c.subject(doer)
+            elif not _can_act(doer):
+                doer = None  # "a strike on a monastery that killed 11": not the monastery
         # "the district expanded its evacuation order": the order's maker is the verb's subject
         verb = (
             token.head if token.pos_ == "NOUN" and _made_by_the_verb(token, doer, found) else token
@@ -472,7 +485,7 @@ def read(doc: Doc, language: str) -> list[Found]:
         if doer is not None and doer.i in nouns:
             doer = c.subject(doer)  # "Ukrainian strikes knocked out…": whose strikes
         if doer is not None:
-            doer = c.head_noun(doer)
+            doer = _body_of(c.head_noun(doer))
         if doer is not None and doer.pos_ == "PRON" and doer.lower_ in w.IMPERSONAL:
             doer = None  # "on nous a reçus": nobody in particular
         own_side = doer is not None and (
@@ -510,6 +523,30 @@ def read(doc: Doc, language: str) -> list[Found]:
 def _police(doc: Doc) -> Token | None:
     """Who arrests when the sentence does not say: the police it names, if it names them."""
     return next((t for t in doc if t.lemma_.lower() in w.POLICE), None)
+
+
+def _can_act(token: Token) -> bool:
+    """Whether a word can name a doer: a person, a body, a country, or a kind of actor."""
+    return token.ent_type_ in ("PERSON", "PER", "ORG", "NORP", "GPE") or (
+        agent_code([token.lemma_]) is not None
+    )
+
+
+def _body_of(token: Token) -> Token:
+    """The body its members or spokesman act for: "a spokesman for Myanmar's military
+    government", "armed operatives of the DSS", "the agency's spokesman"."""
+    if token.lemma_.lower() not in w.MEMBERS:
+        return token
+    for child in token.children:
+        if child.dep_ in ("poss", "nmod:poss") and _can_act(child):
+            return child
+        if child.dep_ == "prep" and child.lower_ in ("for", "of", "de", "du", "des"):
+            body = next((t for t in child.children if t.dep_ == "pobj"), None)
+            if body is not None and (_can_act(body) or body.pos_ == "PROPN"):
+                return body
+        if child.dep_ == "nmod" and (_can_act(child) or child.pos_ == "PROPN"):
+            return child
+    return token
 
 
 def speaker(doc: Doc, found: list[Found]) -> str | None:

@@ -129,9 +129,10 @@ async def test_the_rules_hold_their_scores_on_every_gold_set(
         SEEDS / "unseen": (0.61, 0.82),  # 0.63 / 0.84 (the word rules: 0.63 / 0.84)
         SEEDS / "test": (0.69, 0.84),  # 0.71 / 0.86
         SEEDS / "merge": (0.54, 0.70),  # 0.56 / 0.72, written for the merge gold (issue 15)
-        SEEDS / "merge-test": (0.51, 0.56),  # 0.53 / 0.58
+        SEEDS / "merge-test": (0.56, 0.58),  # 0.58 / 0.60
         SEEDS / "blind-dev": (0.62, 0.84),  # 0.64 / 0.86; the word rules scored 0.09 / 0.46
-        SEEDS / "blind-3": (0.37, 0.69),  # 0.39 / 0.71; first scored 0.30 / 0.62 (rules v7)
+        SEEDS / "blind-3": (0.39, 0.71),  # 0.41 / 0.73; first scored 0.30 / 0.62 (rules v7)
+        SEEDS / "blind-4": (0.35, 0.56),  # 0.37 / 0.58; first scored 0.33 / 0.53 (rules v8)
     }
     async with open_runtime(settings.replace(extraction="staged")) as runtime:
         for folder, (strict_floor, relaxed_floor) in floors.items():

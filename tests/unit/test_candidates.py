@@ -409,3 +409,16 @@ def test_a_long_acronym_names_its_body() -> None:
     assert _candidates(text)[0].initiator == (
         "Confederation of Indigenous Nationalities of the Ecuadorian Amazon (CONFENIAE)"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the 23 are the harmed, not the doers; a storm's name holds its noun
+        "Eight workers were killed and 23 injured when a boiler exploded at a mill on Tuesday.",
+        "Typhoon Nakri tore across the northern Philippines on Monday, killing 19 people.",
+    ],
+)
+def test_the_harmed_and_a_named_storm_make_a_disaster_with_no_doer(text: str) -> None:
+    [found] = _candidates(text)
+    assert (found.type, found.initiator) == (EventType.DISASTER, None)
