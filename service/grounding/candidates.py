@@ -71,6 +71,7 @@ class _Story:
     last_attacker: str | None = None
     lede_attacker: str | None = None
     blamed: str | None = None  # whom the article blames for its violence, if anyone
+    setting: str | None = None  # the town or region the lede names, if any
 
     def resolve(self, name: str | None) -> str | None:
         if name is None:
@@ -251,6 +252,8 @@ def find_candidates(article: ArticleText) -> list[Candidate]:
             dated = facts if facts.main is None and _when(facts) else None
             lede = not lede_read and not facts.heading and sentence.end > copy_starts
             lede_read = lede_read or lede
+            if lede:
+                story.setting = next((p for p in facts.places if not is_country(p)), None)
             _remember(story, facts, current, lede=lede)
             if lede and story.lede_attacker is None:
                 # "Myanmar's military carried out 212 air strikes…, a rights group said"
@@ -263,9 +266,19 @@ def find_candidates(article: ArticleText) -> list[Candidate]:
         if candidate.type is EventType.PROTEST and _nobody(candidate.initiator):
             candidate.initiator = _organiser(candidate, article) or candidate.initiator
         candidate.source = _with_acronym(candidate.source, story.acronyms)
-        if candidate.place is None and dateline and _filed_there(candidate, article):
-            candidate.place = dateline[0]
-    return _merge_mentions(candidates)
+        placed_by_lede = story.setting is not None and candidate.type is EventType.POLICY
+        if candidate.place is None and dateline and not placed_by_lede:
+            candidate.place = dateline[0] if _filed_there(candidate, article) else None
+    merged = _merge_mentions(candidates)
+    for candidate in merged:
+        if candidate.place is None and story.setting and candidate.type is EventType.POLICY:
+            # a decision applies where the lede says the story is ("a quake shook Caylloma
+            # province": the state of emergency is declared there), not where the story was
+            # filed; after merging, which only the events' own words decide. A statement can
+            # be made anywhere, and a physical happening with no place of its own is left to
+            # the merger's article context (service/merge).
+            candidate.place = story.setting
+    return merged
 
 
 def _governing(facts: SentenceFacts, event: Candidate, story: _Story) -> list[Candidate]:

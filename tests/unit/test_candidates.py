@@ -422,3 +422,15 @@ def test_a_long_acronym_names_its_body() -> None:
 def test_the_harmed_and_a_named_storm_make_a_disaster_with_no_doer(text: str) -> None:
     [found] = _candidates(text)
     assert (found.type, found.initiator) == (EventType.DISASTER, None)
+
+
+def test_a_decision_is_placed_where_the_lede_sets_the_story_not_at_the_dateline() -> None:
+    text = (
+        "LIMA, Nov 14 (Wire) - A magnitude 6.8 earthquake shook the province of Caylloma in "
+        "southern Peru on Thursday afternoon, killing nine people.\n\n"
+        "The government declared a state of emergency for 60 days on Friday.\n\n"
+        "The prime minister said on Friday that aid was on its way."
+    )
+    places = {c.type: c.place for c in _candidates(text)}
+    assert places[EventType.POLICY] == "Caylloma"
+    assert places[EventType.STATEMENT] == "Lima"  # words can be said anywhere: the dateline
