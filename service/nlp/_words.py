@@ -137,3 +137,9 @@ FACILITIES = frozenset(
      "survivor", "victim", "family", "factory", "plant", "mine", "village", "ward", "clinic",
      "centro", "hôpital", "sinistré", "victime", "famille", "víctima", "damnificado"}
 )  # fmt: skip
+# abstract subjects that "hit" or "hurt" only in a figure of speech
+ABSTRACT = frozenset(
+    {"cost", "rate", "decision", "policy", "measure", "tax", "tariff", "sanction", "shortage",
+     "debt", "crisis", "uncertainty", "demand", "supply", "deficit", "compensation", "subsidy",
+     "payment", "coût", "taux", "crise"}
+)  # fmt: skip

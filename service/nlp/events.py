@@ -197,6 +197,13 @@ def _verb_sense(token: Token, language: str) -> Sense | None:
             return Sense(EventType.LEGAL, "173", False)
     if found is not None and found.type is EventType.ATTACK and object_lemmas & w.CROWDS:
         return Sense(EventType.PROTEST, "145", False)
+    if (
+        found is not None
+        and found.type is EventType.ATTACK
+        and doer is not None
+        and doer.lemma_.lower() in w.MARKETS | w.ABSTRACT
+    ):
+        return None  # "high borrowing costs were hurting businesses": a figure of speech
     return found
 
 
@@ -398,16 +405,30 @@ def _objects_of(token: Token) -> list[Token]:
     return [t for t in token.children if t.dep_ in c.OBJECTS]
 
 
+def _harm_told(token: Token) -> bool:
+    """Deaths or injuries told of the harmed ("six people died", "23 injured", "were
+    killed", "each worker killed"), not an act with its victim as object."""
+    lemma = token.lemma_.lower()
+    return lemma in w.CASUALTIES or (
+        lemma in w.HARMED
+        and (
+            c.passive(token)
+            or not _objects_of(token)
+            or (token.dep_ == "acl" and token.tag_ == "VBN")
+        )
+    )
+
+
 def _casualty(
     token: Token, found: Sense, senses: list[tuple[Token, Sense]]
 ) -> tuple[Token, Sense] | None:
     """Deaths told with their cause below them ("six people died … after a ferry capsized
     late on Saturday", "were killed in clashes") are the cause's: its trigger is the event
     when it has a date of its own, else the deaths keep the date and take the cause's type."""
-    lemma = token.lemma_.lower()
-    harmed = lemma in w.HARMED and (c.passive(token) or not _objects_of(token))
-    if lemma not in w.CASUALTIES and not harmed:  # "23 injured": the 23 are the harmed
+    if not _harm_told(token):
         return token, found
+    if token.dep_ in ("acl", "amod") and token.head.pos_ == "NOUN":
+        return None  # "for the family of each worker killed": who, not what happened
     below = {t.i for t in token.subtree}
     cause = next(
         (
@@ -453,6 +474,7 @@ def read(doc: Doc, language: str) -> list[Found]:
     kept.sort(
         key=lambda pair: (
             pair[1].speech,
+            _harm_told(pair[0]),  # the harm comes after what else happened, if anything did
             pair[0].dep_ in ("acl", "relcl", "acl:relcl"),  # "a statement signed by…"
             _depth(pair[0]),
             pair[0].pos_ != "VERB",

@@ -434,3 +434,12 @@ def test_a_decision_is_placed_where_the_lede_sets_the_story_not_at_the_dateline(
     places = {c.type: c.place for c in _candidates(text)}
     assert places[EventType.POLICY] == "Caylloma"
     assert places[EventType.STATEMENT] == "Lima"  # words can be said anywhere: the dateline
+
+
+def test_the_harm_told_comes_after_what_was_done() -> None:
+    text = (
+        "Late on Wednesday, the chief minister announced compensation of Rs1 million for the "
+        "family of each worker killed."
+    )
+    [found] = _candidates(text)
+    assert (found.type, found.initiator) == (EventType.POLICY, "chief minister")
