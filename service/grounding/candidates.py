@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from schemas import EventType
 from service.grounding import mentions as m
+from service.grounding.anchored import anchored_offset
 from service.grounding.chunks import paragraphs
 from service.grounding.dates import find_date_phrases
 from service.grounding.evidence import ArticleText
@@ -28,7 +29,7 @@ from service.grounding.facts import SentenceFacts, sentence_facts
 from service.grounding.lexicon import ANNOUNCED, SPEECH_TYPES
 from service.grounding.text import Sentence
 from service.nlp.actors import is_country
-from service.nlp.events import blamed, told_again
+from service.nlp.events import blamed, happening_nouns, told_again
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -55,6 +56,7 @@ class Candidate:
     quantities: list[tuple[float, str]] = field(default_factory=list)
     killed: int | None = None
     injured: int | None = None
+    anchor: str | None = None  # the date words a "la veille" is told against
 
 
 def _family(event_type: EventType) -> frozenset[EventType] | EventType:
@@ -269,6 +271,7 @@ def find_candidates(article: ArticleText) -> list[Candidate]:
         placed_by_lede = story.setting is not None and candidate.type is EventType.POLICY
         if candidate.place is None and dateline and not placed_by_lede:
             candidate.place = dateline[0] if _filed_there(candidate, article) else None
+    _anchor(candidates, article)
     merged = _merge_mentions(candidates)
     for candidate in merged:
         if candidate.place is None and story.setting and candidate.type is EventType.POLICY:
@@ -279,6 +282,21 @@ def find_candidates(article: ArticleText) -> list[Candidate]:
             # the merger's article context (service/merge).
             candidate.place = story.setting
     return merged
+
+
+def _anchor(candidates: list[Candidate], article: ArticleText) -> None:
+    """What each "the day before"/"la veille" is told against: the latest earlier event of
+    the kind its sentence names ("the day before the fighting", "interdit la manifestation
+    la veille"), else the event told just before it."""
+    for i, event in enumerate(candidates):
+        if anchored_offset(event.when) is None:
+            continue
+        earlier = [c for c in candidates[:i] if c.when and anchored_offset(c.when) is None]
+        doc = article.parsed.doc(event.sentence_ids[0] - 1) if article.parsed else None
+        named = {_family(t) for t in happening_nouns(doc)} if doc is not None else set()
+        told = [c for c in earlier if _family(c.type) in named]
+        if told or earlier:
+            event.anchor = (told or earlier)[-1].when
 
 
 def _governing(facts: SentenceFacts, event: Candidate, story: _Story) -> list[Candidate]:

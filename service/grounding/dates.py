@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from service.grounding.anchored import FINDERS as ANCHORED
+
 Precision = Literal["day", "week", "month", "year", "unknown"]
 
 
@@ -363,6 +365,7 @@ _FINDERS: tuple[re.Pattern[str], ...] = (
     _AGO_RE,
     _SPANISH_DAYS,
     _FRENCH_DAYS,
+    *ANCHORED,
 )
 
 

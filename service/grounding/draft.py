@@ -25,6 +25,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from schemas import ActorKind, ActorRole, EventType
 from service.grounding import checks
@@ -135,6 +136,9 @@ class DraftEvent(BaseModel):
     injured: OptInt = None
     source: OptStr = None
     disputed: bool = False
+    # the date words of the happening a "the day before"/"la veille" is told against: set by
+    # the staged rules from the parse, never asked of a model (not in the JSON schema)
+    anchor: SkipJsonSchema[str | None] = None
 
     _refs = field_validator("evidence")(_check_refs)
 

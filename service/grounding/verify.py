@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from schemas import (
     TAXONOMY,
@@ -33,8 +33,9 @@ from schemas import (
 )
 from service.grounding import checks
 from service.grounding.actors import actor_country
+from service.grounding.anchored import anchored_offset
 from service.grounding.checks import Failure
-from service.grounding.dates import find_date_phrase, resolve_date
+from service.grounding.dates import ResolvedDate, find_date_phrase, resolve_date
 from service.grounding.dedupe import merge_duplicates
 from service.grounding.draft import Draft, DraftEvent, DraftKeyPoint
 from service.grounding.evidence import ArticleText, evidence_text, resolve_refs
@@ -59,6 +60,7 @@ class _Verifier:
     article: ArticleText
     published: date | None
     dropped: list[Dropped] = field(default_factory=list)
+    days: list[tuple[int, date]] = field(default_factory=list)  # (evidence start, its day)
 
     def drop(self, what: str, failure: Failure) -> None:
         """Record a removal; the model's own words go to the log, never to the client."""
@@ -97,7 +99,7 @@ class _Verifier:
             summary=draft.summary.strip(),
             actors=self._actors(what, draft),
             location=self._location(what, draft),
-            date=self._date(what, draft.when, evidence),
+            date=self._date(what, draft.when, evidence, spans[0].start, draft.anchor),
             quantities=self._quantities(what, draft, evidence),
             casualties=self._casualties(what, draft, evidence),
             attributed_to=self._attribution(what, draft),
@@ -139,19 +141,34 @@ class _Verifier:
             country=self._known(f"{what}.location.country", draft.country, "country"),
         )
 
-    def _date(self, what: str, phrase: str | None, evidence: str) -> EventDate:
+    def _date(
+        self, what: str, phrase: str | None, evidence: str, at: int, anchor: str | None = None
+    ) -> EventDate:
         if phrase and (problem := checks.phrase_problem(phrase, self.article.normalised, "date")):
             self.drop(f"{what}.date", problem)
             phrase = None
         if not phrase:  # no usable words from the model: read them from the evidence
             phrase = find_date_phrase(evidence)
         resolved = resolve_date(phrase, self.published)
+        shift = anchored_offset(phrase)
+        told_against = resolve_date(anchor, self.published).start if anchor else None
+        if shift is not None and (start := told_against or self._day_before(at)) is not None:
+            # "la veille", "the day before the fighting": a day from the happening it is told
+            # against, else from the nearest event told before it
+            resolved = ResolvedDate(start + timedelta(days=shift), None, "day")
+        elif resolved.precision == "day" and resolved.start is not None:
+            self.days.append((at, resolved.start))
         return EventDate(
             phrase=phrase.strip() if phrase else None,
             start=resolved.start,
             end=resolved.end,
             precision=DatePrecision(resolved.precision),
         )
+
+    def _day_before(self, at: int) -> date | None:
+        """The day of the nearest event whose evidence starts before `at`."""
+        earlier = [(start, day) for start, day in self.days if start < at]
+        return max(earlier)[1] if earlier else None
 
     def _quantities(self, what: str, draft: DraftEvent, evidence: str) -> list[Quantity]:
         kept: list[Quantity] = []

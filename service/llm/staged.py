@@ -94,6 +94,7 @@ def draft_event(candidate: Candidate) -> DraftEvent:
             "killed": candidate.killed,
             "injured": candidate.injured,
             "source": candidate.source,
+            "anchor": candidate.anchor,
         }
     )
 

@@ -143,3 +143,9 @@ ABSTRACT = frozenset(
      "debt", "crisis", "uncertainty", "demand", "supply", "deficit", "compensation", "subsidy",
      "payment", "coût", "taux", "crise"}
 )  # fmt: skip
+# "banned the march", "avait interdit la manifestation": the march is what the ban is about
+ACT_ON = frozenset(
+    {"ban", "prohibit", "forbid", "postpone", "cancel", "suspend", "authorise", "authorize",
+     "allow", "permit", "call off", "interdire", "annuler", "reporter", "suspendre",
+     "autoriser", "prohibir", "suspender", "autorizar"}
+)  # fmt: skip

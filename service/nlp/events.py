@@ -104,6 +104,14 @@ def told_again(doc: Doc) -> EventType | None:
     return found.type if found is not None and not found.speech else None
 
 
+def happening_nouns(doc: Doc) -> set[EventType]:
+    """The kinds of happening a sentence names with a noun ("the day before the fighting",
+    "avait interdit la manifestation la veille"): what a date told against another one
+    points at."""
+    found = (_noun_sense(t, doc.lang_) for t in doc if t.pos_ == "NOUN")
+    return {f.type for f in found if f is not None and not f.speech}
+
+
 def _verb_sense(token: Token, language: str) -> Sense | None:
     lemma = token.lemma_.lower()
     objects = c.objects(token)
@@ -197,6 +205,15 @@ def _verb_sense(token: Token, language: str) -> Sense | None:
             return Sense(EventType.LEGAL, "173", False)
     if found is not None and found.type is EventType.ATTACK and object_lemmas & w.CROWDS:
         return Sense(EventType.PROTEST, "145", False)
+    if (
+        found is not None
+        and found.type is EventType.DISASTER
+        and objects
+        and doer is not None
+        and _can_act(doer)
+        and not _hazard(doer, language)
+    ):
+        return Sense(EventType.ATTACK, "180", False)  # "soldiers burned 30 homes": arson
     if (
         found is not None
         and found.type is EventType.ATTACK
@@ -461,7 +478,7 @@ def read(doc: Doc, language: str) -> list[Found]:
             senses.append((token, found))
     senses = [pair for t, s in senses if (pair := _casualty(t, s, senses)) is not None]
     speech = {t.i for t, s in senses if s.speech}
-    declared = {t.i for t, s in senses if not s.speech and t.lemma_.lower() in w.DECLARE}
+    declared = {t.i for t, s in senses if not s.speech and t.lemma_.lower() in w.DECLARE | w.ACT_ON}
     every = {t.i for t, _ in senses}
     kept = [
         (t, s)

@@ -125,14 +125,14 @@ async def test_the_rules_hold_their_scores_on_every_gold_set(
     llm.reset(default=Reply(arguments={"headline": "news", "summary": "events happened."}))
     # within 0.02 of what the parse-based rules (issue 22, rules v8) measured: seeds/EVAL.md
     floors = {
-        SEEDS: (0.71, 0.86),  # 0.73 / 0.88 (the word rules fitted to it: 0.70 / 0.88)
+        SEEDS: (0.70, 0.86),  # 0.72 / 0.87 (the word rules fitted to it: 0.70 / 0.88)
         SEEDS / "unseen": (0.61, 0.82),  # 0.63 / 0.84 (the word rules: 0.63 / 0.84)
         SEEDS / "test": (0.69, 0.84),  # 0.71 / 0.86
-        SEEDS / "merge": (0.54, 0.70),  # 0.56 / 0.72, written for the merge gold (issue 15)
+        SEEDS / "merge": (0.53, 0.69),  # 0.55 / 0.71, written for the merge gold (issue 15)
         SEEDS / "merge-test": (0.56, 0.58),  # 0.58 / 0.60
-        SEEDS / "blind-dev": (0.62, 0.84),  # 0.64 / 0.86; the word rules scored 0.09 / 0.46
-        SEEDS / "blind-3": (0.39, 0.71),  # 0.41 / 0.73; first scored 0.30 / 0.62 (rules v7)
-        SEEDS / "blind-4": (0.39, 0.59),  # 0.41 / 0.61; first scored 0.33 / 0.53 (rules v8)
+        SEEDS / "blind-dev": (0.63, 0.85),  # 0.65 / 0.87; the word rules scored 0.09 / 0.46
+        SEEDS / "blind-3": (0.40, 0.72),  # 0.42 / 0.74; first scored 0.30 / 0.62 (rules v7)
+        SEEDS / "blind-4": (0.40, 0.61),  # 0.42 / 0.63; first scored 0.33 / 0.53 (rules v8)
     }
     async with open_runtime(settings.replace(extraction="staged")) as runtime:
         for folder, (strict_floor, relaxed_floor) in floors.items():

@@ -6,15 +6,20 @@ they were not tuned on.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from schemas import EventType
+from schemas import BriefingOptions, EventType
 from service.grounding import mentions
 from service.grounding.candidates import Candidate, find_candidates
 from service.grounding.dates import find_date_phrases
+from service.grounding.draft import Draft
 from service.grounding.evidence import ArticleText
 from service.grounding.lexicon import triggers
 from service.grounding.text import split_sentences
+from service.grounding.verify import verify
+from service.llm.staged import draft_event
 
 
 def _candidates(text: str) -> list[Candidate]:
@@ -443,3 +448,32 @@ def test_the_harm_told_comes_after_what_was_done() -> None:
     )
     [found] = _candidates(text)
     assert (found.type, found.initiator) == (EventType.POLICY, "chief minister")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the kind of happening the sentence names decides what it is told against
+        (
+            "Mardi, la marche des Forces vives a été dispersée à Conakry.\n\n"
+            "Mercredi, 37 personnes ont été interpellées, a indiqué la police.\n\n"
+            "Le ministère avait interdit la manifestation la veille.",
+            date(2026, 10, 12),
+        ),
+        # else the event told just before it
+        (
+            "A magnitude 6.8 earthquake shook the region on Thursday.\n\n"
+            "The government declared a state of emergency on Friday.\n\n"
+            "The day before, the regional government had suspended classes.",
+            date(2026, 10, 15),
+        ),
+    ],
+)
+def test_a_date_told_against_another_happening_is_a_day_from_it(text: str, expected: date) -> None:
+    language = "fr" if "Mardi" in text else "en"
+    article = ArticleText(text, split_sentences(text), declared_language=language)
+    candidates = find_candidates(article)
+    draft = Draft(headline="news", summary="news", events=[draft_event(c) for c in candidates])
+    verified = verify(draft, article, published=date(2026, 10, 17), options=BriefingOptions())
+    last = verified.events[-1]
+    assert (last.type, last.date.start) == (EventType.POLICY, expected)
