@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from schemas import EventType
 from service.grounding import mentions as m
 from service.grounding._counts import numbers
+from service.grounding.anchored import anchored_offset
 from service.grounding.dates import find_date_phrases
 from service.grounding.lexicon import ANNOUNCED, Trigger, triggers
 from service.grounding.text import Sentence
@@ -261,7 +262,16 @@ def _dated_trigger(
     """The happening the date phrase hangs from in the parse ("…, meeting on Tuesday,
     approved a plan": the approval), else the one nearest the root; a saying outside quotes
     only when nothing happened."""
-    happenings = _happenings(text, found)
+    # "The day after the pact was signed, …": the signing is what the date is told
+    # against, not the event it dates
+    anchors = [
+        (end, comma if (comma := text.find(",", end)) >= 0 else len(text))
+        for start, end in (*events, *reports)
+        if anchored_offset(text[start:end]) is not None
+    ]
+    happenings = [
+        t for t in _happenings(text, found) if not any(a <= t.start < b for a, b in anchors)
+    ]
     starts = {t.start: t for t in happenings}
     accusing = {f.start: f for f in read if f.speech and f.type is EventType.ACCUSATION}
     heard = {f.start: f for f in read if f.reported}

@@ -135,6 +135,8 @@ VISIT = frozenset({"visit", "tour", "visiter", "visitar"})
 FACILITIES = frozenset(
     {"centre", "center", "hospital", "site", "camp", "school", "shelter", "area", "scene",
      "survivor", "victim", "family", "factory", "plant", "mine", "village", "ward", "clinic",
+     "injured", "wounded", "injure", "wound", "displaced", "evacuee", "patient", "blessé",
+     "herido", "town", "valley", "district", "neighbourhood", "neighborhood", "quartier",
      "centro", "hôpital", "sinistré", "victime", "famille", "víctima", "damnificado"}
 )  # fmt: skip
 # abstract subjects that "hit" or "hurt" only in a figure of speech

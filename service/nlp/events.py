@@ -446,6 +446,8 @@ def _casualty(
         return token, found
     if token.dep_ in ("acl", "amod") and token.head.pos_ == "NOUN":
         return None  # "for the family of each worker killed": who, not what happened
+    if token.dep_ in c.OBJECTS | c.SUBJECTS | {"pobj", "obl", "nmod"}:
+        return None  # "visited the injured", "six of the injured": people, not a happening
     below = {t.i for t in token.subtree}
     cause = next(
         (

@@ -125,7 +125,7 @@ async def test_the_rules_hold_their_scores_on_every_gold_set(
     llm.reset(default=Reply(arguments={"headline": "news", "summary": "events happened."}))
     # within 0.02 of what the parse-based rules (issue 22, rules v8) measured: seeds/EVAL.md
     floors = {
-        SEEDS: (0.70, 0.86),  # 0.72 / 0.87 (the word rules fitted to it: 0.70 / 0.88)
+        SEEDS: (0.73, 0.87),  # 0.75 / 0.89 (the word rules fitted to it: 0.70 / 0.88)
         SEEDS / "unseen": (0.61, 0.82),  # 0.63 / 0.84 (the word rules: 0.63 / 0.84)
         SEEDS / "test": (0.69, 0.84),  # 0.71 / 0.86
         SEEDS / "merge": (0.53, 0.69),  # 0.55 / 0.71, written for the merge gold (issue 15)

@@ -477,3 +477,8 @@ def test_a_date_told_against_another_happening_is_a_day_from_it(text: str, expec
     verified = verify(draft, article, published=date(2026, 10, 17), options=BriefingOptions())
     last = verified.events[-1]
     assert (last.type, last.date.start) == (EventType.POLICY, expected)
+
+
+def test_what_a_date_is_told_against_is_not_the_event_it_dates() -> None:
+    text = "The day after the pact was signed, the water authority announced a measure."
+    assert [c.type for c in _candidates(text)] == [EventType.STATEMENT]

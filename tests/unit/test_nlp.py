@@ -154,6 +154,9 @@ def test_the_happening_its_type_its_doer_and_its_place(
         "The institute had issued a red warning for heavy rain on Friday.",
         "Local member of parliament Sally Cruikshank visited the evacuation centre on Tuesday.",
         "Data released by the statistics institute on Oct. 5 showed inflation slowing.",
+        # the injured are people, not a happening
+        "The governor visited the injured in hospital on Thursday and said it was a tragedy.",
+        "Six of the injured were in critical condition at Allied Hospital on Wednesday.",
         # costs hurt only in a figure of speech
         "The president said on Tuesday that high borrowing costs were hurting businesses.",
     ],
