@@ -35,7 +35,8 @@ HAZARD_MODIFIERS = frozenset({"lightning", "foudre"})
 # "approved a plan", "passed the budget", "adopted a decree": a rule made
 ADOPT = frozenset(
     {"approve", "adopt", "pass", "enact", "endorse", "ratify", "sign", "approuver", "adopter",
-     "voter", "promulguer"}
+     "voter", "promulguer", "reject", "veto", "defeat", "repeal",
+     "rejeter", "abroger", "rechazar", "aprobar", "derogar"}
 )  # fmt: skip
 RULES = frozenset(
     {"plan", "law", "bill", "budget", "measure", "decree", "regulation", "reform",

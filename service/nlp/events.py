@@ -136,7 +136,9 @@ def _verb_sense(token: Token, language: str) -> Sense | None:
     if lemma == "walk" and exits & {"off", "out"}:
         return Sense(EventType.PROTEST, "143", False)  # "walked off the job", "walked out"
     if lemma in w.ADOPT and object_lemmas & w.RULES:
-        return Sense(EventType.POLICY, "172", False)  # "the cabinet approved a plan"
+        # "the cabinet approved a plan", "Congress rejected the proposed budget": a rule made
+        # or unmade is a decision, not words
+        return Sense(EventType.POLICY, "172", False)
     if lemma in w.DECLARE:
         # "declared a state of emergency", "announced a ban", "ordered the evacuation"
         for noun in [n for obj in objects for n in c.nouns_of(obj)]:

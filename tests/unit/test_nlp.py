@@ -88,6 +88,8 @@ def _main(text: str, language: str = "en") -> tuple[str, str | None, list[str]] 
          "illegal.", ("legal", "Regional Labour Court", [])),
         # a rule adopted is a policy
         ("Parliament on Wednesday passed the 2026 budget.", ("policy", "Parliament", [])),
+        ("Peru's Congress on Wednesday rejected the government's proposed 2026 budget.",
+         ("policy", "Congress", [])),
         # an order is a rule made, or a ruling; not a happening
         ("The regional district expanded its evacuation order on Wednesday evening.",
          ("policy", "regional district", [])),
