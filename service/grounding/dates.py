@@ -340,6 +340,15 @@ _SPANISH_DAYS = re.compile(
     r"|domingo)\b|\banoche\b|\banteayer\b|\bayer\b|\bla semana pasada\b|\besta semana\b"
     r"|\bdurante la noche\b"
 )
+_FR_DAY = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
+_EN_DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+# "dans la nuit de mercredi à jeudi", "overnight Wednesday into Thursday": the first night's
+# day, as the words say
+_NIGHTS = re.compile(
+    rf"(?<!\w)(?:(?:pendant|dans|durant) )?la nuit (?:de|du) {_FR_DAY} (?:à|au) {_FR_DAY}(?!\w)"
+    rf"|\b(?:on )?the night of {_EN_DAY} (?:to|into) {_EN_DAY}\b"
+    rf"|\bovernight {_EN_DAY} (?:to|into) {_EN_DAY}\b"
+)
 _FRENCH_DAYS = re.compile(
     r"(?<!\w)(?:(?:le|ce) )?(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)(?!\w)"
     r"|(?<!\w)(?:avant-)?hier(?!\w)|(?<!\w)la semaine dernière(?!\w)|(?<!\w)cette semaine(?!\w)"
@@ -363,6 +372,7 @@ _FINDERS: tuple[re.Pattern[str], ...] = (
     _WEEKDAY_RE,
     _REL_UNIT_RE,
     _AGO_RE,
+    _NIGHTS,
     _SPANISH_DAYS,
     _FRENCH_DAYS,
     *ANCHORED,

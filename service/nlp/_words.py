@@ -126,7 +126,8 @@ POLICE_LEGAL = frozenset({"arrest", "detain", "raid", "seize", "search", "charge
 # "a spokesman for the ministry", "fighters of the CODECO militia": the body acts
 MEMBERS = frozenset(
     {"spokesman", "spokeswoman", "spokesperson", "operative", "member", "fighter", "agent",
-     "representative", "porte-parole", "portavoz", "membre", "combattant", "élément"}
+     "representative", "porte-parole", "portavoz", "membre", "combattant", "élément",
+     "unit", "unité", "militant"}
 )  # fmt: skip
 # "an emergency warning was issued for Willawarrin": an authority's directive, a rule made
 # known; a weather service's "red warning for heavy rain" is a forecast, words
@@ -151,4 +152,15 @@ ACT_ON = frozenset(
     {"ban", "prohibit", "forbid", "postpone", "cancel", "suspend", "authorise", "authorize",
      "allow", "permit", "call off", "interdire", "annuler", "reporter", "suspendre",
      "autoriser", "prohibir", "suspender", "autorizar"}
+)  # fmt: skip
+LEADERS = frozenset(
+    {"leader", "commander", "chief", "head", "chef", "commandant", "dirigeant", "responsable",
+     "líder", "jefe", "cabecilla"}
+)  # fmt: skip
+# "more than 6,000 people have left Mirebalais": a displacement
+LEAVE = frozenset({"leave", "quitter", "abandonner", "abandonar", "evacuate", "évacuer"})
+PEOPLE = frozenset(
+    {"people", "person", "resident", "family", "villager", "civilian", "inhabitant",
+     "household", "personne", "famille", "habitant", "civil", "villageois", "ménage",
+     "persona", "familia", "habitante"}
 )  # fmt: skip

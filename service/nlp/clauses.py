@@ -279,6 +279,14 @@ _PLACE_NOUNS = frozenset(
      "côte", "large", "environs", "périphérie", "abords", "centre-ville", "frontière",
      "département", "commune", "quartier", "banlieue", "nord", "sud", "est", "ouest"}
 )  # fmt: skip
+# "la prison civile de Mirebalais", "the airport of Goma": a facility is where its town is
+_FACILITY_NOUNS = frozenset(
+    {"prison", "jail", "hospital", "airport", "station", "stadium", "market", "university",
+     "school", "church", "mosque", "mine", "plant", "factory", "camp", "base", "harbour",
+     "commissariat", "gendarmerie", "mairie", "hôpital", "aéroport", "gare", "marché",
+     "université", "école", "église", "mosquée", "usine", "centrale", "caserne"}
+)  # fmt: skip
+_OF_CASES = frozenset({"de", "d'", "d’", "du", "des", "del"})
 _TOWN_NOUNS = frozenset(
     {"city", "town", "village", "municipality", "township", "suburb", "port", "ville",
      "commune", "quartier"}
@@ -310,7 +318,7 @@ def places(token: Token) -> list[str]:
         marker = root.head.lower_ if root.head.dep_ == "prep" else ""
         place_word = root.head.head.lemma_.lower() if marker == "of" else ""
         named_town = place_word in _TOWN_NOUNS  # "the town of Macomia", not "the capital of X"
-        if place_word in _PLACE_NOUNS:
+        if place_word in _PLACE_NOUNS or place_word in _FACILITY_NOUNS:
             marker = "in"  # "the city of Kadugli", "12 km northwest of Fort St. James"
         elif person and not (
             root.lemma_.lower() in _PLACE_NOUNS  # "in Kani township"
@@ -318,8 +326,11 @@ def places(token: Token) -> list[str]:
         ):
             continue
         cases = [t.lower_ for t in root.children if t.dep_ == "case"]
-        if root.dep_ in ("dobj", "obj") and root.ent_type_ in PLACE_LABELS:
-            marker = "in"  # "drones struck Kadugli"
+        if set(cases) & _OF_CASES and root.head.lemma_.lower() in _PLACE_NOUNS | _FACILITY_NOUNS:
+            marker = "in"  # "la prison civile de Mirebalais", "la ville de Goma"
+        left = token.lemma_.lower() in _LEFT and root.head.i == token.i
+        if root.dep_ in ("dobj", "obj") and (root.ent_type_ in PLACE_LABELS or left):
+            marker = "in"  # "drones struck Kadugli", "6,000 people fled Pimbo"
         if root.dep_ == "poss" and root.ent_type_ in PLACE_LABELS and root.head.dep_ == "pobj":
             marker = root.head.head.lower_  # "the strike on Fataki's market"
         if marker == "from" and root.head.head.dep_ in _DOERS:
@@ -349,6 +360,7 @@ def _up_to(node: Token, top: Token) -> Iterator[Token]:
         yield node
 
 
+_LEFT = frozenset({"flee", "leave", "fuir", "quitter", "abandonner", "huir", "abandonar"})
 _MOTION = frozenset(
     {"fly", "travel", "go", "arrive", "return", "head", "march", "move", "drive", "rush", "come"}
 )

@@ -170,6 +170,10 @@ def _verb_sense(token: Token, language: str) -> Sense | None:
             if own is not None and own.type is w.NEEDS_OBJECT[lemma]:
                 return own
         return None
+    if lemma in w.LEAVE and (
+        (subject := c.subject(token)) is not None and subject.lemma_.lower() in w.PEOPLE
+    ):
+        return Sense(EventType.OTHER, None, False)  # "6,000 people have left Mirebalais"
     if lemma in w.VISIT and object_lemmas & w.FACILITIES:
         return None  # "visited the evacuation centre": a leader among their own, no diplomacy
     if lemma in w.TRAVEL:
@@ -306,7 +310,9 @@ def _topic(token: Token, speech: set[int]) -> bool:
     """A noun that only says what a saying is about ("condemned the attack")."""
     node = token
     for _ in range(3):
-        if node.dep_ not in ("dobj", "obj", "pobj", "prep", "pcomp", "obl", "nmod", "xcomp"):
+        # "L'attaque a été revendiquée": a passive saying's subject is what it is about
+        deps = ("dobj", "obj", "pobj", "prep", "pcomp", "obl", "nmod", "xcomp", *c.PASSIVE_SUBJECTS)
+        if node.dep_ not in deps:
             return False
         node = node.head
         if node.i in speech:
@@ -535,7 +541,8 @@ def read(doc: Doc, language: str) -> list[Found]:
             c.owned_by_pronoun(doer) or (reporter is not None and _bare_forces(doer))
         )
         if doer is not None and (
-            own_side  # "its forces": the speaker's own (facts.py)
+            found.type is EventType.OTHER  # "6,000 people fled": the displaced did nothing
+            or own_side  # "its forces": the speaker's own (facts.py)
             or doer.lemma_.lower() in w.WEAPONS  # "drones struck": a weapon is nobody
             or instrument(doer.text)  # "Drones struck", read as a name at the sentence's start
             or _hazard(doer, language)  # "landslides blocked the highway": nobody did it
@@ -568,6 +575,10 @@ def _police(doc: Doc) -> Token | None:
     return next((t for t in doc if t.lemma_.lower() in w.POLICE), None)
 
 
+def _initials(token: Token) -> bool:
+    return token.text.isupper() and len(token.text) >= 2  # "la PNH", read as a noun
+
+
 def _can_act(token: Token) -> bool:
     """Whether a word can name a doer: a person, a body, a country, or a kind of actor."""
     return token.ent_type_ in ("PERSON", "PER", "ORG", "NORP", "GPE") or (
@@ -578,16 +589,18 @@ def _can_act(token: Token) -> bool:
 def _body_of(token: Token) -> Token:
     """The body its members or spokesman act for: "a spokesman for Myanmar's military
     government", "armed operatives of the DSS", "the agency's spokesman"."""
-    if token.lemma_.lower() not in w.MEMBERS:
-        return token
+    lemma = token.lemma_.lower()
+    indefinite = any(t.lower_ in ("a", "an", "un", "une") for t in token.children)
+    if lemma not in w.MEMBERS and not (lemma in w.LEADERS and indefinite):
+        return token  # "a leader of the Viv Ansanm coalition" is the coalition's act
     for child in token.children:
         if child.dep_ in ("poss", "nmod:poss") and _can_act(child):
             return child
         if child.dep_ == "prep" and child.lower_ in ("for", "of", "de", "du", "des"):
             body = next((t for t in child.children if t.dep_ == "pobj"), None)
-            if body is not None and (_can_act(body) or body.pos_ == "PROPN"):
+            if body is not None and (_can_act(body) or body.pos_ == "PROPN" or _initials(body)):
                 return body
-        if child.dep_ == "nmod" and (_can_act(child) or child.pos_ == "PROPN"):
+        if child.dep_ == "nmod" and (_can_act(child) or child.pos_ == "PROPN" or _initials(child)):
             return child
     return token
 

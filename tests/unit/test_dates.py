@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from service.grounding.dates import ResolvedDate, resolve_date
+from service.grounding.dates import ResolvedDate, find_date_phrases, resolve_date
 
 SUNDAY = date(2025, 11, 9)  # the main anchor: a Sunday, so weekday rules are easy to read
 UNKNOWN = ResolvedDate(None, None, "unknown")
@@ -228,3 +228,18 @@ def test_spanish_relative_dates(
     phrase: str, start: date | None, end: date | None, precision: str
 ) -> None:
     assert resolve_date(phrase, date(2025, 11, 9)) == ResolvedDate(start, end, precision)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "day"),
+    [
+        ("une attaque lancée dans la nuit de mercredi à jeudi contre la ville",
+         "dans la nuit de mercredi à jeudi", date(2026, 5, 20)),
+        ("Gunmen struck overnight Wednesday into Thursday.", "overnight Wednesday into Thursday",
+         date(2026, 5, 20)),
+    ],
+)  # fmt: skip
+def test_a_night_between_two_days_is_the_first_day_s(text: str, phrase: str, day: date) -> None:
+    [(start, end)] = find_date_phrases(text)
+    assert text[start:end] == phrase
+    assert resolve_date(phrase, date(2026, 5, 22)).start == day

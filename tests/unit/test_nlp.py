@@ -181,6 +181,29 @@ def test_a_condemned_attack_is_the_condemnation_s_topic() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # people who leave a town are displaced, and did nothing
+        ("Plus de 6 000 personnes ont quitté Mirebalais depuis jeudi.",
+         ("other", None, ["Mirebalais"])),
+        # a facility of a town is where it is; setting fire to it is damage
+        ("La prison civile de Mirebalais a été incendiée jeudi à l'aube.",
+         ("infrastructure_damage", None, ["prison civile de Mirebalais"])),
+        # units of a body act for it, whatever the model reads its initials as
+        ("Jeudi après-midi, des unités de la PNH ont lancé une contre-offensive.",
+         ("attack", "PNH", [])),
+        # a claim is a saying, and the attack claimed its topic
+        ("L'attaque a été revendiquée jeudi dans une vidéo diffusée sur les réseaux sociaux.",
+         ("statement", None, [])),
+    ],
+)  # fmt: skip
+def test_french_displacement_damage_and_claims(
+    text: str, expected: tuple[str, str | None, list[str]]
+) -> None:
+    assert _main(text, "fr") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("La police a interpellé 23 manifestants mercredi à Dakar.",
          ("legal", "police", ["Dakar"])),
         ("Des milliers d'enseignants ont manifesté jeudi à Lyon.",
