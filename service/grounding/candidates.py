@@ -323,9 +323,14 @@ def _told_again(facts: SentenceFacts, doc: Doc, candidates: list[Candidate]) -> 
     village of Topolčani was organised by…"): the latest of that type, when the sentence
     dates nothing else."""
     again = told_again(doc)
-    if again is None or facts.event_date is not None:
+    if again is None:
         return None
-    return next((c for c in reversed(candidates) if _family(c.type) == _family(again)), None)
+    earlier = next((c for c in reversed(candidates) if _family(c.type) == _family(again)), None)
+    if earlier is None or not (
+        facts.event_date is None or _same_when(facts.event_date, earlier.when)
+    ):
+        return None  # "The strike on Monday…" after Sunday's: another one
+    return earlier
 
 
 _BROAD = re.compile(r"\b(?:region|province|state|district|county|department|oblast)$", re.I)

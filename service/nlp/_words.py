@@ -164,3 +164,4 @@ PEOPLE = frozenset(
      "household", "personne", "famille", "habitant", "civil", "villageois", "ménage",
      "persona", "familia", "habitante"}
 )  # fmt: skip
+RESCUE = frozenset({"pull", "drag", "lift", "haul", "extract", "sortir", "retirer", "sacar"})

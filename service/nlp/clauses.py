@@ -35,6 +35,10 @@ _UNREAL_HEADS = frozenset(
      "promettre", "appeler", "exiger", "demander", "craindre", "risquer", "devoir", "pouvoir",
      "aller", "chercher", "proposer", "refuser", "deny", "démentir", "nier", "negar"}
 )  # fmt: skip
+_DUE = frozenset(
+    {"schedule", "due", "set", "expect", "plan", "slate", "likely", "poised", "prévoir",
+     "programmer", "attendre"}
+)  # fmt: skip
 _CONDITIONALS = frozenset({"if", "unless", "whether", "si", "lest"})
 _CLAUSES = frozenset(
     {"ccomp", "xcomp", "advcl", "relcl", "acl", "acl:relcl", "parataxis", "csubj", "conj"}
@@ -71,6 +75,8 @@ def unreal(token: Token) -> bool:
             return True
         if child.dep_ == "mark" and child.lower_ in _CONDITIONALS:
             return True
+    if token.dep_ in SUBJECTS | PASSIVE_SUBJECTS and token.head.lemma_.lower() in _DUE:
+        return True  # "its next meeting is scheduled for Dec. 10"
     node = token
     for _ in range(4):
         head = node.head

@@ -170,6 +170,8 @@ def _verb_sense(token: Token, language: str) -> Sense | None:
             if own is not None and own.type is w.NEEDS_OBJECT[lemma]:
                 return own
         return None
+    if lemma in w.RESCUE and exits & {"from", "out"}:
+        return None  # "seventy people were pulled from the water": a rescue, nobody attacked
     if lemma in w.LEAVE and (
         (subject := c.subject(token)) is not None and subject.lemma_.lower() in w.PEOPLE
     ):
@@ -430,6 +432,10 @@ def _objects_of(token: Token) -> list[Token]:
     return [t for t in token.children if t.dep_ in c.OBJECTS]
 
 
+def _dated(token: Token) -> bool:
+    return any(t.ent_type_ == "DATE" for t in token.subtree)
+
+
 def _harm_told(token: Token) -> bool:
     """Deaths or injuries told of the harmed ("six people died", "23 injured", "were
     killed", "each worker killed"), not an act with its victim as object."""
@@ -457,17 +463,19 @@ def _casualty(
     if token.dep_ in c.OBJECTS | c.SUBJECTS | {"pobj", "obl", "nmod"}:
         return None  # "visited the injured", "six of the injured": people, not a happening
     below = {t.i for t in token.subtree}
-    cause = next(
-        (
-            (t, s)
-            for t, s in senses
-            if t.i != token.i and t.i in below and not s.speech and s.type is not found.type
-        ),
-        None,
-    )
+    causes = [
+        (t, s)
+        for t, s in senses
+        if t.i != token.i
+        and t.i in below
+        and not s.speech
+        and s.type not in (found.type, EventType.OTHER)  # fleeing is no cause of deaths
+    ]
+    # the cause its own words date, if any ("une attaque lancée dans la nuit de mercredi…")
+    cause = next((p for p in causes if _dated(p[0])), causes[0] if causes else None)
     if cause is None:
         return token, found
-    if any(t.ent_type_ == "DATE" for t in cause[0].subtree):
+    if _dated(cause[0]):
         return None
     return token, cause[1]
 

@@ -482,3 +482,27 @@ def test_a_date_told_against_another_happening_is_a_day_from_it(text: str, expec
 def test_what_a_date_is_told_against_is_not_the_event_it_dates() -> None:
     text = "The day after the pact was signed, the water authority announced a measure."
     assert [c.type for c in _candidates(text)] == [EventType.STATEMENT]
+
+
+def test_the_event_named_again_the_same_day_tells_where_it_was() -> None:
+    text = (
+        "Typhoon Nakri tore across the northern Philippines on Monday, killing 19 people.\n\n"
+        "The typhoon made landfall near the coastal town of Divilacan on Monday."
+    )
+    [found] = _candidates(text)
+    assert (found.type, found.place, found.sentence_ids) == (
+        EventType.DISASTER,
+        "Divilacan",
+        [1, 2],
+    )
+
+
+def test_the_dead_of_a_dated_attack_are_the_attack_s_not_the_flight_s() -> None:
+    text = (
+        "Au moins douze personnes ont été tuées et des milliers d'habitants ont fui Mirebalais "
+        "après une attaque lancée dans la nuit de mercredi à jeudi, ont indiqué vendredi des "
+        "sources policières."
+    )
+    article = ArticleText(text, split_sentences(text), declared_language="fr")
+    [found] = find_candidates(article)
+    assert (found.type, found.when) == (EventType.ATTACK, "dans la nuit de mercredi à jeudi")

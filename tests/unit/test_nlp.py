@@ -159,6 +159,9 @@ def test_the_happening_its_type_its_doer_and_its_place(
         # the injured are people, not a happening
         "The governor visited the injured in hospital on Thursday and said it was a tragedy.",
         "Six of the injured were in critical condition at Allied Hospital on Wednesday.",
+        # a rescue is no attack; a meeting scheduled has not happened
+        "Seventy people were pulled from the water by fishing boats on Sunday.",
+        "Its next rate-setting meeting is scheduled for Dec. 10.",
         # costs hurt only in a figure of speech
         "The president said on Tuesday that high borrowing costs were hurting businesses.",
     ],
