@@ -149,7 +149,8 @@ def _fill(event: Candidate, facts: SentenceFacts, story: _Story, first: bool) ->
         event.initiator = story.resolve(facts.agent)
     if first:
         if event.type in SPEECH_TYPES:
-            event.initiator = speaker
+            # "El alcalde de Chivay, Edwin Quispe, denunció…": no verb of saying, its doer
+            event.initiator = speaker or story.resolve(facts.agent)
         else:
             event.initiator = story.resolve(facts.agent) or (
                 speaker if facts.agent_is_speaker else None

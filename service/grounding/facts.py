@@ -124,6 +124,8 @@ def _agent(text: str, trigger: Trigger, actors: list[m.Mention]) -> str | None:
     for n, actor in enumerate(ordered):
         # "Russia’s mass drone and missile strikes", "Ukrainian strikes": whose attack it is
         between = text[actor.end : trigger.start]
+        if n == 0 and _SET_OFF.fullmatch(between) and text[: actor.start].rstrip().endswith(","):
+            return actor.text  # "El alcalde de Chivay, Edwin Quispe, denunció": the name set off
         if _MODIFIES.fullmatch(between):
             # "la Guardia Nacional y la Fiscalía detuvieron": the first of the two
             earlier = ordered[n + 1] if n + 1 < len(ordered) else None
@@ -133,6 +135,7 @@ def _agent(text: str, trigger: Trigger, actors: list[m.Mention]) -> str | None:
     return _first(before)
 
 
+_SET_OFF = re.compile(r",\s+")
 _AND = re.compile(r"\s+(?:and|y|et|e)\s+(?:(?:de|of)\s+)?(?:(?:the|la|el|los|las|le|les)\s+)?")
 
 

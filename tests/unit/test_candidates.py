@@ -199,6 +199,13 @@ def test_what_a_speaker_says_it_did_is_the_event(
         # of two bodies that did it together, the first
         ("El lunes, elementos de la Guardia Nacional y de la Fiscalía detuvieron a siete "
          "personas en Apatzingán.", (EventType.LEGAL, "Guardia Nacional", "Apatzingán")),
+        # the same CAMEO roots in Spanish words: clearing a road, a complaint, a suspension
+        ("La Policía boliviana desbloqueó el miércoles la carretera en Ivirgarzama.",
+         (EventType.LEGAL, "Policía", "Ivirgarzama")),
+        ("El alcalde de Chivay, Edwin Quispe, denunció el viernes la falta de ayuda.",
+         (EventType.ACCUSATION, "Edwin Quispe", None)),
+        ("El Gobierno Regional de Arequipa suspendió el jueves las clases en Caylloma.",
+         (EventType.POLICY, "Gobierno Regional de Arequipa", "Caylloma")),
     ],
 )  # fmt: skip
 def test_spanish_word_rules_read_names_not_capitals(
