@@ -513,3 +513,13 @@ def test_the_dead_of_a_dated_attack_are_the_attack_s_not_the_flight_s() -> None:
     article = ArticleText(text, split_sentences(text), declared_language="fr")
     [found] = find_candidates(article)
     assert (found.type, found.when) == (EventType.ATTACK, "dans la nuit de mercredi à jeudi")
+
+
+def test_a_road_blockade_named_again_tells_where_it_was() -> None:
+    text = (
+        "Several hundred tobacco growers blocked the regional road between Prilep and Bitola "
+        "with tractors on Thursday.\n\n"
+        "The blockade near the village of Topolčani was organised by the growers' association."
+    )
+    [found] = _candidates(text)
+    assert (found.type, found.place) == (EventType.PROTEST, "Topolčani")
