@@ -74,10 +74,13 @@ class _Story:
     lede_attacker: str | None = None
     blamed: str | None = None  # whom the article blames for its violence, if anyone
     setting: str | None = None  # the town or region the lede names, if any
+    bodies: list[str] = field(default_factory=list)  # organisations named so far, in order
 
     def resolve(self, name: str | None) -> str | None:
         if name is None:
             return None
+        if named := self._named_body(name):
+            return named
         if m.is_pronoun(m.Mention(name, 0, 0)):
             if name.lower() in ("it", "its"):  # a body, not a person
                 return self.last_organisation or self.last_person
@@ -85,6 +88,23 @@ class _Story:
         if m.GENERIC.match(name):
             return self.last_organisation or name
         return self.acronyms.get(name, name)
+
+    def _named_body(self, name: str) -> str | None:
+        """ "The court" after "the Skellefteå District Court": the latest body named with
+        that word as its last."""
+        words = name.split()
+        if len(words) > 2 or (len(words) == 2 and words[0].lower() not in ("the", "this")):
+            return None
+        head = words[-1].lower()
+        if head not in _INSTITUTIONS:
+            return None
+        return next((b for b in reversed(self.bodies) if b.lower().endswith(head)), None)
+
+
+_INSTITUTIONS = frozenset(
+    {"court", "tribunal", "ministry", "council", "commission", "agency", "authority", "board",
+     "parliament", "assembly", "committee", "regulator"}
+)  # fmt: skip
 
 
 def _starts_event(facts: SentenceFacts) -> tuple[EventType, str] | None:
@@ -188,6 +208,7 @@ def _remember(story: _Story, facts: SentenceFacts, event: Candidate | None, lede
     for name in m.names(facts.sentence.text):
         if m.is_organisation(name.text):
             story.last_organisation = story.acronyms.get(name.text, name.text)
+            story.bodies.append(story.last_organisation)
     speaker = story.resolve(facts.speaker)
     if speaker and not m.is_pronoun(m.Mention(speaker, 0, 0)) and " " in speaker.strip():
         story.last_person = speaker
@@ -269,6 +290,7 @@ def find_candidates(article: ArticleText) -> list[Candidate]:
         if candidate.type is EventType.PROTEST and _nobody(candidate.initiator):
             candidate.initiator = _organiser(candidate, article) or candidate.initiator
         candidate.source = _with_acronym(candidate.source, story.acronyms)
+        candidate.place = candidate.place or _named_in_body(candidate.initiator, article)
         placed_by_lede = story.setting is not None and candidate.type is EventType.POLICY
         if candidate.place is None and dateline and not placed_by_lede:
             candidate.place = dateline[0] if _filed_there(candidate, article) else None
@@ -283,6 +305,18 @@ def find_candidates(article: ArticleText) -> list[Candidate]:
             # the merger's article context (service/merge).
             candidate.place = story.setting
     return merged
+
+
+def _named_in_body(initiator: str | None, article: ArticleText) -> str | None:
+    """The town a body's name holds ("the Skellefteå District Court", "the municipality of
+    Francisco de Orellana"): where its acts were done, when its sentence names no place."""
+    if initiator is None or article.parsed is None or not m.is_organisation(initiator):
+        return None
+    towns = {e.text for e in article.parsed.entities(frozenset({"GPE", "LOC"}))}
+    towns |= {p.text for p in m.places(article.text)}
+    inside = [t for t in towns if re.search(rf"\b{re.escape(t)}\b", initiator)]
+    inside = [t for t in inside if not is_country(t)]
+    return max(inside, key=len) if inside else None
 
 
 def _anchor(candidates: list[Candidate], article: ArticleText) -> None:

@@ -523,3 +523,13 @@ def test_a_road_blockade_named_again_tells_where_it_was() -> None:
     )
     [found] = _candidates(text)
     assert (found.type, found.place) == (EventType.PROTEST, "Topolčani")
+
+
+def test_the_court_is_the_court_named_before_and_where_its_name_says() -> None:
+    text = (
+        "The company, which runs a factory in Skellefteå, filed its petition with the "
+        "Skellefteå District Court on Monday.\n\n"
+        "The court accepted the petition on Monday evening and appointed a trustee."
+    )
+    court = [c for c in _candidates(text) if c.type is EventType.LEGAL][-1]
+    assert (court.initiator, court.place) == ("Skellefteå District Court", "Skellefteå")
