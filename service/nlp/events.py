@@ -19,8 +19,17 @@ from typing import TYPE_CHECKING
 from schemas import EventType
 from service.nlp import _words as w
 from service.nlp import clauses as c
-from service.nlp.dictionary import Sense, agent_code, sense, tables
+from service.nlp.dictionary import Sense, sense
 from service.nlp.phrases import actor, phrase
+from service.nlp.senses import (
+    can_act,
+    casualty,
+    harm_told,
+    hazard,
+    initials,
+    noun_sense,
+    verb_sense,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -52,38 +61,6 @@ def _depth(token: Token) -> int:
     return depth
 
 
-def _lemmas(tokens: list[Token]) -> set[str]:
-    return {t.lemma_.lower() for t in tokens}
-
-
-def _noun_sense(token: Token, language: str) -> Sense | None:
-    modifiers = _lemmas([t for t in token.children if t.dep_ in ("compound", "amod", "nmod")])
-    modifiers |= {t.lower_ for t in token.children if t.dep_ in ("compound", "amod", "nummod")}
-    if token.lemma_.lower() in w.ALERTS:
-        # "an emergency warning was issued": a directive; "a red warning for rain" is words
-        official = modifiers & w.ALERT_KINDS
-        return Sense(EventType.POLICY, None, False) if official else None
-    if token.lemma_.lower() in ("order", "ordre", "arrêté"):
-        if modifiers & w.ORDERS_OF_COURT:
-            return Sense(EventType.LEGAL, "17", False)
-        return Sense(EventType.POLICY, None, False) if modifiers & w.ORDERS else None
-    found = sense(token.lemma_, "NOUN", language)
-    if found is None:
-        return None
-    if modifiers & w.HAZARD_MODIFIERS:
-        return Sense(EventType.DISASTER, None, False)
-    if token.lemma_.lower() == "strike" and (
-        modifiers & w.LABOUR
-        or any(t.lower_.endswith(("-hour", "-day", "-week")) for t in token.subtree)
-        or (token.head.lower_ == "on" and token.dep_ == "pobj")
-        or (token.dep_ in ("dobj", "obj") and token.head.lemma_.lower() in w.STRIKE_CALLS)
-    ):
-        return Sense(EventType.PROTEST, "143", False)
-    if found.type is EventType.DISASTER and modifiers & w.WEAPONS:
-        return Sense(EventType.ATTACK, "183", False)
-    return found
-
-
 _DEFINITE = frozenset({"the", "this", "that", "le", "la", "l'", "l’", "ce", "cette", "el"})
 
 
@@ -100,7 +77,7 @@ def told_again(doc: Doc) -> EventType | None:
         return None
     if noun.head.dep_ not in ("ROOT", "ccomp"):
         return None  # "The strike that hit X on Monday killed…" is told here, not again
-    found = _noun_sense(noun, doc.lang_)
+    found = noun_sense(noun, doc.lang_)
     return found.type if found is not None and not found.speech else None
 
 
@@ -108,148 +85,8 @@ def happening_nouns(doc: Doc) -> set[EventType]:
     """The kinds of happening a sentence names with a noun ("the day before the fighting",
     "avait interdit la manifestation la veille"): what a date told against another one
     points at."""
-    found = (_noun_sense(t, doc.lang_) for t in doc if t.pos_ == "NOUN")
+    found = (noun_sense(t, doc.lang_) for t in doc if t.pos_ == "NOUN")
     return {f.type for f in found if f is not None and not f.speech}
-
-
-def _verb_sense(token: Token, language: str) -> Sense | None:
-    lemma = token.lemma_.lower()
-    objects = c.objects(token)
-    object_lemmas = _lemmas(objects)
-    particles = {t.lower_ for t in token.children if t.dep_ == "prt"}
-    if lemma == "shoot" and "down" in particles:
-        return Sense(EventType.INTERCEPTION, None, False)
-    if lemma in w.RATE_VERBS and object_lemmas & w.RATES:
-        return Sense(EventType.ECONOMIC, None, False)
-    if lemma == "win" and object_lemmas & w.POLLS:
-        return Sense(EventType.POLICY, None, False)
-    if lemma == "lay" and "off" in particles:
-        return Sense(EventType.ECONOMIC, None, False)
-    if lemma in w.BLOCKADE and object_lemmas & w.ROADS:
-        blocker = c.subject(token)
-        if blocker is not None and _hazard(blocker, language):
-            return Sense(EventType.INFRASTRUCTURE_DAMAGE, None, False)  # "landslides blocked"
-        return Sense(EventType.PROTEST, "1413", False)  # "smallholders blocked the road"
-    exits = particles | {t.lower_ for t in token.children if t.dep_ == "prep"}
-    if lemma == "call" and exits & {"for", "on"}:
-        return Sense(EventType.STATEMENT, "02", True)  # an appeal, not a phone call
-    if lemma == "walk" and exits & {"off", "out"}:
-        return Sense(EventType.PROTEST, "143", False)  # "walked off the job", "walked out"
-    if lemma in w.ADOPT and object_lemmas & w.RULES:
-        # "the cabinet approved a plan", "Congress rejected the proposed budget": a rule made
-        # or unmade is a decision, not words
-        return Sense(EventType.POLICY, "172", False)
-    if lemma in w.DECLARE:
-        # "declared a state of emergency", "announced a ban", "ordered the evacuation"
-        for noun in [n for obj in objects for n in c.nouns_of(obj)]:
-            own = _noun_sense(noun, language) if noun.pos_ == "NOUN" else None
-            if own is not None and own.type in _DECLARED:
-                return own
-    if lemma in w.UNDO and object_lemmas & w.CONTRACTS:
-        return Sense(EventType.ECONOMIC, None, False)
-    decided = _decided(token) if lemma in w.MAKE_KNOWN else None
-    if decided is not None:
-        # what it will do says what was decided: "announced that they would meet again"
-        own = sense(decided.lemma_, "VERB", language)
-        return own if own is not None and not own.speech else Sense(EventType.POLICY, None, False)
-    doer_word = c.subject(token)
-    if lemma in w.MARKET_MOVES and doer_word is not None and doer_word.lemma_.lower() in w.MARKETS:
-        return Sense(EventType.ECONOMIC, None, False)  # "the peso strengthened 1.4%"
-    if lemma in w.LIGHT:
-        # "went on strike", "carried out an attack", "held talks", "protests broke out"
-        doer = c.subject(token)
-        for noun in [*objects, *([doer] if doer is not None else [])]:
-            own = _noun_sense(noun, language) if noun.pos_ == "NOUN" else None
-            if own is not None:
-                return own
-        return None
-    if lemma in w.NEEDS_OBJECT:
-        # "signed an agreement" is one; "a statement signed by its spokesman" is not
-        for noun in objects:
-            own = _noun_sense(noun, language) if noun.pos_ == "NOUN" else None
-            if own is not None and own.type is w.NEEDS_OBJECT[lemma]:
-                return own
-        return None
-    if lemma in w.RESCUE and exits & {"from", "out"}:
-        return None  # "seventy people were pulled from the water": a rescue, nobody attacked
-    if lemma in w.LEAVE and (
-        (subject := c.subject(token)) is not None and subject.lemma_.lower() in w.PEOPLE
-    ):
-        return Sense(EventType.OTHER, None, False)  # "6,000 people have left Mirebalais"
-    if lemma in w.VISIT and object_lemmas & w.FACILITIES:
-        return None  # "visited the evacuation centre": a leader among their own, no diplomacy
-    if lemma in w.TRAVEL:
-        doer = c.subject(token)
-        if doer is not None and doer.ent_type_ in ("PERSON", "PER"):
-            return Sense(EventType.DIPLOMACY, "042", False)  # "Bennani, who arrived in Lisbon"
-        return None
-    if lemma in w.PUBLISH and (
-        object_lemmas & w.DOCUMENTS
-        or (token.dep_ in ("acl", "relcl", "acl:relcl") and token.head.lemma_ in w.DOCUMENTS)
-    ):
-        return None  # "a report released on Wednesday": a document put out, nobody freed
-    phrasal = _phrasal(token, lemma)
-    found = sense(phrasal or lemma, "VERB", language, [t.lemma_ for t in objects])
-    doer = c.subject(token)
-    if found is not None and found.type is EventType.ATTACK and object_lemmas & w.PROJECTILES:
-        return Sense(EventType.INTERCEPTION, None, False)  # "destroyed 44 drones"
-    if doer is not None and not found_is_speech(found):
-        # what a happening did names the happening: "floods killed", "talks collapsed"
-        own = _noun_sense(doer, language) if doer.pos_ == "NOUN" else None
-        if own is not None and not own.speech:
-            return own
-        if lemma in w.WEAK:
-            # "a magnitude 6.1 earthquake struck": the happening may sit below the head
-            for word in doer.subtree:  # "Typhoon Nakri tore across…", a name's own noun
-                own = _noun_sense(word, language) if word.pos_ in ("NOUN", "PROPN") else None
-                if own is not None and not own.speech:
-                    return own
-        if lemma in {"explode", "detonate", "exploser"} and doer.lemma_.lower() in w.WEAPONS:
-            return Sense(EventType.ATTACK, "183", False)
-        kind = agent_code([*phrase(doer).split()[-1:], doer.lemma_])
-        if kind in w.COURT_CODES:
-            return Sense(EventType.LEGAL, "17", False)
-        if kind in w.POLICE_CODES and lemma in w.POLICE_LEGAL:
-            return Sense(EventType.LEGAL, "173", False)
-    if found is not None and found.type is EventType.ATTACK and object_lemmas & w.CROWDS:
-        return Sense(EventType.PROTEST, "145", False)
-    if (
-        found is not None
-        and found.type is EventType.DISASTER
-        and objects
-        and doer is not None
-        and _can_act(doer)
-        and not _hazard(doer, language)
-    ):
-        return Sense(EventType.ATTACK, "180", False)  # "soldiers burned 30 homes": arson
-    if (
-        found is not None
-        and found.type is EventType.ATTACK
-        and doer is not None
-        and doer.lemma_.lower() in w.MARKETS | w.ABSTRACT
-    ):
-        return None  # "high borrowing costs were hurting businesses": a figure of speech
-    return found
-
-
-_DECLARED = frozenset({EventType.POLICY, EventType.AGREEMENT, EventType.ECONOMIC})
-
-
-def _decided(token: Token) -> Token | None:
-    """What a body announces it will do ("the government announced it would pay a one-off
-    subsidy"): the decision is the event. A person's plans stay words ("she said she would")."""
-    doer = c.subject(token)
-    if doer is None or doer.ent_type_ in ("PERSON", "PER") or doer.pos_ == "PRON":
-        return None
-    return next(
-        (
-            child
-            for child in token.children
-            if child.dep_ in ("ccomp", "xcomp")
-            and any(t.lower_ in w.FUTURE or t.lemma_ in w.FUTURE for t in child.children)
-        ),
-        None,
-    )
 
 
 _INSTITUTIONAL = frozenset(
@@ -270,9 +107,6 @@ def _made_by_the_verb(token: Token, doer: Token | None, found: Sense) -> bool:
     )
 
 
-_PARTICLES = frozenset({"back", "out", "off", "up", "down", "away", "in", "over"})
-
-
 _FORCES = frozenset(
     {"troop", "soldier", "force", "fighter", "unit", "gendarme", "soldat", "militaire"}
 )
@@ -283,29 +117,6 @@ def _bare_forces(token: Token) -> bool:
     return token.lemma_.lower() in _FORCES and not any(
         t.dep_ in ("poss", "nmod:poss", "compound", "amod", "nmod") for t in token.children
     )
-
-
-def _hazard(token: Token, language: str) -> bool:
-    """A flood, a landslide, a fire: what did it, but nobody ("Landslides" read as a name)."""
-    words = {token.lemma_, token.lower_, token.lower_.removesuffix("s")}
-    return any(
-        (found := sense(word, "NOUN", language)) is not None and found.type is EventType.DISASTER
-        for word in words
-    )
-
-
-def _phrasal(token: Token, lemma: str) -> str | None:
-    """The phrasal verb CAMEO codes apart ("pulled back" is a retreat, not "pull", an
-    extraction), when the particle follows the verb."""
-    for child in token.rights:
-        if child.dep_ in ("prt", "advmod", "compound:prt") and child.lower_ in _PARTICLES:
-            phrase = f"{lemma} {child.lower_}"
-            return phrase if phrase in tables().verbs else None
-    return None
-
-
-def found_is_speech(found: Sense | None) -> bool:
-    return found is not None and found.speech
 
 
 def _topic(token: Token, speech: set[int]) -> bool:
@@ -428,58 +239,6 @@ def _quoted(word: Token) -> bool:
 _QUOTES = frozenset({"“", '"', "«"})
 
 
-def _objects_of(token: Token) -> list[Token]:
-    return [t for t in token.children if t.dep_ in c.OBJECTS]
-
-
-def _dated(token: Token) -> bool:
-    return any(t.ent_type_ == "DATE" for t in token.subtree)
-
-
-def _harm_told(token: Token) -> bool:
-    """Deaths or injuries told of the harmed ("six people died", "23 injured", "were
-    killed", "each worker killed"), not an act with its victim as object."""
-    lemma = token.lemma_.lower()
-    return lemma in w.CASUALTIES or (
-        lemma in w.HARMED
-        and (
-            c.passive(token)
-            or not _objects_of(token)
-            or (token.dep_ == "acl" and token.tag_ == "VBN")
-        )
-    )
-
-
-def _casualty(
-    token: Token, found: Sense, senses: list[tuple[Token, Sense]]
-) -> tuple[Token, Sense] | None:
-    """Deaths told with their cause below them ("six people died … after a ferry capsized
-    late on Saturday", "were killed in clashes") are the cause's: its trigger is the event
-    when it has a date of its own, else the deaths keep the date and take the cause's type."""
-    if not _harm_told(token):
-        return token, found
-    if token.dep_ in ("acl", "amod") and token.head.pos_ == "NOUN":
-        return None  # "for the family of each worker killed": who, not what happened
-    if token.dep_ in c.OBJECTS | c.SUBJECTS | {"pobj", "obl", "nmod"}:
-        return None  # "visited the injured", "six of the injured": people, not a happening
-    below = {t.i for t in token.subtree}
-    causes = [
-        (t, s)
-        for t, s in senses
-        if t.i != token.i
-        and t.i in below
-        and not s.speech
-        and s.type not in (found.type, EventType.OTHER)  # fleeing is no cause of deaths
-    ]
-    # the cause its own words date, if any ("une attaque lancée dans la nuit de mercredi…")
-    cause = next((p for p in causes if _dated(p[0])), causes[0] if causes else None)
-    if cause is None:
-        return token, found
-    if _dated(cause[0]):
-        return None
-    return token, cause[1]
-
-
 def read(doc: Doc, language: str) -> list[Found]:
     """The sentence's triggers, its happening first (then other happenings, then sayings)."""
     senses: list[tuple[Token, Sense]] = []
@@ -487,14 +246,14 @@ def read(doc: Doc, language: str) -> list[Found]:
         if token.dep_ in ("compound", "amod") or c.negated(token) or c.unreal(token):
             continue
         if token.pos_ == "VERB":
-            found = _verb_sense(token, language)
+            found = verb_sense(token, language)
         elif token.pos_ == "NOUN":
-            found = _noun_sense(token, language)
+            found = noun_sense(token, language)
         else:
             continue
         if found is not None:
             senses.append((token, found))
-    senses = [pair for t, s in senses if (pair := _casualty(t, s, senses)) is not None]
+    senses = [pair for t, s in senses if (pair := casualty(t, s, senses)) is not None]
     speech = {t.i for t, s in senses if s.speech}
     declared = {t.i for t, s in senses if not s.speech and t.lemma_.lower() in w.DECLARE | w.ACT_ON}
     every = {t.i for t, _ in senses}
@@ -509,7 +268,7 @@ def read(doc: Doc, language: str) -> list[Found]:
     kept.sort(
         key=lambda pair: (
             pair[1].speech,
-            _harm_told(pair[0]),  # the harm comes after what else happened, if anything did
+            harm_told(pair[0]),  # the harm comes after what else happened, if anything did
             pair[0].dep_ in ("acl", "relcl", "acl:relcl"),  # "a statement signed by…"
             _depth(pair[0]),
             pair[0].pos_ != "VERB",
@@ -525,7 +284,7 @@ def read(doc: Doc, language: str) -> list[Found]:
             doer = token.head  # "a ruling by the court that declared the strike illegal"
             if doer.i in every:
                 doer = c.subject(doer)
-            elif not _can_act(doer):
+            elif not can_act(doer):
                 doer = None  # "a strike on a monastery that killed 11": not the monastery
         # "the district expanded its evacuation order": the order's maker is the verb's subject
         verb = (
@@ -553,7 +312,7 @@ def read(doc: Doc, language: str) -> list[Found]:
             or own_side  # "its forces": the speaker's own (facts.py)
             or doer.lemma_.lower() in w.WEAPONS  # "drones struck": a weapon is nobody
             or instrument(doer.text)  # "Drones struck", read as a name at the sentence's start
-            or _hazard(doer, language)  # "landslides blocked the highway": nobody did it
+            or hazard(doer, language)  # "landslides blocked the highway": nobody did it
             or doer.ent_type_ in ("DATE", "TIME")  # "Tuesday's crash"
         ):
             doer = None
@@ -583,17 +342,6 @@ def _police(doc: Doc) -> Token | None:
     return next((t for t in doc if t.lemma_.lower() in w.POLICE), None)
 
 
-def _initials(token: Token) -> bool:
-    return token.text.isupper() and len(token.text) >= 2  # "la PNH", read as a noun
-
-
-def _can_act(token: Token) -> bool:
-    """Whether a word can name a doer: a person, a body, a country, or a kind of actor."""
-    return token.ent_type_ in ("PERSON", "PER", "ORG", "NORP", "GPE") or (
-        agent_code([token.lemma_]) is not None
-    )
-
-
 def _body_of(token: Token) -> Token:
     """The body its members or spokesman act for: "a spokesman for Myanmar's military
     government", "armed operatives of the DSS", "the agency's spokesman"."""
@@ -602,13 +350,13 @@ def _body_of(token: Token) -> Token:
     if lemma not in w.MEMBERS and not (lemma in w.LEADERS and indefinite):
         return token  # "a leader of the Viv Ansanm coalition" is the coalition's act
     for child in token.children:
-        if child.dep_ in ("poss", "nmod:poss") and _can_act(child):
+        if child.dep_ in ("poss", "nmod:poss") and can_act(child):
             return child
         if child.dep_ == "prep" and child.lower_ in ("for", "of", "de", "du", "des"):
             body = next((t for t in child.children if t.dep_ == "pobj"), None)
-            if body is not None and (_can_act(body) or body.pos_ == "PROPN" or _initials(body)):
+            if body is not None and (can_act(body) or body.pos_ == "PROPN" or initials(body)):
                 return body
-        if child.dep_ == "nmod" and (_can_act(child) or child.pos_ == "PROPN" or _initials(child)):
+        if child.dep_ == "nmod" and (can_act(child) or child.pos_ == "PROPN" or initials(child)):
             return child
     return token
 
