@@ -21,15 +21,25 @@ from typing import TYPE_CHECKING
 
 from schemas import EventType
 from service.grounding import mentions as m
-from service.grounding.anchored import anchored_offset
+from service.grounding._candidate import BLAMEABLE, VIOLENCE, Candidate, family
 from service.grounding.chunks import paragraphs
+from service.grounding.context import (
+    anchor,
+    blamed_in,
+    filed_there,
+    named_in_body,
+    named_later,
+    nobody,
+    organiser,
+    with_acronym,
+)
 from service.grounding.dates import find_date_phrases
 from service.grounding.evidence import ArticleText
 from service.grounding.facts import SentenceFacts, sentence_facts
 from service.grounding.lexicon import ANNOUNCED, SPEECH_TYPES
 from service.grounding.text import Sentence
 from service.nlp.actors import is_country
-from service.nlp.events import blamed, happening_nouns, told_again
+from service.nlp.events import told_again
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -38,29 +48,7 @@ RULES_VERSION = "8"
 """Bump on any change to the rules here or in facts, mentions and lexicon: it is part of
 every cache key (through the staged extractor's prompt version), as a prompt's version is."""
 
-_VIOLENCE = frozenset({EventType.ATTACK, EventType.INTERCEPTION, EventType.INFRASTRUCTURE_DAMAGE})
-_BLAMEABLE = frozenset({EventType.ATTACK, EventType.INFRASTRUCTURE_DAMAGE})
-PHYSICAL = _VIOLENCE | {EventType.PROTEST, EventType.DISASTER}
 _CONTINUES = re.compile(r"^(?:[“\"]|(?:he|she|it|they|the statement|some|this|that)\b)", re.I)
-
-
-@dataclass(slots=True)
-class Candidate:
-    type: EventType
-    sentence_ids: list[int]
-    summary: str
-    when: str | None = None
-    place: str | None = None
-    initiator: str | None = None
-    source: str | None = None
-    quantities: list[tuple[float, str]] = field(default_factory=list)
-    killed: int | None = None
-    injured: int | None = None
-    anchor: str | None = None  # the date words a "la veille" is told against
-
-
-def _family(event_type: EventType) -> frozenset[EventType] | EventType:
-    return _VIOLENCE if event_type in _VIOLENCE else event_type
 
 
 @dataclass(slots=True)
@@ -131,7 +119,7 @@ def _continues(facts: SentenceFacts, event: Candidate) -> bool:
     if facts.places and event.place and facts.places[0] != event.place:
         return False
     return (
-        facts.main is None or _family(facts.main.type) == _family(event.type) or (facts.main.speech)
+        facts.main is None or family(facts.main.type) == family(event.type) or (facts.main.speech)
     )
 
 
@@ -175,9 +163,9 @@ def _fill(event: Candidate, facts: SentenceFacts, story: _Story, first: bool) ->
             event.initiator = story.resolve(facts.agent) or (
                 speaker if facts.agent_is_speaker else None
             )
-        if event.type in _VIOLENCE:
+        if event.type in VIOLENCE:
             event.initiator = event.initiator or story.lede_attacker
-            if event.type in _BLAMEABLE:
+            if event.type in BLAMEABLE:
                 event.initiator = event.initiator or story.blamed
             event.initiator = event.initiator or story.last_attacker
 
@@ -212,9 +200,9 @@ def _remember(story: _Story, facts: SentenceFacts, event: Candidate | None, lede
     speaker = story.resolve(facts.speaker)
     if speaker and not m.is_pronoun(m.Mention(speaker, 0, 0)) and " " in speaker.strip():
         story.last_person = speaker
-    if event is not None and event.type in _VIOLENCE and event.initiator:
+    if event is not None and event.type in VIOLENCE and event.initiator:
         story.last_attacker = event.initiator
-    if lede and facts.main is not None and facts.main.type in _VIOLENCE and facts.agent:
+    if lede and facts.main is not None and facts.main.type in VIOLENCE and facts.agent:
         story.lede_attacker = story.resolve(facts.agent)
 
 
@@ -228,7 +216,7 @@ def find_candidates(article: ArticleText) -> list[Candidate]:
     candidates: list[Candidate] = []
     open_quote = False
     parsed = article.parsed
-    story.blamed = _blamed(article)
+    story.blamed = blamed_in(article)
     copy_starts = m.dateline_end(article.text)
     lede_read = False  # the copy's first sentence, after any headline and dateline
     for paragraph in paragraphs(article.sentences, article.text):
@@ -284,17 +272,17 @@ def find_candidates(article: ArticleText) -> list[Candidate]:
                 story.lede_attacker = facts.attacker
     dateline = m.dateline_places(article.text)
     for candidate in candidates:
-        candidate.initiator = _with_acronym(
-            _named_later(candidate.initiator, candidate, article), story.acronyms
+        candidate.initiator = with_acronym(
+            named_later(candidate.initiator, candidate, article), story.acronyms
         )
-        if candidate.type is EventType.PROTEST and _nobody(candidate.initiator):
-            candidate.initiator = _organiser(candidate, article) or candidate.initiator
-        candidate.source = _with_acronym(candidate.source, story.acronyms)
-        candidate.place = candidate.place or _named_in_body(candidate.initiator, article)
+        if candidate.type is EventType.PROTEST and nobody(candidate.initiator):
+            candidate.initiator = organiser(candidate, article) or candidate.initiator
+        candidate.source = with_acronym(candidate.source, story.acronyms)
+        candidate.place = candidate.place or named_in_body(candidate.initiator, article)
         placed_by_lede = story.setting is not None and candidate.type is EventType.POLICY
         if candidate.place is None and dateline and not placed_by_lede:
-            candidate.place = dateline[0] if _filed_there(candidate, article) else None
-    _anchor(candidates, article)
+            candidate.place = dateline[0] if filed_there(candidate, article) else None
+    anchor(candidates, article)
     merged = _merge_mentions(candidates)
     for candidate in merged:
         if candidate.place is None and story.setting and candidate.type is EventType.POLICY:
@@ -307,39 +295,12 @@ def find_candidates(article: ArticleText) -> list[Candidate]:
     return merged
 
 
-def _named_in_body(initiator: str | None, article: ArticleText) -> str | None:
-    """The town a body's name holds ("the Skellefteå District Court", "the municipality of
-    Francisco de Orellana"): where its acts were done, when its sentence names no place."""
-    if initiator is None or article.parsed is None or not m.is_organisation(initiator):
-        return None
-    towns = {e.text for e in article.parsed.entities(frozenset({"GPE", "LOC"}))}
-    towns |= {p.text for p in m.places(article.text)}
-    inside = [t for t in towns if re.search(rf"\b{re.escape(t)}\b", initiator)]
-    inside = [t for t in inside if not is_country(t)]
-    return max(inside, key=len) if inside else None
-
-
-def _anchor(candidates: list[Candidate], article: ArticleText) -> None:
-    """What each "the day before"/"la veille" is told against: the latest earlier event of
-    the kind its sentence names ("the day before the fighting", "interdit la manifestation
-    la veille"), else the event told just before it."""
-    for i, event in enumerate(candidates):
-        if anchored_offset(event.when) is None:
-            continue
-        earlier = [c for c in candidates[:i] if c.when and anchored_offset(c.when) is None]
-        doc = article.parsed.doc(event.sentence_ids[0] - 1) if article.parsed else None
-        named = {_family(t) for t in happening_nouns(doc)} if doc is not None else set()
-        told = [c for c in earlier if _family(c.type) in named]
-        if told or earlier:
-            event.anchor = (told or earlier)[-1].when
-
-
 def _governing(facts: SentenceFacts, event: Candidate, story: _Story) -> list[Candidate]:
     """The other happening of the sentence, the one the dated one hangs from ("Police have
     arrested two men after residents blocked the road early this evening": an arrest and a
     blockade), when it is of another kind and names who did it."""
     other = facts.governing
-    if other is None or _family(other.type) == _family(event.type) or other.type in SPEECH_TYPES:
+    if other is None or family(other.type) == family(event.type) or other.type in SPEECH_TYPES:
         return []
     return [
         Candidate(
@@ -360,7 +321,7 @@ def _told_again(facts: SentenceFacts, doc: Doc, candidates: list[Candidate]) -> 
     again = told_again(doc)
     if again is None:
         return None
-    earlier = next((c for c in reversed(candidates) if _family(c.type) == _family(again)), None)
+    earlier = next((c for c in reversed(candidates) if family(c.type) == family(again)), None)
     if earlier is None or not (
         facts.event_date is None or _same_when(facts.event_date, earlier.when)
     ):
@@ -381,128 +342,6 @@ def _refine(event: Candidate, facts: SentenceFacts) -> None:
         event.place = where
 
 
-_ORGANISED = re.compile(
-    r"\b(?:organi[sz]ed by|called by|convocad[ao]s? por|organizad[ao]s? por|organisée?s? par|"
-    r"à l'appel d[eu]|organi[sz]ers (?:from|of|with)|organizadores de|organisateurs d[eu])\s+"
-    r"(?:(?:the|el|la|los|las|le|les)\s+|l')?",
-    re.IGNORECASE,
-)
-_CROWD = re.compile(
-    r"(?:people|personas|personnes|protesters|demonstrators|marchers|manifestants|"
-    r"manifestantes|crowds?|thousands|hundreds|miles|milliers)$",
-    re.IGNORECASE,
-)
-
-
-def _nobody(initiator: str | None) -> bool:
-    """No initiator, or only a crowd ("about 2,000 people", "decenas de miles de personas")."""
-    return initiator is None or bool(_CROWD.search(initiator))
-
-
-def _organiser(event: Candidate, article: ArticleText) -> str | None:
-    """Who called a march its sentence gives only a crowd for: "convocada por el Sindicato
-    de Inquilinas", "Organisers from the Petorca Valley Water Assembly said", in the
-    event's sentence or the two after it."""
-    first = event.sentence_ids[0]
-    for sentence in article.sentences[first - 1 : first + 2]:
-        for said in _ORGANISED.finditer(sentence.text):
-            names = m.names(sentence.text[said.end() : said.end() + 120])
-            if names and names[0].start == 0:
-                return names[0].text
-    return None
-
-
-_ATTRIBUTED = re.compile(
-    r"\b(?:atribuy[óo]|responsabiliz[óo])\s+(?:el|la|los|las)\s+\w+\s+(?:a|al)\s+(?P<who>[^.;]{1,80})"
-)
-
-
-def _blamed(article: ArticleText) -> str | None:
-    """Whom the article blames for its violence ("The army blamed the Rapid Support Forces
-    (RSF)"): the attacker of the attacks whose own sentence names none."""
-    parsed = article.parsed
-    if parsed is None:  # Spanish, by its words: "atribuyó el ataque a una célula del CJNG"
-        for said in _ATTRIBUTED.finditer(article.text):
-            names = m.names(said.group("who"))
-            if names:
-                return names[0].text
-        return None
-    for doc in parsed.docs:
-        if (name := blamed(doc)) is not None:
-            return name
-    return None
-
-
-_DESCRIBED = re.compile(
-    r"(?:[’']s\s+|^)(?:\w+\s+)?(?:diplomat|minister|president|leader|spokesman|spokeswoman|"
-    r"envoy|governor|chief|commander|official)$",
-    re.IGNORECASE,
-)
-
-
-def _named_later(initiator: str | None, event: Candidate, article: ArticleText) -> str | None:
-    """ "Russia’s top diplomat said…" then "…, Foreign Minister Sergey Lavrov told…": news
-    copy describes a person first and names them in the next sentence or two."""
-    if initiator is not None and _A_BODY.fullmatch(initiator):
-        return _body_named_later(initiator, event, article)
-    if initiator is None or not _DESCRIBED.search(initiator):
-        return initiator
-    last = event.sentence_ids[-1]
-    for sentence in article.sentences[last : last + 2]:
-        for speaker in m.speakers(sentence.text):
-            name = m.bare_name(speaker.text)
-            if len(name.split()) >= 2 and name[0].isupper():
-                return speaker.text
-    return initiator
-
-
-# a body described, not named: "a human rights group", "the monitoring group", "the agency"
-_A_BODY = re.compile(
-    r"(?:(?:an?|the)\s+)?(?:[a-z][\w-]*\s+){0,3}(?:group|organi[sz]ation|monitor|watchdog|"
-    r"agency|charity|NGO)"
-)
-
-
-def _body_named_later(initiator: str, event: Candidate, article: ArticleText) -> str:
-    """ "A human rights group said in a report…" then "The report by the Thailand-based
-    Myanmar Civilian Protection Monitor (MCPM)…": the first organisation of two words or more
-    the next two sentences name, whose last word is the description's own kind of body."""
-    parsed = article.parsed
-    if parsed is None:
-        return initiator
-    kind = initiator.split()[-1].lower()
-    last = event.sentence_ids[-1]
-    any_kind = kind in ("group", "organisation", "organization", "ngo", "charity")
-    for entity in parsed.entities(frozenset({"ORG"})):
-        words = entity.text.removeprefix("the ").split()
-        named = len(words) >= 2 and words[0][0].isupper()
-        if (
-            named
-            and last <= entity.sentence <= last + 1
-            and (any_kind or words[-1].lower() == kind)
-        ):
-            return " ".join(words)
-    return initiator
-
-
-def _filed_there(event: Candidate, article: ArticleText) -> bool:
-    """Whether an event with no place of its own happened where the story was filed: a
-    statement, decision or ruling is made at the dateline; a physical happening only when
-    its sentences name no other place ("strikes hit substations that supply two of
-    Ukraine's nuclear plants", datelined Kyiv, did not happen in Kyiv)."""
-    if event.type not in PHYSICAL:
-        return True
-    parsed = article.parsed
-    if parsed is None:
-        return True
-    named = {
-        e.label
-        for e in parsed.entities(frozenset({"GPE", "LOC", "FAC", "NORP"}))
-        if e.sentence + 1 in event.sentence_ids and e.start >= m.dateline_end(article.text)
-    }
-    return not named
-
-
 def _without_dateline(sentence: Sentence, copy_starts: int) -> Sentence:
     """The sentence with the dateline blanked ("PESHAWAR, Pakistan, Jan 14 (AFP) - "): the
     filing place and day are not the happening's (offsets kept)."""
@@ -511,18 +350,6 @@ def _without_dateline(sentence: Sentence, copy_starts: int) -> Sentence:
         return sentence
     text = " " * min(cut, len(sentence.text)) + sentence.text[cut:]
     return Sentence(sentence.id, sentence.start, sentence.end, text)
-
-
-def _with_acronym(name: str | None, acronyms: dict[str, str]) -> str | None:
-    """A body the article defines with an acronym, named both ways as the article does
-    ("Municipal Disaster Risk Reduction and Management Office (MDRRMO)"), whichever it used."""
-    if name is None:
-        return None
-    bare = name.removeprefix("the ").removeprefix("The ")
-    for short, full in acronyms.items():
-        if bare in (short, full) or (len(bare.split()) > 1 and full.startswith(bare)):
-            return f"{full} ({short})"
-    return name
 
 
 def _leaves_quote_open(text: str, was_open: bool) -> bool:
@@ -547,7 +374,7 @@ def _merge_mentions(candidates: list[Candidate]) -> list[Candidate]:
             (
                 k
                 for k in kept
-                if _family(k.type) == _family(c.type)
+                if family(k.type) == family(c.type)
                 and (k.type is EventType.INTERCEPTION) == (c.type is EventType.INTERCEPTION)
                 and k.type not in SPEECH_TYPES
                 and _same_when(k.when, c.when)

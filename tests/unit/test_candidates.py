@@ -146,7 +146,7 @@ def test_an_acronym_speaker_is_resolved_to_the_full_name_and_its_acronym() -> No
 
 
 def test_acronyms_defined_in_brackets_and_bodies_named_both_ways() -> None:
-    from service.grounding.candidates import _with_acronym
+    from service.grounding.context import with_acronym as _with_acronym
     from service.grounding.mentions import acronyms
 
     text = (
