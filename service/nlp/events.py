@@ -319,6 +319,8 @@ def read(doc: Doc, language: str) -> list[Found]:
         passive = c.passive(token)
         if doer is None and passive and token.lemma_.lower() in w.POLICE_LEGAL:
             doer = _police(doc)  # "four farmers were detained after a police car was hit"
+        if doer is None and harm_told(token):
+            doer = _cause_doer(token, senses)  # "one worker was killed when police opened fire"
         out.append(
             Found(
                 type=found.type,
@@ -335,6 +337,18 @@ def read(doc: Doc, language: str) -> list[Found]:
             )
         )
     return out
+
+
+def _cause_doer(token: Token, senses: list[tuple[Token, Sense]]) -> Token | None:
+    """Who did what the deaths are told with ("was killed … when police opened fire"): the
+    subject of a happening below them that names one."""
+    below = {t.i for t in token.subtree}
+    for cause, found in senses:
+        if cause.i != token.i and cause.i in below and not found.speech and cause.pos_ == "VERB":
+            doer = c.subject(cause)
+            if doer is not None and can_act(doer) and not c.passive(cause):
+                return doer
+    return None
 
 
 def _police(doc: Doc) -> Token | None:

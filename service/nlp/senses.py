@@ -97,6 +97,8 @@ def verb_sense(token: Token, language: str) -> Sense | None:
     doer_word = c.subject(token)
     if lemma in w.MARKET_MOVES and doer_word is not None and doer_word.lemma_.lower() in w.MARKETS:
         return Sense(EventType.ECONOMIC, None, False)  # "the peso strengthened 1.4%"
+    if lemma in ("open", "ouvrir", "abrir") and object_lemmas & {"fire", "feu", "fuego"}:
+        return Sense(EventType.ATTACK, "190", False)  # "police opened fire", not a blaze
     if lemma in w.LIGHT:
         # "went on strike", "carried out an attack", "held talks", "protests broke out"
         doer = c.subject(token)

@@ -132,7 +132,7 @@ async def test_the_rules_hold_their_scores_on_every_gold_set(
         SEEDS / "merge-test": (0.60, 0.66),  # 0.62 / 0.68
         SEEDS / "blind-dev": (0.63, 0.85),  # 0.65 / 0.87; the word rules scored 0.09 / 0.46
         SEEDS / "blind-3": (0.47, 0.79),  # 0.48 / 0.81; first scored 0.30 / 0.62 (rules v7)
-        SEEDS / "blind-4": (0.43, 0.65),  # 0.45 / 0.67; first scored 0.33 / 0.53 (rules v8)
+        SEEDS / "blind-4": (0.46, 0.67),  # 0.48 / 0.69; first scored 0.33 / 0.53 (rules v8)
     }
     async with open_runtime(settings.replace(extraction="staged")) as runtime:
         for folder, (strict_floor, relaxed_floor) in floors.items():

@@ -114,6 +114,12 @@ def _main(text: str, language: str = "en") -> tuple[str, str | None, list[str]] 
          ("diplomacy", "ministers", [])),
         ("Lindqvist said on Tuesday she would keep production running.",
          ("statement", "Lindqvist", [])),
+        # the dead of a shooting are the shooters'; police who open fire start no blaze
+        ("One garment worker was killed on Tuesday when police opened fire on protesters.",
+         ("attack", "police", [])),
+        # measures announced are a decision
+        ("Canada's foreign ministry announced matching measures on Friday.",
+         ("policy", "foreign ministry", [])),
         # a relative clause on a target: the strike killed, not the monastery
         ("The junta carried out an air strike on a monastery that killed 11 people.",
          ("attack", "junta", [])),
