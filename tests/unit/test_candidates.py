@@ -488,7 +488,7 @@ def test_a_date_told_against_another_happening_is_a_day_from_it(text: str, expec
 
 def test_what_a_date_is_told_against_is_not_the_event_it_dates() -> None:
     text = "The day after the pact was signed, the water authority announced a measure."
-    assert [c.type for c in _candidates(text)] == [EventType.STATEMENT]
+    assert [c.type for c in _candidates(text)] == [EventType.POLICY]  # the measure, no pact
 
 
 def test_the_event_named_again_the_same_day_tells_where_it_was() -> None:
