@@ -3,9 +3,10 @@
 
 The publication date cannot resolve them: news copy writes them for what happened a day
 before or after an event the story has already dated ("Le ministère avait interdit la
-manifestation la veille"). Verification resolves them from the nearest event told before
-them in the article that has a day (service/grounding/verify.py); with none, they stay
-unknown, as any phrase nothing anchors.
+manifestation la veille"). Verification resolves them from the date words of the
+happening they are told against, which the staged rules name (candidates.py, `anchor`),
+else from the nearest event told before them that has a day (service/grounding/verify.py);
+with neither, they stay unknown, as any phrase nothing anchors.
 """
 
 from __future__ import annotations

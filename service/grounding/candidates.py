@@ -89,6 +89,7 @@ class _Story:
         return next((b for b in reversed(self.bodies) if b.lower().endswith(head)), None)
 
 
+_TOWNS = frozenset({"GPE", "LOC"})
 _INSTITUTIONS = frozenset(
     {"court", "tribunal", "ministry", "council", "commission", "agency", "authority", "board",
      "parliament", "assembly", "committee", "regulator"}
@@ -271,6 +272,7 @@ def find_candidates(article: ArticleText) -> list[Candidate]:
                 # "Myanmar's military carried out 212 air strikes…, a rights group said"
                 story.lede_attacker = facts.attacker
     dateline = m.dateline_places(article.text)
+    towns = place_names | {e.text for e in parsed.entities(_TOWNS)} if parsed is not None else set()
     for candidate in candidates:
         candidate.initiator = with_acronym(
             named_later(candidate.initiator, candidate, article), story.acronyms
@@ -278,7 +280,7 @@ def find_candidates(article: ArticleText) -> list[Candidate]:
         if candidate.type is EventType.PROTEST and nobody(candidate.initiator):
             candidate.initiator = organiser(candidate, article) or candidate.initiator
         candidate.source = with_acronym(candidate.source, story.acronyms)
-        candidate.place = candidate.place or named_in_body(candidate.initiator, article)
+        candidate.place = candidate.place or named_in_body(candidate.initiator, towns)
         placed_by_lede = story.setting is not None and candidate.type is EventType.POLICY
         if candidate.place is None and dateline and not placed_by_lede:
             candidate.place = dateline[0] if filed_there(candidate, article) else None

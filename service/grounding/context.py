@@ -18,13 +18,12 @@ from service.nlp.actors import is_country
 from service.nlp.events import blamed, happening_nouns
 
 
-def named_in_body(initiator: str | None, article: ArticleText) -> str | None:
+def named_in_body(initiator: str | None, towns: set[str]) -> str | None:
     """The town a body's name holds ("the Skellefteå District Court", "the municipality of
-    Francisco de Orellana"): where its acts were done, when its sentence names no place."""
-    if initiator is None or article.parsed is None or not m.is_organisation(initiator):
+    Francisco de Orellana"): where its acts were done, when its sentence names no place.
+    `towns` are the places the article names, read once for all its events."""
+    if initiator is None or not m.is_organisation(initiator):
         return None
-    towns = {e.text for e in article.parsed.entities(frozenset({"GPE", "LOC"}))}
-    towns |= {p.text for p in m.places(article.text)}
     inside = [t for t in towns if re.search(rf"\b{re.escape(t)}\b", initiator)]
     inside = [t for t in inside if not is_country(t)]
     return max(inside, key=len) if inside else None
