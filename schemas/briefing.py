@@ -14,10 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from schemas.taxonomy import EventType, Taxonomy
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 # 1.1: locations resolved to admin1, country code and coordinates
 # 1.2: quotes[]: the article's quotations, each with its speaker and evidence (found by code);
 #      Actor.country_code: the ISO country an actor's name implies (resolved by code)
+# 1.3: Location.admin1_code (ISO 3166-2) and admin1_local; admin1 is the English name
 """Bump on any change to these models; it is part of every cache key."""
 
 
@@ -95,7 +96,20 @@ class Location(_Model):
 
     name: str = Field(description="As the article names it.")
     admin1: str | None = Field(
-        default=None, description="First-level subdivision (oblast, province, state), English."
+        default=None,
+        description="First-level subdivision (oblast, province, state), in English where "
+        "GeoNames has an English name (`North Sulawesi`, `Beijing`).",
+    )
+    admin1_code: str | None = Field(
+        default=None,
+        description="The admin1's ISO 3166-2 code (`ID-SA`), where GeoNames links one: the "
+        "key to join on.",
+        pattern=r"^[A-Z]{2}-[A-Z0-9]{1,3}$",
+    )
+    admin1_local: str | None = Field(
+        default=None,
+        description="The admin1's local (ISO 3166-2) name, where it differs from `admin1` "
+        "(`Sulawesi Utara`).",
     )
     country: str | None = Field(default=None, description="Country name (English).")
     country_code: str | None = Field(

@@ -29,7 +29,9 @@ Column mapping (the first twelve in ACLED's names and meanings):
   ``longitude`` as the offline gazetteer resolved it in the article's context (service/geo),
   empty when it could not; ``iso`` is ACLED's numeric ISO 3166-1 code and ``geo_precision``
   ACLED's 1 (the town itself) or 3 (a region or country stands in for the place). Our
-  ``country_code`` (alpha-2), ``location_precision`` and ``facility`` follow at the end.
+  ``country_code`` (alpha-2), ``admin1_code`` (ISO 3166-2, the key to join admin1 on),
+  ``admin1_local`` (the admin1's local name where ``admin1`` is its English one),
+  ``location_precision`` and ``facility`` follow at the end.
 - ``fatalities``: the reported number killed. **Empty when no count was reported**, never 0:
   in ACLED 0 means "known to be zero", so ``0`` here means the article says nobody died.
 - ``notes``: our one-sentence summary. ``source``: who the article attributes the event to
@@ -114,6 +116,8 @@ CSV_COLUMNS = (
     "cameo_root",
     "cameo_label",
     "country_code",
+    "admin1_code",
+    "admin1_local",
     "location_precision",
     "facility",
     "briefing_id",
@@ -239,6 +243,8 @@ def csv_row(event: Event, briefing_id: str) -> dict[str, Cell]:
         "cameo_root": acled.cameo_root,
         "cameo_label": acled.cameo_label,
         "country_code": place.country_code if place else None,
+        "admin1_code": place.admin1_code if place else None,
+        "admin1_local": place.admin1_local if place else None,
         "location_precision": place.precision if place else None,
         "facility": place.facility if place else None,
         "briefing_id": briefing_id,

@@ -28,6 +28,9 @@ class GoldPlace(BaseModel):
 
     name: str
     admin1: str | None = None
+    admin1_code: str | None = Field(
+        default=None, description="ISO 3166-2 of the admin1 (`ID-SA`), where one exists."
+    )
     country_code: str | None = None
     precision: Literal["city", "region", "country", "facility", "unknown"]
     facility: bool = False

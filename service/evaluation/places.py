@@ -4,8 +4,9 @@ Model-independent on purpose: each gold event's location string is resolved in i
 anchored on the event's first evidence fragment, exactly as verification resolves a model's
 event. A place is judged
 
-- **right**: the same unit (precision, facility), country and admin1 as the gold place, and,
-  where the gold has coordinates, within ``TOLERANCE_KM`` of them;
+- **right**: the same unit (precision, facility), country and admin1 (its ISO 3166-2 code
+  where the gold gives one, else its name) as the gold place, and, where the gold has
+  coordinates, within ``TOLERANCE_KM`` of them;
 - **missed**: the resolver said `unknown`, or gave no coordinates where the gold has them.
   Nothing was guessed, the analyst sees a place name without a pin;
 - **wrong**: anything else: a pin in the wrong place, the worst outcome.
@@ -23,6 +24,7 @@ from service.evaluation.gold import GoldCase, GoldPlace
 from service.geo.geocode import Resolved, resolve_places
 
 TOLERANCE_KM = 25.0
+FAR_KM = 100.0  # a pin this far from the gold place is in the wrong place, not imprecise
 Judgement = Literal["right", "missed", "wrong"]
 
 
@@ -51,8 +53,9 @@ def judge(gold: GoldPlace, got: Resolved) -> tuple[Judgement, float | None]:
     distance = km(gold.latitude, gold.longitude, got.latitude, got.longitude) if both else None  # type: ignore[arg-type]
     if got.precision == "unknown":
         return ("right" if gold.precision == "unknown" else "missed"), None
-    unit = (gold.precision, gold.facility, gold.country_code, gold.admin1)
-    if unit != (got.precision, got.facility, got.country, got.admin1):
+    admin1 = (gold.admin1_code, got.admin1_code) if gold.admin1_code else (gold.admin1, got.admin1)
+    unit = (gold.precision, gold.facility, gold.country_code, admin1[0])
+    if unit != (got.precision, got.facility, got.country, admin1[1]):
         return "wrong", distance
     if distance is not None:
         return ("right" if distance <= TOLERANCE_KM else "wrong"), distance
@@ -76,18 +79,34 @@ def place_results(cases: Iterable[GoldCase]) -> list[PlaceResult]:
 
 
 def place_counts(results: list[PlaceResult]) -> dict[str, int]:
-    """right / missed / wrong / total, for the run's JSON and the report's line."""
+    """right / missed / wrong / total, for the run's JSON and the report's line; and what
+    issue 24 is judged on: pins more than ``FAR_KM`` off, misses among the gold places that
+    can be pinned, and ISO 3166-2 admin1 codes right among the pins."""
     counts = Counter(r.judgement for r in results)
+    located = [r for r in results if r.gold.precision != "unknown"]
+    pinned = [r for r in located if r.got.precision != "unknown"]
     return {
         "right": counts["right"],
         "missed": counts["missed"],
         "wrong": counts["wrong"],
         "total": len(results),
+        "far": sum(1 for r in results if r.km is not None and r.km > FAR_KM),
+        "located": len(located),
+        "located_missed": sum(1 for r in located if r.judgement == "missed"),
+        "pinned": len(pinned),
+        "admin1_code_right": sum(1 for r in pinned if r.got.admin1_code == r.gold.admin1_code),
     }
 
 
 def place_summary(counts: dict[str, int]) -> str:
-    return (
+    line = (
         f"places (geocoder, model-independent): {counts['right']}/{counts['total']} right, "
         f"{counts['missed']} missed (no pin, nothing guessed), {counts['wrong']} wrong"
     )
+    if "far" in counts:
+        line += (
+            f"; {counts['far']} pins more than {FAR_KM:.0f} km off; "
+            f"{counts['located_missed']}/{counts['located']} pinnable places missed; "
+            f"admin1 code right on {counts['admin1_code_right']}/{counts['pinned']} pins"
+        )
+    return line

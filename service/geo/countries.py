@@ -13,7 +13,8 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from service.geo._gazetteer import fold, gazetteer
+from service.geo._gazetteer import gazetteer
+from service.geo.folding import fold
 
 
 @cache

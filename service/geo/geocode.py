@@ -45,10 +45,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
-from service.geo._gazetteer import City, Gazetteer, Region, fold, gazetteer
+from service.geo._gazetteer import City, Gazetteer, Region, gazetteer
+from service.geo.folding import fold
 
 Precision = Literal["facility", "city", "region", "country", "unknown"]
 _FAC = (
@@ -72,19 +73,27 @@ FAC_IN_QUERY = re.compile(rf"\b{_FAC}$", re.I)
 REG_IN_QUERY = re.compile(rf"^(?:{_REG} of )|(?: {_REG})$", re.I)
 WORD = re.compile(r"U\.[SK]\.|[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}")
 CONTEXT_CITY = 100_000  # a city this big, named in the article, votes for its country
+KNOWN_CITY = 1_000_000  # a city this big is itself enough support for its country
 
 
 @dataclass(frozen=True, slots=True)
 class Resolved:
     query: str
     name: str | None
-    admin1: str | None
+    admin1: str | None  # English, where GeoNames has an English name ("North Sulawesi")
     country: str | None  # ISO 3166-1 alpha-2
     latitude: float | None
     longitude: float | None
     precision: Precision  # what the coordinates stand for
     facility: bool  # the text names a facility; the coordinates are its namesake region's
     rule: str  # the step of the rule that decided
+    admin1_code: str | None = None  # ISO 3166-2 ("ID-SA"), where GeoNames links one
+    admin1_local: str | None = None  # the admin1's local name, where it differs ("Sulawesi Utara")
+
+    def with_admin1(self, admin1: Region | None) -> Resolved:
+        if admin1 is None:
+            return self
+        return replace(self, admin1=admin1.name, admin1_code=admin1.iso, admin1_local=admin1.local)
 
 
 @dataclass
@@ -92,6 +101,7 @@ class _Context:
     countries: set[str]
     admin1: set[str]
     votes: Counter[str]
+    on: bool = True  # off: population alone decides (what the tests compare against)
 
 
 # One capitalised n-gram: (folded, country named, admin1 codes named, country voted for).
@@ -99,19 +109,25 @@ _Mention = tuple[str, str | None, tuple[str, ...], str | None]
 
 
 def resolve_places(
-    places: Sequence[str | None], article_text: str, anchors: Sequence[str | None] | None = None
+    places: Sequence[str | None],
+    article_text: str,
+    anchors: Sequence[str | None] | None = None,
+    *,
+    context: bool = True,
 ) -> list[Resolved]:
     """Resolve each place against the article (see the module docstring for the rule).
 
     ``anchors[i]``, optional, is an evidence fragment of the event: the mention of the
-    place nearest it decides the kind of place.
+    place nearest it decides the kind of place. ``context=False`` ignores the article's
+    countries and places (population alone decides): the tests' way to show the context
+    rule is what gets a pin right.
     """
     gz = gazetteer()
     mentions = _mentions(gz, article_text)
     out: list[Resolved] = []
     for i, place in enumerate(places):
         anchor = anchors[i] if anchors and i < len(anchors) else None
-        out.append(_resolve(gz, place or "", article_text, anchor, mentions))
+        out.append(_resolve(gz, place or "", article_text, anchor, mentions, context))
     return out
 
 
@@ -130,8 +146,8 @@ def _mentions(gz: Gazetteer, text: str) -> list[_Mention]:
                 if cc := gz.country_index.get(k) or gz.demonyms.get(k):
                     out.append((k, cc, (), None))
                     continue
-                subs = [s for s in gz.region_index.get(k, ()) if s.level == 1]
-                big = [c for c in gz.by_name.get(k, ()) if c.population >= CONTEXT_CITY]
+                subs = [s for s in gz.regions_named(k) if s.level == 1]
+                big = [c for c in gz.cities.named(k) if c.population >= CONTEXT_CITY]
                 vote = (
                     max(big, key=lambda c: c.population).country
                     if big
@@ -142,9 +158,9 @@ def _mentions(gz: Gazetteer, text: str) -> list[_Mention]:
     return out
 
 
-def _context(mentions: list[_Mention], own: str) -> _Context:
-    ctx = _Context(set(), set(), Counter())
-    for k, cc, subs, vote in mentions:
+def _context(mentions: list[_Mention], own: str, on: bool = True) -> _Context:
+    ctx = _Context(set(), set(), Counter(), on)
+    for k, cc, subs, vote in mentions if on else ():
         if k == own or own in k.split():
             continue
         if cc:
@@ -182,7 +198,12 @@ def _mention_cue(text: str, name: str, anchor: str | None) -> str | None:
 
 
 def _resolve(
-    gz: Gazetteer, query: str, text: str, anchor: str | None, mentions: list[_Mention]
+    gz: Gazetteer,
+    query: str,
+    text: str,
+    anchor: str | None,
+    mentions: list[_Mention],
+    context: bool = True,
 ) -> Resolved:
     q = re.sub(r"^the\s+(?=\S)", "", query.strip(), flags=re.I) if query.strip() else ""
     if not q:
@@ -194,7 +215,7 @@ def _resolve(
         kind, q = "region", REG_IN_QUERY.sub("", q).strip()
     full = query.strip()
     kind = kind or _mention_cue(text, full, anchor) or _mention_cue(text, q, anchor)
-    ctx = _context(mentions, fold(q))
+    ctx = _context(mentions, fold(q), context)
     if kind == "facility":
         return _facility(gz, query, q, ctx)
     if kind is None and (cc := gz.country(q) or gz.country(full)):
@@ -203,9 +224,15 @@ def _resolve(
     region = _best_region(gz, q, ctx)
     if kind == "region":
         return _region(gz, query, region, "region-cue") if region else _unknown(query, "no-region")
-    cands = gz.cities_named(q) or gz.cities_named(full)
+    exact = gz.cities.named(q) or gz.cities.named(full)
+    cands = exact or gz.cities.aka(q) or gz.cities.aka(full)
+    if ctx.on:
+        region = region if region is None or _held(ctx, region) or region.level == 1 else None
+        cands = _in_support(ctx, cands, gz.cities.aka(q) if exact else [])
     if not cands:
-        return _region(gz, query, region, "no-city") if region else _unknown(query, "no-match")
+        found = region or exact or gz.cities.aka(q)
+        rule = "no-supported-country" if found else "no-match"
+        return _region(gz, query, region, "no-city") if region else _unknown(query, rule)
     best = max(cands, key=lambda c: (_score(ctx, c.country, c.admin1), c.population))
     score = _score(ctx, best.country, best.admin1)
     if region is not None and best.geonameid not in gz.namesakes:
@@ -215,9 +242,26 @@ def _resolve(
     return _city(gz, query, best, "city:context" if any(score) else "city:population")
 
 
-def _city(gz: Gazetteer, query: str, city: City, rule: str) -> Resolved:
-    a1 = gz.admin1_name(city.admin1)
-    return Resolved(query, city.name, a1, city.country, city.lat, city.lon, "city", False, rule)
+def _held(ctx: _Context, place: City | Region) -> bool:
+    return any(_score(ctx, place.country, place.admin1))
+
+
+def _in_support(ctx: _Context, cands: list[City], also: list[City]) -> list[City]:
+    """The candidates in a country the article supports (it names the country, or the
+    admin1, or a big city or admin1 of it), trying the alternate names too ("Santiago" for
+    Santiago de los Caballeros in a Dominican story). None there: only a city known by name
+    anywhere stays (a million people; 100,000 when the article supports no country at all);
+    a same-name town elsewhere is no pin ("Blackheath" in an Australian story is not
+    London's, "Kani township" in a Myanmar story is not Kani, Japan)."""
+    held = [c for c in cands if _held(ctx, c)] or [c for c in also if _held(ctx, c)]
+    known = KNOWN_CITY if ctx.countries or ctx.votes else CONTEXT_CITY
+    return held or [c for c in cands if c.population >= known]
+
+
+def _city(gz: Gazetteer, query: str, city: City, rule: str, fac: bool = False) -> Resolved:
+    return Resolved(
+        query, city.name, None, city.country, city.lat, city.lon, "city", fac, rule
+    ).with_admin1(gz.regions.get(city.admin1))
 
 
 def _best_region(gz: Gazetteer, name: str, ctx: _Context) -> Region | None:
@@ -231,8 +275,9 @@ def _best_region(gz: Gazetteer, name: str, ctx: _Context) -> Region | None:
 
 
 def _region(gz: Gazetteer, query: str, sub: Region, rule: str, fac: bool = False) -> Resolved:
-    a1 = gz.admin1_name(sub.admin1)
-    return Resolved(query, sub.name, a1, sub.country, sub.lat, sub.lon, "region", fac, rule)
+    return Resolved(
+        query, sub.name, None, sub.country, sub.lat, sub.lon, "region", fac, rule
+    ).with_admin1(gz.regions.get(sub.admin1))
 
 
 def _facility(gz: Gazetteer, query: str, stem: str, ctx: _Context) -> Resolved:

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from service.geo._gazetteer import fold
 from service.geo.countries import country_code, country_words
+from service.geo.folding import fold
 from service.grounding import mentions as m
 from service.nlp.pipeline import pipeline
 

@@ -42,6 +42,8 @@ def _located(location: Location, place: Resolved) -> Location:
     return location.model_copy(
         update={
             "admin1": place.admin1,
+            "admin1_code": place.admin1_code,
+            "admin1_local": place.admin1_local,
             "country": countries.name(place.country) or location.country,
             "country_code": place.country,
             "latitude": _degrees(place.latitude),

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from schemas import ActorRole, Event, EventType, Location
-from service.geo._gazetteer import fold as _fold_uncached
+from service.geo.folding import fold as _fold_uncached
 from service.merge._words import ARMED, GENERIC, REGION, STATE, STOP
 
 fold = lru_cache(maxsize=65_536)(_fold_uncached)
@@ -53,7 +53,7 @@ class Facts:
     span: tuple[date, date] | None
     level: str  # city, region, country, unknown (not resolved), or "" (no place)
     country: str | None
-    admin1: str
+    admin1: str  # the ISO 3166-2 code, else the folded name: the key two places share
     name: str  # folded
     lat: float  # radians
     lon: float
@@ -89,10 +89,14 @@ def context_place(events: list[Event]) -> Location | None:
     if not located or len({p.country_code for p in located}) > 1:
         return None
     first = located[0]
-    if first.admin1 and all(p.admin1 == first.admin1 for p in located):
+    if first.admin1 and all(
+        (p.admin1_code or p.admin1) == (first.admin1_code or first.admin1) for p in located
+    ):
         return Location(
             name=first.admin1,
             admin1=first.admin1,
+            admin1_code=first.admin1_code,
+            admin1_local=first.admin1_local,
             country=first.country,
             country_code=first.country_code,
             precision="region",
@@ -126,7 +130,7 @@ def facts(
         span=span,
         level=CONTEXT if stand_in else _level(place),
         country=place.country_code if place else None,
-        admin1=fold(place.admin1 or "") if place else "",
+        admin1=(place.admin1_code or fold(place.admin1 or "")) if place else "",
         name=fold(place.name) if place else "",
         lat=math.radians(place.latitude) if place and place.latitude is not None else 0.0,
         lon=math.radians(place.longitude) if place and place.longitude is not None else 0.0,

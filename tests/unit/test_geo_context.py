@@ -1,0 +1,187 @@
+"""Issue 24: a pin only where the article's context puts it, small places, and ISO admin1.
+
+Each pair is one name in two (or three) short articles whose context decides it. With the
+context rule off (`context=False`: population alone decides), each case below pins the
+wrong country or pins where it should not: the rule is what gets them right.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from service.evaluation.places import km
+from service.geo.geocode import Resolved, resolve_places
+
+PAIRS = [
+    (
+        "Blackheath",
+        "KATOOMBA, Australia — A bushfire forced residents of Blackheath to leave on Sunday, "
+        "the New South Wales Rural Fire Service said.",
+        ("AU", "AU-NSW", -33.636, 150.283),
+    ),
+    (
+        "Paris",
+        "DALLAS — A tornado damaged homes in Paris, Texas, on Sunday, the National Weather "
+        "Service said.",
+        ("US", "US-TX", 33.661, -95.556),
+    ),
+    (
+        "Tripoli",
+        "BEIRUT — Clashes broke out in Tripoli, Lebanon's second city, on Sunday, the army said.",
+        ("LB", "LB-AS", 34.437, 35.85),
+    ),
+    (
+        "Victoria",
+        "VANCOUVER — Protesters gathered outside the legislature in Victoria, British "
+        "Columbia, on Monday.",
+        ("CA", "CA-BC", 48.433, -123.369),
+    ),
+    (
+        "Victoria",
+        "Police in the Seychelles said a fire broke out in Victoria on Monday.",
+        ("SC", "SC-16", -4.62, 55.455),
+    ),
+    (
+        "Hyderabad",
+        "KARACHI, Pakistan — Floods hit Hyderabad in Sindh province on Monday.",
+        ("PK", "PK-SD", 25.392, 68.374),
+    ),
+    (
+        "Santiago",
+        "SANTO DOMINGO — Protesters blocked roads in Santiago on Monday, Dominican police said.",
+        ("DO", "DO-25", 19.451, -70.697),
+    ),
+    (
+        "Santiago",
+        "MADRID — Pilgrims crowded Santiago on Monday as Galicia's regional government "
+        "declared a holiday, Spanish officials said.",
+        ("ES", "ES-GA", 42.88, -8.545),
+    ),
+]
+
+
+def one(place: str, text: str, *, context: bool = True) -> Resolved:
+    return resolve_places([place], text, context=context)[0]
+
+
+@pytest.mark.parametrize(("place", "text", "want"), PAIRS)
+def test_the_article_decides_which_namesake(
+    place: str, text: str, want: tuple[str, str, float, float]
+) -> None:
+    country, admin1_code, lat, lon = want
+    got = one(place, text)
+    assert (got.country, got.admin1_code, got.precision) == (country, admin1_code, "city")
+    assert got.latitude is not None and got.longitude is not None
+    assert km(got.latitude, got.longitude, lat, lon) < 10
+    # without the context, population alone picks a namesake elsewhere
+    assert one(place, text, context=False).country != country
+
+
+@pytest.mark.parametrize(
+    ("place", "text", "country"),
+    [
+        (
+            "Paris",
+            "Thousands marched in Paris on Sunday against pension reform, unions said.",
+            "FR",
+        ),
+        (
+            "Victoria",
+            "MELBOURNE — Floods hit northern Victoria on Monday, Australian officials said.",
+            "AU",
+        ),
+        (
+            "Hyderabad",
+            "Protesters blocked roads in Hyderabad, Telangana, on Monday, Indian police said.",
+            "IN",
+        ),
+        ("Santiago", "Thousands marched in Santiago on Monday, Chilean police said.", "CL"),
+    ],
+)
+def test_the_other_namesake_when_the_article_says_so(place: str, text: str, country: str) -> None:
+    assert one(place, text).country == country
+
+
+def test_a_namesake_in_a_country_the_article_does_not_support_is_no_pin() -> None:
+    text = "LAGOS, Nigeria — Police said a protest took place in Blackheath on Sunday."
+    got = one("Blackheath", text)
+    assert (got.precision, got.country, got.latitude, got.rule) == (
+        "unknown",
+        None,
+        None,
+        "no-supported-country",
+    )
+    assert one("Blackheath", text, context=False).country == "GB"  # the rule is what stops it
+
+
+def test_a_city_known_by_name_needs_no_country_named() -> None:
+    assert (
+        one("Geneva", "Negotiators met in Geneva on Monday, a spokesperson said.").country == "CH"
+    )
+    # a million people: known by name even where the article supports other countries
+    text = "Kenyan and Ethiopian negotiators met in Istanbul on Monday, Kenya's ministry said."
+    assert one("Istanbul", text).country == "TR"
+
+
+def test_a_big_namesake_in_an_unsupported_country_is_no_pin() -> None:
+    text = "Myanmar's military bombed a village in Kani township, Sagaing, on Monday."
+    assert one("Kani", text).country != "JP"
+    assert one("Kani", text, context=False).country == "JP"
+
+
+@pytest.mark.parametrize(
+    ("place", "text", "country", "admin1_code"),
+    [
+        (
+            "Medlow Bath",
+            "Fire crews defended homes in Medlow Bath, New South Wales, on Sunday.",
+            "AU",
+            "AU-NSW",
+        ),
+        (
+            "Mount Victoria",
+            "The fire reached Mount Victoria in the Blue Mountains of New South Wales.",
+            "AU",
+            "AU-NSW",
+        ),
+        ("Er Rahad", "The RSF seized Er Rahad in North Kordofan, Sudan, on Monday.", "SD", "SD-KN"),
+    ],
+)
+def test_towns_of_a_few_thousand_people_get_a_pin(
+    place: str, text: str, country: str, admin1_code: str
+) -> None:
+    got = one(place, text)
+    assert (got.country, got.admin1_code, got.precision) == (country, admin1_code, "city")
+
+
+@pytest.mark.parametrize(
+    ("place", "text", "admin1", "code", "local"),
+    [
+        (
+            "Manado",
+            "Floods hit Manado, Indonesia, on Monday.",
+            "North Sulawesi",
+            "ID-SA",
+            "Sulawesi Utara",
+        ),
+        (
+            "Beijing",
+            "Officials in Beijing, China, said on Monday.",
+            "Beijing",
+            "CN-BJ",
+            "Beijing Shi",
+        ),
+        (
+            "Voronezh",
+            "A drone hit Voronezh, Russia, on Monday.",
+            "Voronezh Oblast",
+            "RU-VOR",
+            "Voronezhskaya oblast'",
+        ),
+    ],
+)
+def test_admin1_comes_with_its_iso_code_and_english_name(
+    place: str, text: str, admin1: str, code: str, local: str
+) -> None:
+    got = one(place, text)
+    assert (got.admin1, got.admin1_code, got.admin1_local) == (admin1, code, local)
