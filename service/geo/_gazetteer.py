@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 
 from service.geo._cities import Cities, City
-from service.geo.folding import fold, latin
+from service.geo.folding import fold, latin, variants
 
 __all__ = ["City", "Gazetteer", "Region", "gazetteer", "region_keys", "warm"]
 
@@ -52,6 +52,12 @@ REGION_WORDS = (
     "rayon",
     "obshtina",
     "municipality",
+    "cercle",
+    "regency",
+    "shire",
+    "division",
+    "parish",
+    "canton",
 )
 _STRIP = re.compile(
     "^(?:(?:{w}) of )|(?: (?:{w}))$".format(w="|".join(re.escape(w) for w in REGION_WORDS))
@@ -188,6 +194,14 @@ class Gazetteer:
     def cities_named(self, name: str) -> list[City]:
         """Places with exactly that name; else those with it as a GeoNames alternate name."""
         return self.cities.named(name) or self.cities.aka(name)
+
+    def cities_like(self, name: str) -> list[City]:
+        """Places under another spelling of the name (`folding.variants`): "Al-Turbah" is
+        GeoNames' "At Turbah"."""
+        return next((found for v in variants(fold(name)) if (found := self.cities.named(v))), [])
+
+    def regions_like(self, name: str) -> list[Region]:
+        return next((found for v in variants(fold(name)) if (found := self.regions_named(v))), [])
 
     def country(self, text: str) -> str | None:
         return self.country_index.get(fold(text))

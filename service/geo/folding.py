@@ -6,6 +6,7 @@ outside `service.geo` too (the headline's names, the merge's places).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Letters NFKD does not decompose, and apostrophe variants.
@@ -51,3 +52,29 @@ def fold(text: str) -> str:
 
 def latin(text: str) -> bool:
     return text.isascii() or all(ord(ch) < 0x250 or unicodedata.combining(ch) for ch in text)
+
+
+_SUN = "t|th|d|dh|r|z|s|sh|n|l"
+_ARTICLE = re.compile(rf"^(?:al|el|a[{'tdrzsnl'}]|a(?:th|dh|sh))[- ]")
+
+
+def variants(key: str) -> list[str]:
+    """Other spellings of a folded name, for a place the index does not hold as written:
+    transliterations differ in the Arabic article ("al-turbah", "at turbah", "turbah"), a
+    final "h" ("maqbana", "maqbanah"), hyphens and a final soft sign ("kyzyl-bel'")."""
+    stems = {key}
+    if m := _ARTICLE.match(key):
+        rest = key[m.end() :]
+        stems |= {rest, f"al-{rest}", f"al {rest}", f"el-{rest}", f"el {rest}"}
+        if sun := re.match(rf"(?:{_SUN})", rest):
+            stems |= {f"a{sun.group(0)} {rest}", f"a{sun.group(0)}-{rest}"}
+    out: set[str] = set()
+    for stem in stems:
+        for form in (stem, stem.replace("-", " "), stem.replace(" ", "-")):
+            out |= {form, form + "'"}
+            if form.endswith("ah"):
+                out.add(form[:-1])
+            elif form.endswith("a"):
+                out.add(form + "h")
+    out.discard(key)
+    return sorted(out)

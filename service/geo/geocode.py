@@ -14,19 +14,32 @@ The rule, in order (``Resolved.rule`` names the step that decided):
      "Khmelnytskyi and Rivne nuclear power plants"), name a plant, station, reservoir, dam,
      airport, base, refinery, mine, port, bridge or prison;
    - region: the string ends in, or the words around the mention say, region(s), oblast,
-     province, state, governorate, prefecture, district, county, krai ("two southwestern
-     regions, Bryansk and Rostov", "the province of Petorca", "governor of X",
-     "Borno State");
+     province, state, governorate, prefecture, district, county, krai, township, regency,
+     cercle, territory, or their Spanish and French words ("two southwestern regions,
+     Bryansk and Rostov", "the province of Petorca", "la provincia de Caylloma",
+     "governor of X", "Borno State");
    - otherwise a settlement, unless the string is a country name (then *country*).
-2. **Candidates.** Settlements: GeoNames cities of exactly that name (accents and case
-   ignored). Regions: first- and second-level subdivisions whose name or an alias, with or
-   without its type word ("Rivne Oblast" -> "Rivne"), is that name.
+2. **Candidates.** Settlements: GeoNames places of 500+ people of exactly that name
+   (accents and case ignored), else of that alternate name ("Kiev"; places of 15,000+),
+   else of another spelling (``folding.variants``: "Al-Turbah" is "At Turbah"). Regions:
+   first- and second-level subdivisions whose name or an alias, with or without its type
+   word ("Rivne Oblast" -> "Rivne"), is that name. A "township" or "cercle" no unit bears
+   is its seat town ("Ye-U township").
 3. **Context score**, compared as a tuple, larger wins: (the candidate's admin1 is named
    in the article; its country is named in the article, by name, alias or demonym; the
    number of *other* places named in the article that lie in its country: cities of
    100,000+ people and first-level subdivisions, each counted for its most populous
    match). The place's own name never counts as its context. Ties: the most populous
    candidate (a region counts the people of its gazetteer places).
+   - **No pin in a country the article does not support** (the score is all-false): such
+     a candidate is dropped, unless it is a city of a million people (100,000 when the
+     article supports no country at all), which is known by name anywhere. "Blackheath"
+     in a New South Wales story is not London's; with no Australian namesake it would be
+     no pin.
+   - **The unit the article puts it in**: among namesakes, the one in a region its
+     sentence names ("Officials in the Mykolaiv region said … near Shevchenkove"); when
+     the text puts it in a region right after it ("San Luis, in Napo province") and no
+     namesake lies there, that region stands in.
 4. **Settlement or region with the same name**, no cue: the city wins when it lies in a
    subdivision of the same name (Voronezh in Voronezh Oblast, Madrid); otherwise the
    better (context score, population) wins, so "Texas" is the state, not a small town.
@@ -35,6 +48,13 @@ The rule, in order (``Resolved.rule`` names the step that decided):
    one named after a city resolves to that city's admin1. Either only when the article
    supports it (the region's context score is not all-false; the city's country is named);
    anything else is unknown (``facility=True`` still).
+   - **A place the gazetteer lacks** (a hamlet, a neighbourhood, a road) takes the city or
+     region the article puts it in (``_containers.py``): the one named right after or
+     before it ("Konabari, Gazipur", "plaza San Martín in Lima", "Gazipur's Konabari"),
+     else, for a landmark in a town or what its sentence calls an area, the dateline's
+     city when its paragraph names no other town ("FAISALABAD: … on Sargodha Road"), else
+     the one region its sentence names. Its precision is that place's; a landmark keeps
+     ``facility=True``. Nothing found: unknown.
 6. Coordinates: a city's own; a region's: the midpoint of the bounding box of its GeoNames
    places (null if it has none); a country's: countryinfo's ``latlng``, a rough centre.
    Nothing matched: name, admin1, country and coordinates null, precision "unknown".
@@ -43,11 +63,31 @@ The rule, in order (``Resolved.rule`` names the step that decided):
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from service.geo._containers import (
+    containers,
+    home,
+    landmark,
+    paragraph_of,
+    sentence_of,
+    urban,
+)
+from service.geo._context import (
+    CONTEXT_CITY,
+    KNOWN_CITY,
+    WORD,
+    Context,
+    Mention,
+    grams,
+    held,
+    may_hold,
+    score,
+)
+from service.geo._context import context as context_of
+from service.geo._context import mentions as mentions_in
 from service.geo._gazetteer import City, Gazetteer, Region, gazetteer
 from service.geo.folding import fold
 
@@ -59,21 +99,20 @@ _FAC = (
 )
 _REG = (
     r"(?:regions?|oblasts?|provinces?|states?|governorates?|prefectures?|districts?"
-    r"|count(?:y|ies)|krai)"
+    r"|count(?:y|ies)|krai|townships?|regenc(?:y|ies)|cercles?|territor(?:y|ies)"
+    r"|provincias?|regi[oó]n(?:es)?|departamentos?|d[ée]partements?|estados?)"
 )
+_OF = r"(?:of|de|del|du|de\s+la|des)"  # "the province of", "la provincia de", "département du"
 _LIST = r"(?:\s*(?:,|and|or|&)\s+(?:the\s+)?[A-Z][\w'’-]*)*"
 FAC_AFTER = re.compile(rf"^(?:'s|’s)?{_LIST}\s+{_FAC}\b", re.I)
 REG_AFTER = re.compile(rf"^{_LIST}\s+{_REG}\b")
 REG_BEFORE = re.compile(
-    rf"(?:\b{_REG}\s*(?:of|,|:)\s*(?:the\s+)?|\bgovernor\s+of\s+(?:the\s+)?)"
+    rf"(?:\b{_REG}\s*(?:{_OF}|,|:)\s*(?:the\s+)?|\bgovernor\s+of\s+(?:the\s+)?)"
     rf"(?:[A-Z][\w'’-]*\s*(?:,|and|or)\s*)*$",
     re.I,
 )
 FAC_IN_QUERY = re.compile(rf"\b{_FAC}$", re.I)
-REG_IN_QUERY = re.compile(rf"^(?:{_REG} of )|(?: {_REG})$", re.I)
-WORD = re.compile(r"U\.[SK]\.|[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}")
-CONTEXT_CITY = 100_000  # a city this big, named in the article, votes for its country
-KNOWN_CITY = 1_000_000  # a city this big is itself enough support for its country
+REG_IN_QUERY = re.compile(rf"^(?:{_REG} {_OF} )|(?: {_REG})$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,18 +135,6 @@ class Resolved:
         return replace(self, admin1=admin1.name, admin1_code=admin1.iso, admin1_local=admin1.local)
 
 
-@dataclass
-class _Context:
-    countries: set[str]
-    admin1: set[str]
-    votes: Counter[str]
-    on: bool = True  # off: population alone decides (what the tests compare against)
-
-
-# One capitalised n-gram: (folded, country named, admin1 codes named, country voted for).
-_Mention = tuple[str, str | None, tuple[str, ...], str | None]
-
-
 def resolve_places(
     places: Sequence[str | None],
     article_text: str,
@@ -123,56 +150,68 @@ def resolve_places(
     rule is what gets a pin right.
     """
     gz = gazetteer()
-    mentions = _mentions(gz, article_text)
+    mentions = mentions_in(gz, article_text)
     out: list[Resolved] = []
     for i, place in enumerate(places):
         anchor = anchors[i] if anchors and i < len(anchors) else None
-        out.append(_resolve(gz, place or "", article_text, anchor, mentions, context))
+        got = _resolve(gz, place or "", article_text, anchor, mentions, context)
+        if got.precision == "unknown" and place:
+            got = _contained(gz, got, article_text, anchor, mentions, context)
+        out.append(got)
     return out
+
+
+def _contained(
+    gz: Gazetteer,
+    unknown: Resolved,
+    text: str,
+    anchor: str | None,
+    mentions: list[Mention],
+    context: bool,
+) -> Resolved:
+    """A place the gazetteer lacks takes the city or region the article puts it in
+    (``_containers.py``), at that place's precision."""
+    for name in containers(text, unknown.query, anchor):
+        got = _resolve(gz, name, text, None, mentions, context)
+        if got.precision in ("city", "region"):
+            facility = got.facility or unknown.facility or landmark(unknown.query)
+            return replace(got, query=unknown.query, facility=facility, rule=f"in:{got.rule}")
+    if not context or unknown.rule == "no-supported-country":
+        return unknown
+    ctx = context_of(mentions, fold(unknown.query))
+    facility = unknown.facility or landmark(unknown.query)
+    if urban(text, unknown.query, anchor) and (filed := _filed_in(gz, unknown, text, anchor, ctx)):
+        return replace(filed, query=unknown.query, facility=facility, rule="in:dateline")
+    # "…clashes in Lopa, … across Djugu territory": the one unit its sentence names
+    units = {r.code: r for r in _units(gz, sentence_of(text, unknown.query, anchor), ctx)}
+    if len(units) == 1:
+        (unit,) = units.values()
+        return replace(_region(gz, unknown.query, unit, "in:sentence"), facility=facility)
+    return unknown
+
+
+def _filed_in(
+    gz: Gazetteer, unknown: Resolved, text: str, anchor: str | None, ctx: Context
+) -> Resolved | None:
+    """The dateline's city, for a landmark or an area in a town ("a boiler exploded … on
+    Sargodha Road", filed from FAISALABAD), unless the landmark's paragraph names another
+    town it may be in ("À Saint-Louis, … sur le pont Faidherbe", filed from NOUAKCHOTT)."""
+    paragraph = paragraph_of(text, unknown.query, anchor).replace(unknown.query, " ")
+    named = {
+        fold(gram)
+        for m in WORD.finditer(paragraph)
+        for gram in grams(m.group(0).split())
+        if any(may_hold(ctx, c) for c in gz.cities.named(gram))
+    }
+    for name in home(text):
+        got = _resolve(gz, name, text, None, [], True)
+        if got.precision == "city" and named <= {fold(name), fold(got.name or "")}:
+            return got
+    return None
 
 
 def _unknown(query: str, rule: str, facility: bool = False) -> Resolved:
     return Resolved(query, None, None, None, None, None, "unknown", facility, rule)
-
-
-def _mentions(gz: Gazetteer, text: str) -> list[_Mention]:
-    out: list[_Mention] = []
-    for m in WORD.finditer(text):
-        words = m.group(0).split()
-        for n in range(len(words), 0, -1):
-            for j in range(len(words) - n + 1):
-                gram = " ".join(words[j : j + n]).removesuffix("’s").removesuffix("'s")
-                k = fold(gram)
-                if cc := gz.country_index.get(k) or gz.demonyms.get(k):
-                    out.append((k, cc, (), None))
-                    continue
-                subs = [s for s in gz.regions_named(k) if s.level == 1]
-                big = [c for c in gz.cities.named(k) if c.population >= CONTEXT_CITY]
-                vote = (
-                    max(big, key=lambda c: c.population).country
-                    if big
-                    else (subs[0].country if subs else None)
-                )
-                if subs or vote:
-                    out.append((k, None, tuple(s.code for s in subs), vote))
-    return out
-
-
-def _context(mentions: list[_Mention], own: str, on: bool = True) -> _Context:
-    ctx = _Context(set(), set(), Counter(), on)
-    for k, cc, subs, vote in mentions if on else ():
-        if k == own or own in k.split():
-            continue
-        if cc:
-            ctx.countries.add(cc)
-        ctx.admin1.update(subs)
-        if vote:
-            ctx.votes[vote] += 1
-    return ctx
-
-
-def _score(ctx: _Context, cc: str, admin1: str | None) -> tuple[bool, bool, int]:
-    return (admin1 in ctx.admin1, cc in ctx.countries, ctx.votes[cc])
 
 
 def _mention_cue(text: str, name: str, anchor: str | None) -> str | None:
@@ -202,7 +241,7 @@ def _resolve(
     query: str,
     text: str,
     anchor: str | None,
-    mentions: list[_Mention],
+    mentions: list[Mention],
     context: bool = True,
 ) -> Resolved:
     q = re.sub(r"^the\s+(?=\S)", "", query.strip(), flags=re.I) if query.strip() else ""
@@ -215,47 +254,74 @@ def _resolve(
         kind, q = "region", REG_IN_QUERY.sub("", q).strip()
     full = query.strip()
     kind = kind or _mention_cue(text, full, anchor) or _mention_cue(text, q, anchor)
-    ctx = _context(mentions, fold(q), context)
+    ctx = context_of(mentions, fold(q), context)
     if kind == "facility":
         return _facility(gz, query, q, ctx)
     if kind is None and (cc := gz.country(q) or gz.country(full)):
         c = gz.countries[cc]
         return Resolved(query, c.name, None, cc, c.lat, c.lon, "country", False, "country")
     region = _best_region(gz, q, ctx)
-    if kind == "region":
-        return _region(gz, query, region, "region-cue") if region else _unknown(query, "no-region")
+    if kind == "region" and region is not None:
+        return _region(gz, query, region, "region-cue")
+    # no unit of that name: a township or a cercle is named for its seat ("Ye-U township")
     exact = gz.cities.named(q) or gz.cities.named(full)
-    cands = exact or gz.cities.aka(q) or gz.cities.aka(full)
+    cands = exact or gz.cities.aka(q) or gz.cities.aka(full) or gz.cities_like(q)
     if ctx.on:
-        region = region if region is None or _held(ctx, region) or region.level == 1 else None
+        region = region if region is None or held(ctx, region) or region.level == 1 else None
         cands = _in_support(ctx, cands, gz.cities.aka(q) if exact else [])
+        # "Officials in the Mykolaiv region said … near the village of Shevchenkove": the
+        # namesake in a unit its sentence names
+        units = {r.admin1 for r in _units(gz, sentence_of(text, full, anchor), ctx)}
+        cands = [c for c in cands if c.admin1 in units] or cands
+        inside = _inside(gz, full, text, anchor, ctx)
+        if inside is not None and cands and all(c.admin1 != inside.admin1 for c in cands):
+            # "San Luis, in Napo province": no namesake known there; the unit stands in
+            return _region(gz, query, inside, "in:region")
     if not cands:
         found = region or exact or gz.cities.aka(q)
         rule = "no-supported-country" if found else "no-match"
         return _region(gz, query, region, "no-city") if region else _unknown(query, rule)
-    best = max(cands, key=lambda c: (_score(ctx, c.country, c.admin1), c.population))
-    score = _score(ctx, best.country, best.admin1)
+    best = max(cands, key=lambda c: (score(ctx, c.country, c.admin1), c.population))
+    best_score = score(ctx, best.country, best.admin1)
     if region is not None and best.geonameid not in gz.namesakes:
-        rscore = _score(ctx, region.country, region.admin1)
-        if (rscore, region.population) > (score, best.population):
+        rscore = score(ctx, region.country, region.admin1)
+        if (rscore, region.population) > (best_score, best.population):
             return _region(gz, query, region, "region-beats-city")
-    return _city(gz, query, best, "city:context" if any(score) else "city:population")
+    return _city(gz, query, best, "city:context" if any(best_score) else "city:population")
 
 
-def _held(ctx: _Context, place: City | Region) -> bool:
-    return any(_score(ctx, place.country, place.admin1))
+def _inside(gz: Gazetteer, name: str, text: str, anchor: str | None, ctx: Context) -> Region | None:
+    """The region the article puts the place in, next to its mention ("X, Y region", "Y's
+    X"), when that region is in a country the article supports."""
+    for container in containers(text, name, anchor):
+        key = REG_IN_QUERY.sub("", container).strip()
+        supported = [r for r in gz.regions_named(key) if held(ctx, r)]
+        if supported:
+            return max(supported, key=lambda r: (r.level == 1, r.population))
+    return None
 
 
-def _in_support(ctx: _Context, cands: list[City], also: list[City]) -> list[City]:
+def _units(gz: Gazetteer, sentence: str, ctx: Context) -> list[Region]:
+    """The supported regions a sentence names ("the Mykolaiv region")."""
+    found: list[Region] = []
+    for m in WORD.finditer(sentence):
+        after, before = sentence[m.end() : m.end() + 40], sentence[: m.start()]
+        if REG_AFTER.match(after) or REG_BEFORE.search(before):
+            key = REG_IN_QUERY.sub("", m.group(0)).strip()
+            found += [r for r in gz.regions_named(key) if held(ctx, r)]
+    return found
+
+
+def _in_support(ctx: Context, cands: list[City], also: list[City]) -> list[City]:
     """The candidates in a country the article supports (it names the country, or the
     admin1, or a big city or admin1 of it), trying the alternate names too ("Santiago" for
     Santiago de los Caballeros in a Dominican story). None there: only a city known by name
     anywhere stays (a million people; 100,000 when the article supports no country at all);
     a same-name town elsewhere is no pin ("Blackheath" in an Australian story is not
     London's, "Kani township" in a Myanmar story is not Kani, Japan)."""
-    held = [c for c in cands if _held(ctx, c)] or [c for c in also if _held(ctx, c)]
+    kept = [c for c in cands if held(ctx, c)] or [c for c in also if held(ctx, c)]
     known = KNOWN_CITY if ctx.countries or ctx.votes else CONTEXT_CITY
-    return held or [c for c in cands if c.population >= known]
+    return kept or [c for c in cands if c.population >= known]
 
 
 def _city(gz: Gazetteer, query: str, city: City, rule: str, fac: bool = False) -> Resolved:
@@ -264,13 +330,13 @@ def _city(gz: Gazetteer, query: str, city: City, rule: str, fac: bool = False) -
     ).with_admin1(gz.regions.get(city.admin1))
 
 
-def _best_region(gz: Gazetteer, name: str, ctx: _Context) -> Region | None:
-    subs = gz.regions_named(name)
+def _best_region(gz: Gazetteer, name: str, ctx: Context) -> Region | None:
+    subs = gz.regions_named(name) or gz.regions_like(name)
     if not subs:
         return None
     return max(
         subs,
-        key=lambda s: (_score(ctx, s.country, s.admin1), s.level == 1, s.population),
+        key=lambda s: (score(ctx, s.country, s.admin1), s.level == 1, s.population),
     )
 
 
@@ -280,10 +346,10 @@ def _region(gz: Gazetteer, query: str, sub: Region, rule: str, fac: bool = False
     ).with_admin1(gz.regions.get(sub.admin1))
 
 
-def _facility(gz: Gazetteer, query: str, stem: str, ctx: _Context) -> Resolved:
+def _facility(gz: Gazetteer, query: str, stem: str, ctx: Context) -> Resolved:
     """A facility gets its namesake region's centroid, never a city's coordinates."""
     region = _best_region(gz, stem, ctx)
-    if region is not None and any(_score(ctx, region.country, region.admin1)):
+    if region is not None and any(score(ctx, region.country, region.admin1)):
         return _region(gz, query, region, "facility:namesake-region", True)
     named = [c for c in gz.cities_named(stem) if c.country in ctx.countries]
     if named:

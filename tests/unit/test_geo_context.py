@@ -185,3 +185,74 @@ def test_admin1_comes_with_its_iso_code_and_english_name(
 ) -> None:
     got = one(place, text)
     assert (got.admin1, got.admin1_code, got.admin1_local) == (admin1, code, local)
+
+
+def test_a_place_the_gazetteer_lacks_takes_the_town_the_article_puts_it_in() -> None:
+    got = one("Xoloville", "Workers clashed with police in Xoloville, Gazipur, on Monday.")
+    assert (got.name, got.country, got.precision, got.rule) == (
+        "Gazipur",
+        "BD",
+        "city",
+        "in:city:population",
+    )
+    got = one("Xolo Square", "Crowds filled Xolo Square in Lima, Peru, on Monday.")
+    assert (got.name, got.country, got.facility) == ("Lima", "PE", True)
+    # with nothing to put it in, still no pin
+    assert one("Xoloville", "Workers clashed with police in Xoloville on Monday.").precision == (
+        "unknown"
+    )
+
+
+def test_the_namesake_inside_the_unit_the_article_names() -> None:
+    text = (
+        "ODESA, Ukraine — Drones hit the port overnight. Officials in the neighbouring "
+        "Mykolaiv region said debris had damaged a power line near the village of Shevchenkove."
+    )
+    got = one("Shevchenkove", text)
+    assert (got.country, got.admin1_code) == ("UA", "UA-48")
+    # none known there: the unit stands in ("San Luis, in Napo province": not Chimborazo's)
+    text = "A landslide buried the pipeline in the parish of San Luis, in Napo province, Ecuador."
+    got = one("San Luis", text)
+    assert (got.name, got.precision, got.admin1_code) == ("Napo", "region", "EC-N")
+
+
+def test_a_township_is_its_seat_town_when_no_unit_bears_the_name() -> None:
+    text = "Jets bombed a monastery in the village of Kan Taw, in Sagaing's Ye-U township, Myanmar."
+    got = one("Kan Taw", text)
+    assert (got.name, got.precision, got.country) == ("Ye-u", "city", "MM")
+
+
+def test_other_spellings_of_a_name() -> None:
+    text = "A drone hit an ambulance on the road between Taiz and Al-Turbah, Yemen, on Monday."
+    assert (one("Al-Turbah", text).name, one("Al-Turbah", text).country) == ("At Turbah", "YE")
+
+
+def test_a_province_named_in_spanish_is_the_province() -> None:
+    text = (
+        "LIMA — Un sismo sacudió la provincia de Caylloma, en la región Arequipa, y dejó "
+        "cuatro muertos. En Caylloma, las escuelas cerraron."
+    )
+    got = one("Caylloma", text)
+    assert (got.precision, got.admin1_code) == ("region", "PE-ARE")
+
+
+def test_a_landmark_takes_the_filing_city_unless_its_paragraph_names_another() -> None:
+    text = (
+        "FAISALABAD: A boiler exploded at a textile unit on Sargodha Road, rescue officials said."
+    )
+    got = one("Sargodha Road", text)
+    assert (got.name, got.facility, got.rule) == ("Faisalabad", True, "in:dateline")
+    text = (
+        "NOUAKCHOTT - The president arrived on Wednesday.\n"
+        "In Saint-Louis, hundreds of fishermen marched on the Faidherbe bridge on Tuesday."
+    )
+    assert one("Faidherbe bridge", text).precision == "unknown"
+    # a village is not a landmark: the filing city does not stand in for it
+    text = "BAMAKO - A drone strike hit the village of Xolo-Koumbé on Tuesday, residents said."
+    assert one("Xolo-Koumbé", text).precision == "unknown"
+
+
+def test_a_region_of_several_words_is_context() -> None:
+    text = "A jury found him guilty in the High Court at Tauranga, in the Bay of Plenty."
+    got = one("Tauranga", text)
+    assert (got.country, got.admin1_code) == ("NZ", "NZ-BOP")

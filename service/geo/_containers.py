@@ -1,0 +1,139 @@
+"""Where the article puts a place the gazetteer does not hold.
+
+A hamlet, a neighbourhood, a road or a showground is rarely in GeoNames, but the article
+usually says what it is in: "Konabari in Gazipur", "Bahodopi, Morowali", "the Kempsey
+Showground", "Gazipur's Konabari", "plaza San Martín in Lima". That containing place, once
+resolved, stands in for it at its own precision (a city's point, a region's centroid), as
+ACLED codes an event it cannot place exactly to the smallest unit it can. A landmark keeps
+`facility` true. Nothing is said of a place the article does not contain anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NAME = r"[A-ZÀ-Þ][\w'’.-]*(?:\s+(?:de\s+|del\s+|of\s+|la\s+)?[A-ZÀ-Þ][\w'’.-]*){0,3}"
+# after the mention: ", Gazipur", " in Gazipur", " near the town of Kadugli", " à Lima"
+_AFTER = re.compile(
+    r"^(?:\s*,\s*(?:(?:in|dans|en|near|à)\s+)?|\s+(?:in|near|outside|at|en|à|dans|près\s+de|cerca\s+de|"
+    r"de|of)\s+)(?:(?:the|la|le|el|les|los|l'|l’)\s*)?"
+    r"(?:(?:city|town|village|district|province|region|state|county|municipality|shire|"
+    r"township|regency|territory|ville|commune|municipio|provincia|región|département|"
+    r"cercle|centre|center|centro|heart|outskirts|afueras|suburbs|banlieue|"
+    r"northern|southern|eastern|western|central|north|south|east|west|capital)\s+"
+    r"(?:(?:of|de|du|del)\s+(?:la\s+)?)?)?"
+    rf"(?P<name>{_NAME})"
+    r"(?!\s*(?:,\s*[A-ZÀ-Þ]|(?:and|y|et|e)\s+[A-ZÀ-Þ]))"  # a list ("Bogotá, Cali and …")
+)
+# before it: "Gazipur's Konabari", "the Kempsey Showground" (a landmark named for its town)
+_BEFORE = re.compile(rf"(?P<name>{_NAME})['’]s\s+(?:\w+\s+){{0,2}}$")
+_LANDMARK = re.compile(
+    r"\b(?:showground|forest|park|highway|road|street|avenue|avenida|calle|rue|boulevard|"
+    r"square|plaza|plazoleta|place|stadium|estadio|stade|camp|market|mercado|marché|bridge|"
+    r"pont|puente|zone|axe|axis|crossing|junction|roundabout|airport|port|harbour|station|"
+    r"hospital|school|university|prison|mosque|church|cathedral|palace|embassy|ministry|"
+    r"hotel|mall|plant|mine|dam|reservoir|base|terminal|depot|beach|lake|river|valley)s?\b",
+    re.IGNORECASE,
+)
+
+
+# landmarks that stand in the town they are named for ("Kempsey Showground"); a road is
+# named for where it leads ("Sargodha Road"), a lake or a forest for anything
+_IN_TOWN = re.compile(
+    r"\b(?:showground|stadium|estadio|stade|market|mercado|marché|airport|station|harbour|"
+    r"hospital|university|prison|city hall|town hall)s?\b",
+    re.IGNORECASE,
+)
+
+
+def landmark(name: str) -> bool:
+    """The name is a landmark's, not a settlement's ("Sargodha Road", "pont Faidherbe")."""
+    return bool(_LANDMARK.search(name))
+
+
+def sentence_of(text: str, name: str, anchor: str | None) -> str:
+    """The sentence of the mention nearest the anchor (the whole text if none is found)."""
+    spans = _spans(text, name, anchor)
+    if not spans:
+        return ""
+    start, end = spans[0]
+    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    stops = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
+    return text[left : min(stops) if stops else len(text)]
+
+
+def paragraph_of(text: str, name: str, anchor: str | None) -> str:
+    """The line (a paragraph, in the article's text) of the mention nearest the anchor."""
+    spans = _spans(text, name, anchor)
+    if not spans:
+        return ""
+    start = spans[0][0]
+    end = text.find("\n", start)
+    return text[text.rfind("\n", 0, start) + 1 : end if end >= 0 else len(text)]
+
+
+def _spans(text: str, name: str, anchor: str | None) -> list[tuple[int, int]]:
+    pattern = re.escape(name).replace("'", "['’]").replace("’", "['’]")
+    spans = [m.span() for m in re.finditer(rf"(?<!\w){pattern}(?!\w)", text)]
+    if anchor and (pos := text.find(anchor[:80])) >= 0:
+        spans.sort(key=lambda span: abs(span[0] - pos))
+    return spans
+
+
+def containers(text: str, name: str, anchor: str | None) -> list[str]:
+    """The places the article says `name` is in, nearest the anchor's mention first: the
+    name after it (", X", "in X") and the possessive before it ("X's"); for a landmark, its
+    leading name too where it stands in its town ("the Kempsey Showground" is in Kempsey)."""
+    spans = _spans(text, name, anchor)
+    found: list[str] = []
+    for start, end in spans[:3]:
+        if after := _AFTER.match(text[end : end + 120]):
+            name_after = after.group("name").replace("’", "'")
+            owner, mark, owned = name_after.partition("'s ")  # "Sagaing's Ye-U township"
+            found += [owned, owner] if mark else [name_after.removesuffix("'s")]
+        if before := _BEFORE.search(text[max(0, start - 60) : start]):
+            found.append(before.group("name"))
+    if _IN_TOWN.search(name):
+        head = _IN_TOWN.split(name, maxsplit=1)[0].strip(" ,")
+        if head and head[0].isupper() and head != name:
+            found.append(head)
+    if len(parts := re.split(r"\s+(?:and|y|et|&)\s+", name)) == 2:
+        found += parts  # "Kingston and St Andrew": each part, the first first
+    return [f for f in dict.fromkeys(found) if f != name and name not in f]
+
+
+_DATELINE = re.compile(r"^([A-ZÀ-Þ][A-ZÀ-Þ'’. -]{2,40}?)(?=,|\s*\(|\s+[—–-]\s|:\s)")
+_AREA = re.compile(
+    r"\b(?:area|neighbourhood|neighborhood|suburb|quartier|barrio|colonia|estate|slum)s?\b",
+    re.IGNORECASE,
+)
+# what stands inside a town (not a reservoir, a forest or a camp outside it)
+_URBAN = re.compile(
+    r"\b(?:road|street|avenue|avenida|calle|rue|boulevard|square|plaza|place|stadium|estadio|"
+    r"stade|market|mercado|marché|bridge|pont|puente|zone|exchange|court|palace|palacio|palais|"
+    r"terminal|station|hospital|school|university|prison|mosque|church|cathedral|embassy|"
+    r"ministry|hotel|mall|headquarters|parliament)s?\b",
+    re.IGNORECASE,
+)
+_ROUTE = re.compile(r"\b(?:highway|motorway|expressway|autoroute|carretera)\b|\w-\w+ road\b", re.I)
+
+
+def home(text: str) -> list[str]:
+    """Where the story was filed: the dateline of one of its first lines ("DHAKA, Nov 6 (…)
+    -", "FAISALABAD:"). Not a page's section line ("Le Quotidien de Saint-Louis | Politique
+    | Nouakchott"): it names what the story is about as often as where it was written."""
+    found: list[str] = []
+    for line in text.splitlines()[:6]:
+        if m := _DATELINE.match(line.strip()):
+            found.append(m.group(1).strip().title())
+    return found
+
+
+def urban(text: str, name: str, anchor: str | None) -> bool:
+    """A place in a town, not a village out of it: a landmark that is not a route between
+    towns ("Sargodha Road", "the Three Arms Zone", not "the Halsema Highway"), or what
+    its sentence calls an area or a neighbourhood ("the Konabari area")."""
+    if _URBAN.search(name):
+        return not _ROUTE.search(name)
+    spans = _spans(text, name, anchor)
+    return bool(spans) and bool(_AREA.match(text[spans[0][1] : spans[0][1] + 20].strip()))

@@ -1,0 +1,96 @@
+"""What an article says about where it is: the countries, admin1s and big cities it names.
+
+`geocode.py` scores each candidate place against this; a candidate in no country the article
+supports is not pinned (its docstring, step 3).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from service.geo._gazetteer import City, Gazetteer, Region
+from service.geo.folding import fold
+
+WORD = re.compile(
+    r"U\.[SK]\.|[A-Z][\w'’-]*(?:\s+(?:(?:of|de|del|du|des|la|and)\s+)?[A-Z][\w'’-]*){0,4}"
+)  # "Bay of Plenty", "Santiago del Estero", one name
+_JOINS = frozenset({"of", "de", "del", "du", "des", "la", "and"})
+CONTEXT_CITY = 100_000  # a city this big, named in the article, votes for its country
+TOWN = 15_000  # a place this big, named beside a landmark, may be where the landmark is
+KNOWN_CITY = 1_000_000  # a city this big is itself enough support for its country
+
+
+@dataclass
+class Context:
+    countries: set[str]
+    admin1: set[str]
+    votes: Counter[str]
+    on: bool = True  # off: population alone decides (what the tests compare against)
+
+
+# One capitalised n-gram: (folded, country named, admin1 codes named, country voted for).
+Mention = tuple[str, str | None, tuple[str, ...], str | None]
+
+
+def grams(words: list[str]) -> list[str]:
+    return [
+        " ".join(words[j : j + n])
+        for n in range(1, len(words) + 1)
+        for j in range(len(words) - n + 1)
+    ]
+
+
+def mentions(gz: Gazetteer, text: str) -> list[Mention]:
+    out: list[Mention] = []
+    for m in WORD.finditer(text):
+        words = m.group(0).split()
+        taken: set[int] = set()  # words of a longer name found ("Bay" of "Bay of Plenty")
+        for n in range(len(words), 0, -1):
+            for j in range(len(words) - n + 1):
+                if taken & set(range(j, j + n)) or {words[j], words[j + n - 1]} & _JOINS:
+                    continue
+                gram = " ".join(words[j : j + n]).removesuffix("’s").removesuffix("'s")
+                k = fold(gram)
+                if cc := gz.country_index.get(k) or gz.demonyms.get(k):
+                    out.append((k, cc, (), None))
+                    taken.update(range(j, j + n))
+                    continue
+                subs = [s for s in gz.regions_named(k) if s.level == 1]
+                big = [c for c in gz.cities.named(k) if c.population >= CONTEXT_CITY]
+                vote = (
+                    max(big, key=lambda c: c.population).country
+                    if big
+                    else (subs[0].country if subs else None)
+                )
+                if subs or vote:
+                    out.append((k, None, tuple(s.code for s in subs), vote))
+                    taken.update(range(j, j + n))
+    return out
+
+
+def context(mentions: list[Mention], own: str, on: bool = True) -> Context:
+    ctx = Context(set(), set(), Counter(), on)
+    for k, cc, subs, vote in mentions if on else ():
+        if k == own or own in k.split():
+            continue
+        if cc:
+            ctx.countries.add(cc)
+        ctx.admin1.update(subs)
+        if vote:
+            ctx.votes[vote] += 1
+    return ctx
+
+
+def score(ctx: Context, cc: str, admin1: str | None) -> tuple[bool, bool, int]:
+    return (admin1 in ctx.admin1, cc in ctx.countries, ctx.votes[cc])
+
+
+def may_hold(ctx: Context, city: City) -> bool:
+    """A town the landmark may be in: a big city, or a town of a supported country."""
+    return city.population >= CONTEXT_CITY or (city.population >= TOWN and held(ctx, city))
+
+
+def held(ctx: Context, place: City | Region) -> bool:
+    return any(score(ctx, place.country, place.admin1))
