@@ -9,6 +9,8 @@ event. A place is judged
   coordinates, within ``TOLERANCE_KM`` of them;
 - **missed**: the resolver said `unknown`, or gave no coordinates where the gold has them.
   Nothing was guessed, the analyst sees a place name without a pin;
+- **coarse**: the region that holds the gold town (same country and admin1, within
+  ``FAR_KM``): a place the gazetteer lacks, stood in for by its district;
 - **wrong**: anything else: a pin in the wrong place, the worst outcome.
 """
 
@@ -25,7 +27,7 @@ from service.geo.geocode import Resolved, resolve_places
 
 TOLERANCE_KM = 25.0
 FAR_KM = 100.0  # a pin this far from the gold place is in the wrong place, not imprecise
-Judgement = Literal["right", "missed", "wrong"]
+Judgement = Literal["right", "coarse", "missed", "wrong"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +58,13 @@ def judge(gold: GoldPlace, got: Resolved) -> tuple[Judgement, float | None]:
     admin1 = (gold.admin1_code, got.admin1_code) if gold.admin1_code else (gold.admin1, got.admin1)
     unit = (gold.precision, gold.facility, gold.country_code, admin1[0])
     if unit != (got.precision, got.facility, got.country, admin1[1]):
-        return "wrong", distance
+        coarse = (
+            got.precision == "region"
+            and gold.precision in ("city", "facility")
+            and (gold.country_code, admin1[0]) == (got.country, admin1[1])
+            and (distance is None or distance <= FAR_KM)
+        )
+        return ("coarse" if coarse else "wrong"), distance
     if distance is not None:
         return ("right" if distance <= TOLERANCE_KM else "wrong"), distance
     return ("missed" if gold.latitude is not None else "right"), None
@@ -89,6 +97,7 @@ def place_counts(results: list[PlaceResult]) -> dict[str, int]:
         "right": counts["right"],
         "missed": counts["missed"],
         "wrong": counts["wrong"],
+        "coarse": counts["coarse"],
         "total": len(results),
         "far": sum(1 for r in results if r.km is not None and r.km > FAR_KM),
         "located": len(located),
@@ -101,7 +110,8 @@ def place_counts(results: list[PlaceResult]) -> dict[str, int]:
 def place_summary(counts: dict[str, int]) -> str:
     line = (
         f"places (geocoder, model-independent): {counts['right']}/{counts['total']} right, "
-        f"{counts['missed']} missed (no pin, nothing guessed), {counts['wrong']} wrong"
+        f"{counts['missed']} missed (no pin, nothing guessed), {counts['wrong']} wrong, "
+        f"{counts.get('coarse', 0)} coarse (the region around it)"
     )
     if "far" in counts:
         line += (

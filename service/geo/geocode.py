@@ -53,8 +53,9 @@ The rule, in order (``Resolved.rule`` names the step that decided):
      before it ("Konabari, Gazipur", "plaza San Martín in Lima", "Gazipur's Konabari"),
      else, for a landmark in a town or what its sentence calls an area, the dateline's
      city when its paragraph names no other town ("FAISALABAD: … on Sargodha Road"), else
-     the one region its sentence names. Its precision is that place's; a landmark keeps
-     ``facility=True``. Nothing found: unknown.
+     the one region its sentence names, else the one district (a second-level unit) the
+     whole article names, when its sentence names no other. Its precision is that place's;
+     a landmark keeps ``facility=True``. Nothing found: unknown.
 6. Coordinates: a city's own; a region's: the midpoint of the bounding box of its GeoNames
    places (null if it has none); a country's: countryinfo's ``latlng``, a rough centre.
    Nothing matched: name, admin1, country and coordinates null, precision "unknown".
@@ -187,6 +188,12 @@ def _contained(
     if len(units) == 1:
         (unit,) = units.values()
         return replace(_region(gz, unknown.query, unit, "in:sentence"), facility=facility)
+    # "near the village of Bagan", in a story about "Kurram district": the one district
+    # the article names, when its sentence names no other place
+    districts = {r.code: r for r in _units(gz, text, ctx) if r.level == 2}
+    if len(districts) == 1 and not units:
+        (unit,) = districts.values()
+        return replace(_region(gz, unknown.query, unit, "in:article"), facility=facility)
     return unknown
 
 

@@ -256,3 +256,21 @@ def test_a_region_of_several_words_is_context() -> None:
     text = "A jury found him guilty in the High Court at Tauranga, in the Bay of Plenty."
     got = one("Tauranga", text)
     assert (got.country, got.admin1_code) == ("NZ", "NZ-BOP")
+
+
+def test_a_village_takes_the_one_district_its_article_names() -> None:
+    text = (
+        "PESHAWAR, Pakistan — Gunmen attacked a convoy in Kurram district on Tuesday.\n"
+        "The convoy came under fire near the village of Xolobagan, an official said."
+    )
+    got = one("Xolobagan", text)
+    assert (got.precision, got.country, got.admin1_code, got.rule) == (
+        "region",
+        "PK",
+        "PK-KP",
+        "in:article",
+    )
+    assert got.name is not None and "Kurram" in got.name
+    # two districts: which one is not said, so no pin
+    text = text.replace("in Kurram district", "in Kurram district and Orakzai district")
+    assert one("Xolobagan", text).precision == "unknown"
