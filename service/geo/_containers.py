@@ -32,7 +32,8 @@ _LANDMARK = re.compile(
     r"square|plaza|plazoleta|place|stadium|estadio|stade|camp|market|mercado|marché|bridge|"
     r"pont|puente|zone|axe|axis|crossing|junction|roundabout|airport|port|harbour|station|"
     r"hospital|school|university|prison|mosque|church|cathedral|palace|embassy|ministry|"
-    r"hotel|mall|plant|mine|dam|reservoir|base|terminal|depot|beach|lake|river|valley)s?\b",
+    r"hotel|mall|plant|mine|dam|reservoir|base|terminal|depot|beach|lake|river|valley|"
+    r"exchange|court|palacio|palais|headquarters|parliament|office|police)s?\b",
     re.IGNORECASE,
 )
 
@@ -115,6 +116,11 @@ _URBAN = re.compile(
     r"ministry|hotel|mall|headquarters|parliament)s?\b",
     re.IGNORECASE,
 )
+# a named part of a town or municipality, by its own name ("Sitio Lamut", "Colonia Roma")
+_QUARTER = re.compile(
+    r"(?:sitio|purok|barangay|barrio|colonia|kampung|kelurahan|mohalla|quartier|bairro)\s",
+    re.IGNORECASE,
+)
 _ROUTE = re.compile(r"\b(?:highway|motorway|expressway|autoroute|carretera)\b|\w-\w+ road\b", re.I)
 
 
@@ -135,5 +141,7 @@ def urban(text: str, name: str, anchor: str | None) -> bool:
     its sentence calls an area or a neighbourhood ("the Konabari area")."""
     if _URBAN.search(name):
         return not _ROUTE.search(name)
+    if _QUARTER.match(name):
+        return True  # "Sitio Lamut": a named part of the town it is in
     spans = _spans(text, name, anchor)
     return bool(spans) and bool(_AREA.match(text[spans[0][1] : spans[0][1] + 20].strip()))

@@ -181,7 +181,12 @@ def _contained(
         return unknown
     ctx = context_of(mentions, fold(unknown.query))
     facility = unknown.facility or landmark(unknown.query)
-    if urban(text, unknown.query, anchor) and (filed := _filed_in(gz, unknown, text, anchor, ctx)):
+    filed = (
+        _filed_in(gz, unknown, text, anchor, mentions)
+        if urban(text, unknown.query, anchor)
+        else None
+    )
+    if filed is not None:
         return replace(filed, query=unknown.query, facility=facility, rule="in:dateline")
     # "…clashes in Lopa, … across Djugu territory": the one unit its sentence names
     units = {r.code: r for r in _units(gz, sentence_of(text, unknown.query, anchor), ctx)}
@@ -198,12 +203,13 @@ def _contained(
 
 
 def _filed_in(
-    gz: Gazetteer, unknown: Resolved, text: str, anchor: str | None, ctx: Context
+    gz: Gazetteer, unknown: Resolved, text: str, anchor: str | None, mentions: list[Mention]
 ) -> Resolved | None:
     """The dateline's city, for a landmark or an area in a town ("a boiler exploded … on
     Sargodha Road", filed from FAISALABAD), unless the landmark's paragraph names another
     town it may be in ("À Saint-Louis, … sur le pont Faidherbe", filed from NOUAKCHOTT)."""
     paragraph = paragraph_of(text, unknown.query, anchor).replace(unknown.query, " ")
+    ctx = context_of(mentions, fold(unknown.query))
     named = {
         fold(gram)
         for m in WORD.finditer(paragraph)
@@ -211,7 +217,7 @@ def _filed_in(
         if any(may_hold(ctx, c) for c in gz.cities.named(gram))
     }
     for name in home(text):
-        got = _resolve(gz, name, text, None, [], True)
+        got = _resolve(gz, name, text, None, mentions, True)
         if got.precision == "city" and named <= {fold(name), fold(got.name or "")}:
             return got
     return None

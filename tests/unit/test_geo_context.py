@@ -274,3 +274,15 @@ def test_a_village_takes_the_one_district_its_article_names() -> None:
     # two districts: which one is not said, so no pin
     text = text.replace("in Kurram district", "in Kurram district and Orakzai district")
     assert one("Xolobagan", text).precision == "unknown"
+
+
+def test_a_named_part_of_the_filing_town_takes_the_town() -> None:
+    text = (
+        "BAUKO, Philippines — Rescuers dug through mud in Sitio Xolamut, where a "
+        "landslide buried a dozen houses."
+    )
+    got = one("Sitio Xolamut", text)
+    assert (got.name, got.country, got.facility, got.rule) == ("Bauko", "PH", False, "in:dateline")
+    text = "ACCRA, Sept 24 - Bank shares fell on the Xolo Stock Exchange on Thursday."
+    got = one("Xolo Stock Exchange", text)
+    assert (got.name, got.facility) == ("Accra", True)
