@@ -177,7 +177,7 @@ def _contained(
         if got.precision in ("city", "region"):
             facility = got.facility or unknown.facility or landmark(unknown.query)
             return replace(got, query=unknown.query, facility=facility, rule=f"in:{got.rule}")
-    if not context or unknown.rule == "no-supported-country":
+    if not context:
         return unknown
     ctx = context_of(mentions, fold(unknown.query))
     facility = unknown.facility or landmark(unknown.query)

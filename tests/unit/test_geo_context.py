@@ -286,3 +286,13 @@ def test_a_named_part_of_the_filing_town_takes_the_town() -> None:
     text = "ACCRA, Sept 24 - Bank shares fell on the Xolo Stock Exchange on Thursday."
     got = one("Xolo Stock Exchange", text)
     assert (got.name, got.facility) == ("Accra", True)
+
+
+def test_a_village_whose_only_namesakes_are_abroad_takes_its_district() -> None:
+    # Bagan is a town in Myanmar; in a story about Kurram district it is a Pakistani village
+    text = (
+        "PESHAWAR, Pakistan — Gunmen attacked a convoy in Kurram district on Tuesday.\n"
+        "The convoy came under fire near the village of Bagan, an official said."
+    )
+    got = one("Bagan", text)
+    assert (got.country, got.admin1_code, got.precision) == ("PK", "PK-KP", "region")
