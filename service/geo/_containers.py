@@ -32,7 +32,7 @@ _LANDMARK = re.compile(
     r"square|plaza|plazoleta|place|stadium|estadio|stade|camp|market|mercado|marché|bridge|"
     r"pont|puente|zone|axe|axis|crossing|junction|roundabout|airport|port|harbour|station|"
     r"hospital|school|university|prison|mosque|church|cathedral|palace|embassy|ministry|"
-    r"hotel|mall|plant|mine|dam|reservoir|base|terminal|depot|beach|lake|river|valley|"
+    r"hotel|mall|plant|mine|dam|reservoir|base|terminal|depot|beach|lake|river|valley|wadi|"
     r"exchange|court|palacio|palais|headquarters|parliament|office|police)s?\b",
     re.IGNORECASE,
 )

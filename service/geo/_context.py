@@ -43,6 +43,11 @@ def grams(words: list[str]) -> list[str]:
 
 
 def mentions(gz: Gazetteer, text: str) -> list[Mention]:
+    """The article's capitalised names that are countries, demonyms, admin1s or big cities.
+    A word the article also writes in lower case ("north", "coast", "forest") is a word,
+    not a place, and a name shared by admin1s of three countries or more ("Northern",
+    "Central") says nothing of where the story is."""
+    lower = set(re.findall(r"\b[a-z][a-z'’-]+\b", text))
     out: list[Mention] = []
     for m in WORD.finditer(text):
         words = m.group(0).split()
@@ -57,12 +62,22 @@ def mentions(gz: Gazetteer, text: str) -> list[Mention]:
                     out.append((k, cc, (), None))
                     taken.update(range(j, j + n))
                     continue
+                if n == 1 and (k in lower or len(k) < 3):
+                    continue
                 subs = [s for s in gz.regions_named(k) if s.level == 1]
+                if len({s.country for s in subs}) >= 3:
+                    subs = []
                 big = [c for c in gz.cities.named(k) if c.population >= CONTEXT_CITY]
+                city = max(big, key=lambda c: c.population, default=None)
+                sub = max(subs, key=lambda s: s.population, default=None)
+                # a province named like a big city elsewhere votes for its own country
+                # when it holds more people than that city
                 vote = (
-                    max(big, key=lambda c: c.population).country
-                    if big
-                    else (subs[0].country if subs else None)
+                    sub.country
+                    if sub and (city is None or sub.population > city.population)
+                    else city.country
+                    if city
+                    else None
                 )
                 if subs or vote:
                     out.append((k, None, tuple(s.code for s in subs), vote))
@@ -72,14 +87,16 @@ def mentions(gz: Gazetteer, text: str) -> list[Mention]:
 
 def context(mentions: list[Mention], own: str, on: bool = True) -> Context:
     ctx = Context(set(), set(), Counter(), on)
+    voted: set[str] = set()  # each place votes once, however often it is named
     for k, cc, subs, vote in mentions if on else ():
         if k == own or own in k.split():
             continue
         if cc:
             ctx.countries.add(cc)
         ctx.admin1.update(subs)
-        if vote:
+        if vote and k not in voted:
             ctx.votes[vote] += 1
+            voted.add(k)
     return ctx
 
 

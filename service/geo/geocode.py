@@ -93,10 +93,13 @@ from service.geo._gazetteer import City, Gazetteer, Region, gazetteer
 from service.geo.folding import fold
 
 Precision = Literal["facility", "city", "region", "country", "unknown"]
+# a plant only with what it makes ("nuclear power plant"): "its Zwickau plant" is a factory
+# in the town, not a facility named after its region
 _FAC = (
-    r"(?:(?:nuclear|hydroelectric|thermal|coal|power|water|treatment|hydro|gas)\s+)*"
-    r"(?:plants?|stations?|reservoirs?|dams?|airports?|air\s?bases?|bases?|refiner(?:y|ies)"
-    r"|mines?|ports?|bridges?|prisons?|terminals?|depots?)"
+    r"(?:(?:(?:nuclear|hydroelectric|thermal|coal|power|water|treatment|hydro|gas)\s+)+"
+    r"(?:plants?|stations?)|(?:(?:nuclear|hydroelectric|thermal|coal|power|water|treatment|"
+    r"hydro|gas)\s+)*(?:reservoirs?|dams?|airports?|air\s?bases?|bases?|refiner(?:y|ies)"
+    r"|mines?|ports?|bridges?|prisons?|terminals?|depots?))"
 )
 _REG = (
     r"(?:regions?|oblasts?|provinces?|states?|governorates?|prefectures?|districts?"
@@ -296,7 +299,7 @@ def _resolve(
         return _region(gz, query, region, "no-city") if region else _unknown(query, rule)
     best = max(cands, key=lambda c: (score(ctx, c.country, c.admin1), c.population))
     best_score = score(ctx, best.country, best.admin1)
-    if region is not None and best.geonameid not in gz.namesakes:
+    if region is not None and best.geonameid not in gz.namesakes and not _seat(best, region, q):
         rscore = score(ctx, region.country, region.admin1)
         if (rscore, region.population) > (best_score, best.population):
             return _region(gz, query, region, "region-beats-city")
@@ -333,8 +336,21 @@ def _in_support(ctx: Context, cands: list[City], also: list[City]) -> list[City]
     a same-name town elsewhere is no pin ("Blackheath" in an Australian story is not
     London's, "Kani township" in a Myanmar story is not Kani, Japan)."""
     kept = [c for c in cands if held(ctx, c)] or [c for c in also if held(ctx, c)]
+    # a supported city of a million people beats its small namesakes nearby
+    kept = [c for c in kept if c.population >= KNOWN_CITY] or kept
     known = KNOWN_CITY if ctx.countries or ctx.votes else CONTEXT_CITY
     return kept or [c for c in cands if c.population >= known]
+
+
+def _seat(city: City, region: Region, query: str) -> bool:
+    """The city is the seat of the district of its name (its own name, the same admin1, half
+    its people or more), a link GeoNames does not always make."""
+    return (
+        region.level == 2
+        and region.admin1 == city.admin1
+        and 2 * city.population >= region.population
+        and fold(city.name) == fold(query)
+    )
 
 
 def _city(gz: Gazetteer, query: str, city: City, rule: str, fac: bool = False) -> Resolved:

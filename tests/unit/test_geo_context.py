@@ -296,3 +296,23 @@ def test_a_village_whose_only_namesakes_are_abroad_takes_its_district() -> None:
     )
     got = one("Bagan", text)
     assert (got.country, got.admin1_code, got.precision) == ("PK", "PK-KP", "region")
+
+
+def test_a_factory_named_for_its_town_is_in_the_town() -> None:
+    # "its Xolo plant" is a factory in Zwickau, not a facility named after Saxony
+    text = "BERLIN — The supplier will close its Zwickau plant next year, cutting 1,400 jobs."
+    got = one("Zwickau", text)
+    assert (got.name, got.precision, got.facility) == ("Zwickau", "city", False)
+    # a power plant is still named for its region ("the Rivne nuclear power plant")
+    text = "KYIV, Ukraine — Strikes hit substations of the Rivne nuclear power plant."
+    assert (one("Rivne", text).precision, one("Rivne", text).facility) == ("region", True)
+
+
+def test_common_words_and_shared_region_names_are_no_context() -> None:
+    # "North" and "Coast" are admin1s somewhere; here they are words, and say nothing
+    text = "Fire crews on the North Coast moved north on Monday, the coast guard said."
+    from service.geo._context import context, mentions
+    from service.geo._gazetteer import gazetteer
+
+    ctx = context(mentions(gazetteer(), text), "")
+    assert not ctx.votes and not ctx.admin1
