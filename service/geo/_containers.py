@@ -22,8 +22,9 @@ _AFTER = re.compile(
     r"cercle|centre|center|centro|heart|outskirts|afueras|suburbs|banlieue|"
     r"northern|southern|eastern|western|central|north|south|east|west|capital)\s+"
     r"(?:(?:of|de|du|del)\s+(?:la\s+)?)?)?"
-    rf"(?P<name>{_NAME})"
-    r"(?!\s*(?:,\s*[A-ZÀ-Þ]|(?:and|y|et|e)\s+[A-ZÀ-Þ]))"  # a list ("Bogotá, Cali and …")
+    rf"(?P<name>(?>{_NAME}))"
+    # not the first of a list ("Bogotá, Cali and Medellín"); "El Fasher, Sudan" is one place
+    r"(?!(?:\s*,\s*[A-ZÀ-Þ][\w'’.-]*(?:\s+[A-ZÀ-Þ][\w'’.-]*)*)*\s*,?\s*(?:and|y|et|e)\s+[A-ZÀ-Þ])"
 )
 # before it: "Gazipur's Konabari", "the Kempsey Showground" (a landmark named for its town)
 _BEFORE = re.compile(rf"(?P<name>{_NAME})['’]s\s+(?:\w+\s+){{0,2}}$")

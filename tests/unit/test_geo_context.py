@@ -316,3 +316,18 @@ def test_common_words_and_shared_region_names_are_no_context() -> None:
 
     ctx = context(mentions(gazetteer(), text), "")
     assert not ctx.votes and not ctx.admin1
+
+
+def test_the_issues_landmarks() -> None:
+    got = one("Zamzam camp", "Paramilitary forces shelled Zamzam camp near El Fasher, Sudan.")
+    assert (got.name, got.country, got.facility, got.precision) == ("El Fasher", "SD", True, "city")
+    got = one("plaza San Martín", "LIMA, Peru — Thousands gathered in plaza San Martín in Lima.")
+    assert (got.name, got.admin1_code, got.facility) == ("Lima", "PE-LMA", True)
+    got = one(
+        "Zaporizhzhia nuclear plant",
+        "KYIV, Ukraine — Drones hit near the Zaporizhzhia nuclear plant.",
+    )
+    assert (got.precision, got.admin1_code, got.facility) == ("region", "UA-23", True)
+    # a list is not a container: Cali does not hold Bogotá
+    text = "Protests spread to Bogotá, Cali and Medellín, Colombia, on Monday."
+    assert one("Bogotá", text).name == "Bogotá"
