@@ -195,10 +195,15 @@ async def test_csv_fatalities_quoting_and_formula_guard(client: Any, llm: Script
     assert fataki["notes"] == NEWLINE_NOTES  # comma, quotes and newline survive a round trip
     assert (fataki["actor1"], fataki["inter1"]) == ("UDD", "")  # rebel or militia: not ours
     assert (fataki["actor2"], fataki["inter2"]) == ("traders", "7")
-    # Fataki is not in the gazetteer: the article's country stays, nothing is guessed
-    assert (fataki["location"], fataki["country"]) == ("Fataki", "Congo")
-    assert (fataki["iso"], fataki["latitude"], fataki["geo_precision"]) == ("", "", "")
-    assert fataki["location_precision"] == "unknown"
+    # Fataki is not in the gazetteer: the unit its article puts it in stands in (a region,
+    # ACLED's geo_precision 3), never a guessed town
+    assert (fataki["location"], fataki["country"], fataki["admin1_code"]) == (
+        "Fataki",
+        "Democratic Republic of the Congo",
+        "CD-IT",
+    )
+    assert (fataki["iso"], fataki["geo_precision"]) == ("180", "3")
+    assert fataki["location_precision"] == "region"
     assert (fataki["source"], fataki["disputed"]) == ("Marie-Claire Lokana", "true")
     assert fataki["sub_event_type"] == "Shelling/artillery/missile attack"
     assert fataki["evidence_quote"] == f"The strike on Fataki’s market on Tuesday … {MORTAR}"
