@@ -15,10 +15,12 @@ import re
 _NAME = r"[A-ZÀ-Þ][\w'’.-]*(?:\s+(?:de\s+|del\s+|of\s+|la\s+)?[A-ZÀ-Þ][\w'’.-]*){0,3}"
 # after the mention: ", Gazipur", " in Gazipur", " near the town of Kadugli", " à Lima"
 _AFTER = re.compile(
-    r"^(?:\s*,\s*(?:(?:in|dans|en|near|à)\s+)?|\s+(?:in|near|outside|at|en|à|dans|près\s+de|cerca\s+de|"
+    r"^(?:\s*,\s*(?:(?:a|an|the|un|une|el|la|le)\s+(?:[a-zà-ÿ'’-]+\s+){0,4}?)?"
+    r"(?:(?:in|dans|en|near|à)\s+)?|\s+(?:in|near|outside|at|en|à|dans|près\s+de|cerca\s+de|"
     r"de|of)\s+)(?:(?:the|la|le|el|les|los|l'|l’)\s*)?"
     r"(?:(?:city|town|village|district|province|region|state|county|municipality|shire|"
     r"township|regency|territory|ville|commune|municipio|provincia|región|département|"
+    r"municipalité|municipalidad|comuna|"
     r"cercle|centre|center|centro|heart|outskirts|afueras|suburbs|banlieue|"
     r"northern|southern|eastern|western|central|north|south|east|west|capital)\s+"
     r"(?:(?:of|de|du|del)\s+(?:la\s+)?)?)?"
@@ -34,7 +36,8 @@ _LANDMARK = re.compile(
     r"pont|puente|zone|axe|axis|crossing|junction|roundabout|airport|port|harbour|station|"
     r"hospital|school|university|prison|mosque|church|cathedral|palace|embassy|ministry|"
     r"hotel|mall|plant|mine|dam|reservoir|base|terminal|depot|beach|lake|river|valley|wadi|"
-    r"exchange|court|palacio|palais|headquarters|parliament|office|police)s?\b",
+    r"exchange|court|palacio|palais|headquarters|parliament|office|police|route|ruta|"
+    r"carretera|autoroute|motorway|expressway|rodovia)s?\b",
     re.IGNORECASE,
 )
 
@@ -123,6 +126,15 @@ _QUARTER = re.compile(
     re.IGNORECASE,
 )
 _ROUTE = re.compile(r"\b(?:highway|motorway|expressway|autoroute|carretera)\b|\w-\w+ road\b", re.I)
+
+
+_OPENING = re.compile(rf"^\s*(?:In|At|À|En|Dans)\s+(?P<name>{_NAME})\s*,")
+
+
+def opening(text: str, name: str, anchor: str | None) -> str | None:
+    """The town a sentence opens on ("In Lima, …", "À Dakar, …"): where what it tells is."""
+    m = _OPENING.match(sentence_of(text, name, anchor))
+    return m.group("name") if m and m.group("name") != name else None
 
 
 def home(text: str) -> list[str]:

@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from service.geo._containers import home
 from service.geo._gazetteer import City, Gazetteer, Region
 from service.geo.folding import fold
 
@@ -82,6 +83,10 @@ def mentions(gz: Gazetteer, text: str) -> list[Mention]:
                 if subs or vote:
                     out.append((k, None, tuple(s.code for s in subs), vote))
                     taken.update(range(j, j + n))
+    for name in home(text):  # the filing town votes whatever its size
+        towns = [c for c in gz.cities.named(name) if c.population >= TOWN]
+        if towns:
+            out.append((fold(name), None, (), max(towns, key=lambda c: c.population).country))
     return out
 
 

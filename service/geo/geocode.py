@@ -63,6 +63,7 @@ The rule, in order (``Resolved.rule`` names the step that decided):
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -72,6 +73,7 @@ from service.geo._containers import (
     containers,
     home,
     landmark,
+    opening,
     paragraph_of,
     sentence_of,
     urban,
@@ -92,6 +94,7 @@ from service.geo._context import mentions as mentions_in
 from service.geo._gazetteer import City, Gazetteer, Region, gazetteer
 from service.geo.folding import fold
 
+FAR_KM = 100.0  # a namesake this far from where the article puts the place is another place
 Precision = Literal["facility", "city", "region", "country", "unknown"]
 # a plant only with what it makes ("nuclear power plant"): "its Zwickau plant" is a factory
 # in the town, not a facility named after its region
@@ -107,11 +110,13 @@ _REG = (
     r"|provincias?|regi[oó]n(?:es)?|departamentos?|d[ée]partements?|estados?)"
 )
 _OF = r"(?:of|de|del|du|de\s+la|des)"  # "the province of", "la provincia de", "département du"
+# a region's chief, who is named for it ("the governor of X", "le préfet de X")
+_CHIEF = r"(?:governor|prefect|préfet|prefecto|gobernador|gouverneur|intendente)"
 _LIST = r"(?:\s*(?:,|and|or|&)\s+(?:the\s+)?[A-Z][\w'’-]*)*"
 FAC_AFTER = re.compile(rf"^(?:'s|’s)?{_LIST}\s+{_FAC}\b", re.I)
 REG_AFTER = re.compile(rf"^{_LIST}\s+{_REG}\b")
 REG_BEFORE = re.compile(
-    rf"(?:\b{_REG}\s*(?:{_OF}|,|:)\s*(?:the\s+)?|\bgovernor\s+of\s+(?:the\s+)?)"
+    rf"(?:\b{_REG}\s*(?:{_OF}|,|:)\s*(?:the\s+)?|\b{_CHIEF}\s+{_OF}\s+(?:the\s+)?)"
     rf"(?:[A-Z][\w'’-]*\s*(?:,|and|or)\s*)*$",
     re.I,
 )
@@ -161,6 +166,8 @@ def resolve_places(
         got = _resolve(gz, place or "", article_text, anchor, mentions, context)
         if got.precision == "unknown" and place:
             got = _contained(gz, got, article_text, anchor, mentions, context)
+        elif got.precision == "city" and context:
+            got = _elsewhere(gz, got, article_text, anchor, mentions) or got
         out.append(got)
     return out
 
@@ -224,6 +231,38 @@ def _filed_in(
         if got.precision == "city" and named <= {fold(name), fold(got.name or "")}:
             return got
     return None
+
+
+def _elsewhere(
+    gz: Gazetteer, got: Resolved, text: str, anchor: str | None, mentions: list[Mention]
+) -> Resolved | None:
+    """The place the article puts a town in, when the namesake chosen is far from it: "X, a
+    village in the municipality of Y" or a sentence opening "In Y, …" name where it is; a
+    namesake 100 km away, or in another admin1, is another place."""
+    town = opening(text, got.query, anchor)
+    for name in [*containers(text, got.query, anchor), *([town] if town else [])]:
+        there = _resolve(gz, name, text, None, mentions, True)
+        if there.precision in ("city", "region") and _apart(got, there):
+            facility = landmark(got.query) or name == town  # "In Y, the Palace of X …"
+            return replace(there, query=got.query, facility=facility, rule=f"in:{there.rule}")
+    return None
+
+
+def _apart(a: Resolved, b: Resolved) -> bool:
+    """`a` (a town) is not in or near `b`: another admin1 than region `b`'s, or 100 km from
+    town `b`."""
+    if b.precision == "region" or None in (a.latitude, a.longitude, b.latitude, b.longitude):
+        return (a.country, a.admin1_code or a.admin1) != (b.country, b.admin1_code or b.admin1)
+    return _km(a.latitude, a.longitude, b.latitude, b.longitude) > FAR_KM  # type: ignore[arg-type]
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 def _unknown(query: str, rule: str, facility: bool = False) -> Resolved:

@@ -331,3 +331,32 @@ def test_the_issues_landmarks() -> None:
     # a list is not a container: Cali does not hold Bogotá
     text = "Protests spread to Bogotá, Cali and Medellín, Colombia, on Monday."
     assert one("Bogotá", text).name == "Bogotá"
+
+
+def test_where_the_article_puts_a_town_overrules_a_far_namesake() -> None:
+    # "X, a village in the municipality of Y": Y says which X (or stands in for it)
+    text = "Floods cut off Blackheath, a village in the municipality of Lagos, Nigeria, on Monday."
+    got = one("Blackheath", text)
+    assert (got.country, got.name) == ("NG", "Lagos")
+    # "In Y, …" opens the sentence: a namesake far from Y is another place (here a building
+    # of Lima, not the city in Piura, 900 km north)
+    text = "Peruvian police said so on Monday.\nIn Lima, ministers met at Sullana on Monday."
+    got = one("Sullana", text)
+    assert (got.country, got.name, got.facility) == ("PE", "Lima", True)
+
+
+def test_the_filing_town_votes_for_its_country_whatever_its_size() -> None:
+    text = "BATHURST: Fire crews defended homes in Blackheath on Sunday, the fire service said."
+    assert one("Blackheath", text).country == "AU"  # Bathurst, 37,000 people, votes for it
+
+
+def test_a_county_named_by_its_prefect_is_the_county() -> None:
+    text = "The prefect of Harghita said roads near Harghita were closed on Monday, Romania."
+    got = one("Harghita", text)
+    assert (got.precision, got.country) == ("region", "RO")
+
+
+def test_a_numbered_route_is_a_landmark() -> None:
+    text = "Protesters blocked Ruta 5 near Osorno, Chile, on Monday."
+    got = one("Ruta 5", text)
+    assert (got.name, got.facility) == ("Osorno", True)

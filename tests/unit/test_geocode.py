@@ -209,13 +209,15 @@ def test_judge_tells_wrong_from_missed() -> None:
     ("folder", "right", "missed", "pinned"),
     [
         # (issue 24) written without reading service/; read since their first score;
-        # blind-6 is the place set nobody looked into (seeds/EVAL.md, "Issue 24")
+        # blind-7 is the place set nobody looked into (seeds/EVAL.md, "Issue 24")
         ("blind-dev", 28, 7, 27),
         ("blind-3", 27, 7, 28),
         ("blind-4", 28, 11, 32),
         ("blind-5", 31, 5, 32),
         # read since its second score, through a helper's diagnosis of its far pins
         ("blind-test", 30, 4, 33),
+        # written for places; read since its first score, the same way
+        ("blind-6", 54, 12, 54),
     ],
 )
 def test_the_blind_sets_places_no_pin_far_off(
