@@ -36,6 +36,10 @@ The rule, in order (``Resolved.rule`` names the step that decided):
      article supports no country at all), which is known by name anywhere. "Blackheath"
      in a New South Wales story is not London's; with no Australian namesake it would be
      no pin.
+   - **Ambiguous namesakes are no pin**: when the winner's admin1 is not named and
+     another namesake in the same country lies 100 km away without being ten times
+     smaller ("near the village of Shevchenkove", of which Ukraine has dozens), which one
+     is meant is not said: unknown (rule ``ambiguous``).
    - **The unit the article puts it in**: among namesakes, the one in a region its
      sentence names ("Officials in the Mykolaiv region said … near Shevchenkove"); when
      the text puts it in a region right after it ("San Luis, in Napo province") and no
@@ -342,7 +346,24 @@ def _resolve(
         rscore = score(ctx, region.country, region.admin1)
         if (rscore, region.population) > (best_score, best.population):
             return _region(gz, query, region, "region-beats-city")
+    if ctx.on and _ambiguous(best, cands, ctx):
+        return _unknown(query, "ambiguous")
     return _city(gz, query, best, "city:context" if any(best_score) else "city:population")
+
+
+def _ambiguous(best: City, cands: list[City], ctx: Context) -> bool:
+    """Namesakes 100 km apart in the country the article supports, none in an admin1 it
+    names, none ten times the other's size: which one is meant is not said, and a guess is
+    a pin in the wrong place half the time. No pin."""
+    if score(ctx, best.country, best.admin1)[0]:
+        return False
+    return any(
+        c.country == best.country
+        and 10 * c.population > best.population
+        and _km(c.lat, c.lon, best.lat, best.lon) > FAR_KM
+        for c in cands
+        if c is not best
+    )
 
 
 def _inside(gz: Gazetteer, name: str, text: str, anchor: str | None, ctx: Context) -> Region | None:

@@ -360,3 +360,12 @@ def test_a_numbered_route_is_a_landmark() -> None:
     text = "Protesters blocked Ruta 5 near Osorno, Chile, on Monday."
     got = one("Ruta 5", text)
     assert (got.name, got.facility) == ("Osorno", True)
+
+
+def test_namesakes_far_apart_in_one_country_are_no_pin_unless_the_admin1_is_named() -> None:
+    text = "KYIV, Ukraine — Debris damaged a power line near the village of Shevchenkove."
+    got = one("Shevchenkove", text)
+    assert (got.precision, got.rule) == ("unknown", "ambiguous")
+    assert one("Shevchenkove", text, context=False).precision == "city"  # a guess, without it
+    text = text.replace("Shevchenkove.", "Shevchenkove, officials in the Mykolaiv region said.")
+    assert one("Shevchenkove", text).admin1_code == "UA-48"
