@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from service.geo import _abbreviations as abbreviations
 from service.geo._containers import home
 from service.geo._gazetteer import City, Gazetteer, Region
 from service.geo.folding import fold
@@ -83,6 +84,8 @@ def mentions(gz: Gazetteer, text: str) -> list[Mention]:
                 if subs or vote:
                     out.append((k, None, tuple(s.code for s in subs), vote))
                     taken.update(range(j, j + n))
+    for short, code in abbreviations.admin1s(text):  # "Paris, Tenn.", "Kempsey, NSW"
+        out.append((fold(short), None, (code,), code.split(".")[0]))
     for name in home(text):  # the filing town votes whatever its size
         towns = [c for c in gz.cities.named(name) if c.population >= TOWN]
         if towns:

@@ -369,3 +369,19 @@ def test_namesakes_far_apart_in_one_country_are_no_pin_unless_the_admin1_is_name
     assert one("Shevchenkove", text, context=False).precision == "city"  # a guess, without it
     text = text.replace("Shevchenkove.", "Shevchenkove, officials in the Mykolaiv region said.")
     assert one("Shevchenkove", text).admin1_code == "UA-48"
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "admin1_code"),
+    [
+        ("KEMPSEY, NSW — Fire crews defended homes in Blackheath on Sunday.", "AU", "AU-NSW"),
+        ("PARIS, Tenn. (AP) — A tornado tore through the town on Sunday.", "US", "US-TN"),
+        ("Crews in Paris, Ky., cleared debris on Sunday, officials said.", "US", "US-KY"),
+    ],
+)
+def test_wire_abbreviations_of_states_are_their_admin1(
+    text: str, country: str, admin1_code: str
+) -> None:
+    place = "Blackheath" if "Blackheath" in text else "Paris"
+    got = one(place, text)
+    assert (got.country, got.admin1_code) == (country, admin1_code)
