@@ -249,7 +249,9 @@ class BriefingService:
         # One per request: the draft's validators (through the validation context, on every
         # attempt and chunk) and verification share it, so the article is normalised once
         # (tests/api/test_single_pass.py).
-        text = ArticleText(article.text, split_sentences(article.text), article.language)
+        text = ArticleText(
+            article.text, split_sentences(article.text), article.language, url=article.url
+        )
         published = article.published_date()
         extraction = await self._extract(text, request, published, feed)
         verified = verify(

@@ -75,7 +75,10 @@ def place_results(cases: Iterable[GoldCase]) -> list[PlaceResult]:
     for case in cases:
         located = [e for e in case.gold.events if e.location and e.place]
         resolved = resolve_places(
-            [e.location for e in located], case.article.text, [e.evidence[0] for e in located]
+            [e.location for e in located],
+            case.article.text,
+            [e.evidence[0] for e in located],
+            outlet=case.article.url,
         )
         for event, got in zip(located, resolved, strict=True):
             assert event.location is not None and event.place is not None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from service.geo import _abbreviations as abbreviations
 from service.geo._containers import home
@@ -119,3 +120,21 @@ def may_hold(ctx: Context, city: City) -> bool:
 
 def held(ctx: Context, place: City | Region) -> bool:
     return any(score(ctx, place.country, place.admin1))
+
+
+# country domains sold as generic names ("bit.ly", "x.co", "news.io"): no country's outlet
+_VANITY = frozenset(
+    {"io", "co", "tv", "me", "fm", "ai", "ly", "to", "cc", "ws", "gg", "so", "sh", "ac", "gl",
+     "im", "la", "am", "nu", "vc", "ag", "gs", "st", "tk", "ms", "dj", "cx", "mu", "ps"}
+)  # fmt: skip
+
+
+def outlet_country(url: str | None) -> str | None:
+    """The country of an outlet's country domain ("www.smh.com.au" → AU, ".co.uk" → GB)."""
+    if not url:
+        return None
+    host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+    tld = host.rsplit(".", 1)[-1].lower()
+    if len(tld) != 2 or not tld.isalpha() or tld in _VANITY:
+        return None
+    return "GB" if tld == "uk" else tld.upper()

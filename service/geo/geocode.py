@@ -31,6 +31,8 @@ The rule, in order (``Resolved.rule`` names the step that decided):
    100,000+ people and first-level subdivisions, each counted for its most populous
    match). The place's own name never counts as its context. Ties: the most populous
    candidate (a region counts the people of its gazetteer places).
+   - The outlet's country domain (``outlet``, the article's URL) and the wire's state
+     abbreviations ("Tenn.", "NSW") count as such mentions.
    - **No pin in a country the article does not support** (the score is all-false): such
      a candidate is dropped, unless it is a city of a million people (100,000 when the
      article supports no country at all), which is known by name anywhere. "Blackheath"
@@ -91,6 +93,7 @@ from service.geo._context import (
     grams,
     held,
     may_hold,
+    outlet_country,
     score,
 )
 from service.geo._context import context as context_of
@@ -154,16 +157,20 @@ def resolve_places(
     anchors: Sequence[str | None] | None = None,
     *,
     context: bool = True,
+    outlet: str | None = None,
 ) -> list[Resolved]:
     """Resolve each place against the article (see the module docstring for the rule).
 
     ``anchors[i]``, optional, is an evidence fragment of the event: the mention of the
     place nearest it decides the kind of place. ``context=False`` ignores the article's
     countries and places (population alone decides): the tests' way to show the context
-    rule is what gets a pin right.
+    rule is what gets a pin right. ``outlet``, the article's URL: a country domain
+    ("smh.com.au") supports its country as a big city named in the article does.
     """
     gz = gazetteer()
     mentions = mentions_in(gz, article_text)
+    if cc := outlet_country(outlet):
+        mentions.append(("@outlet", None, (), cc))
     out: list[Resolved] = []
     for i, place in enumerate(places):
         anchor = anchors[i] if anchors and i < len(anchors) else None

@@ -47,6 +47,7 @@ class ArticleText:
     text: str
     sentences: Sequence[Sentence]
     declared_language: str | None = None  # the request's `language`, if it gave one
+    url: str | None = None  # the request's `url`: its country domain is the outlet's country
 
     def sentence(self, sentence_id: int) -> Sentence | None:
         if 1 <= sentence_id <= len(self.sentences):

@@ -17,13 +17,14 @@ from service.geo import countries
 from service.geo.geocode import Resolved, resolve_places
 
 
-def place_events(events: Sequence[Event], text: str) -> list[Event]:
+def place_events(events: Sequence[Event], text: str, url: str | None = None) -> list[Event]:
     located = [(event, event.location) for event in events if event.location is not None]
     resolved = iter(
         resolve_places(
             [location.name for _, location in located],
             text,
             anchors=[event.evidence[0].quote for event, _ in located],
+            outlet=url,
         )
     )
     return [

@@ -220,7 +220,7 @@ def verify(
         ev.model_copy(update={"id": f"e{i}"})
         for i, ev in enumerate(events[: options.max_events], start=1)
     ]
-    events = place_events(events, article.text)  # admin1, country code, coordinates
+    events = place_events(events, article.text, article.url)  # admin1, country, coordinates
     headline = _grounded_text(
         verifier, "headline", draft.headline, _fallback_headline(article, title)
     )

@@ -385,3 +385,14 @@ def test_wire_abbreviations_of_states_are_their_admin1(
     place = "Blackheath" if "Blackheath" in text else "Paris"
     got = one(place, text)
     assert (got.country, got.admin1_code) == (country, admin1_code)
+
+
+def test_the_outlets_country_domain_supports_its_country() -> None:
+    text = "Fire crews defended homes in Blackheath on Sunday, the fire service said."
+    assert one("Blackheath", text).precision == "unknown"  # which Blackheath: not said
+    got = resolve_places(["Blackheath"], text, outlet="https://www.smh.com.au/national/fire")
+    assert (got[0].country, got[0].admin1_code) == ("AU", "AU-NSW")
+    got = resolve_places(["Blackheath"], text, outlet="https://www.bbc.co.uk/news/london")
+    assert got[0].country == "GB"
+    # a country domain sold as a generic name is no outlet's country
+    assert resolve_places(["Blackheath"], text, outlet="https://news.io/x")[0].country is None

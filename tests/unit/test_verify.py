@@ -213,3 +213,34 @@ def test_date_read_from_evidence_when_the_model_gives_none_or_invents_one() -> N
 )
 def test_find_date_phrase_in_evidence(text: str, phrase: str | None) -> None:
     assert find_date_phrase(text) == phrase
+
+
+def test_the_outlets_country_reaches_the_places() -> None:
+    text = "Fire crews defended homes in Blackheath on Sunday, the fire service said."
+    draft = Draft.model_validate(
+        {
+            "headline": "Fire crews defended homes",
+            "summary": "Fire crews defended homes.",
+            "key_points": [],
+            "events": [
+                {
+                    "evidence": [1],
+                    "type": "disaster",
+                    "summary": "Fire crews defended homes in Blackheath.",
+                    "actors": [],
+                    "location": "Blackheath",
+                    "when": "on Sunday",
+                }
+            ],
+        }
+    )
+
+    def country(url: str | None) -> str | None:
+        article = ArticleText(text, split_sentences(text), "en", url=url)
+        verified = verify(draft, article, published=PUBLISHED, options=BriefingOptions())
+        (placed,) = verified.events
+        assert placed.location is not None
+        return placed.location.country_code
+
+    assert country(None) is None  # which Blackheath is not said
+    assert country("https://www.smh.com.au/national/nsw/fire") == "AU"
