@@ -16,13 +16,13 @@ event. A place is judged
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
 from service.evaluation.gold import GoldCase, GoldPlace
+from service.geo.distance import km
 from service.geo.geocode import Resolved, resolve_places
 
 TOLERANCE_KM = 25.0
@@ -38,16 +38,6 @@ class PlaceResult:
     got: Resolved
     judgement: Judgement
     km: float | None  # distance from the gold coordinates, when both have them
-
-
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = (
-        math.sin((p2 - p1) / 2) ** 2
-        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 def judge(gold: GoldPlace, got: Resolved) -> tuple[Judgement, float | None]:

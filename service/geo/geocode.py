@@ -69,11 +69,9 @@ The rule, in order (``Resolved.rule`` names the step that decided):
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import Literal
+from dataclasses import replace
 
 from service.geo._containers import (
     containers,
@@ -99,56 +97,15 @@ from service.geo._context import (
 from service.geo._context import context as context_of
 from service.geo._context import mentions as mentions_in
 from service.geo._gazetteer import City, Gazetteer, Region, gazetteer
+from service.geo._kinds import FAC_IN_QUERY, REG_IN_QUERY, inside, mention_cue, units
+from service.geo._resolved import Precision, Resolved, city, unknown
+from service.geo._resolved import region as region_of
+from service.geo.distance import km
 from service.geo.folding import fold
 
+__all__ = ["FAR_KM", "Precision", "Resolved", "resolve_places"]
+
 FAR_KM = 100.0  # a namesake this far from where the article puts the place is another place
-Precision = Literal["facility", "city", "region", "country", "unknown"]
-# a plant only with what it makes ("nuclear power plant"): "its Zwickau plant" is a factory
-# in the town, not a facility named after its region
-_FAC = (
-    r"(?:(?:(?:nuclear|hydroelectric|thermal|coal|power|water|treatment|hydro|gas)\s+)+"
-    r"(?:plants?|stations?)|(?:(?:nuclear|hydroelectric|thermal|coal|power|water|treatment|"
-    r"hydro|gas)\s+)*(?:reservoirs?|dams?|airports?|air\s?bases?|bases?|refiner(?:y|ies)"
-    r"|mines?|ports?|bridges?|prisons?|terminals?|depots?))"
-)
-_REG = (
-    r"(?:regions?|oblasts?|provinces?|states?|governorates?|prefectures?|districts?"
-    r"|count(?:y|ies)|krai|townships?|regenc(?:y|ies)|cercles?|territor(?:y|ies)"
-    r"|provincias?|regi[oó]n(?:es)?|departamentos?|d[ée]partements?|estados?)"
-)
-_OF = r"(?:of|de|del|du|de\s+la|des)"  # "the province of", "la provincia de", "département du"
-# a region's chief, who is named for it ("the governor of X", "le préfet de X")
-_CHIEF = r"(?:governor|prefect|préfet|prefecto|gobernador|gouverneur|intendente)"
-_LIST = r"(?:\s*(?:,|and|or|&)\s+(?:the\s+)?[A-Z][\w'’-]*)*"
-FAC_AFTER = re.compile(rf"^(?:'s|’s)?{_LIST}\s+{_FAC}\b", re.I)
-REG_AFTER = re.compile(rf"^{_LIST}\s+{_REG}\b")
-REG_BEFORE = re.compile(
-    rf"(?:\b{_REG}\s*(?:{_OF}|,|:)\s*(?:the\s+)?|\b{_CHIEF}\s+{_OF}\s+(?:the\s+)?)"
-    rf"(?:[A-Z][\w'’-]*\s*(?:,|and|or)\s*)*$",
-    re.I,
-)
-FAC_IN_QUERY = re.compile(rf"\b{_FAC}$", re.I)
-REG_IN_QUERY = re.compile(rf"^(?:{_REG} {_OF} )|(?: {_REG})$", re.I)
-
-
-@dataclass(frozen=True, slots=True)
-class Resolved:
-    query: str
-    name: str | None
-    admin1: str | None  # English, where GeoNames has an English name ("North Sulawesi")
-    country: str | None  # ISO 3166-1 alpha-2
-    latitude: float | None
-    longitude: float | None
-    precision: Precision  # what the coordinates stand for
-    facility: bool  # the text names a facility; the coordinates are its namesake region's
-    rule: str  # the step of the rule that decided
-    admin1_code: str | None = None  # ISO 3166-2 ("ID-SA"), where GeoNames links one
-    admin1_local: str | None = None  # the admin1's local name, where it differs ("Sulawesi Utara")
-
-    def with_admin1(self, admin1: Region | None) -> Resolved:
-        if admin1 is None:
-            return self
-        return replace(self, admin1=admin1.name, admin1_code=admin1.iso, admin1_local=admin1.local)
 
 
 def resolve_places(
@@ -185,7 +142,7 @@ def resolve_places(
 
 def _contained(
     gz: Gazetteer,
-    unknown: Resolved,
+    lost: Resolved,
     text: str,
     anchor: str | None,
     mentions: list[Mention],
@@ -193,44 +150,40 @@ def _contained(
 ) -> Resolved:
     """A place the gazetteer lacks takes the city or region the article puts it in
     (``_containers.py``), at that place's precision."""
-    for name in containers(text, unknown.query, anchor):
+    for name in containers(text, lost.query, anchor):
         got = _resolve(gz, name, text, None, mentions, context)
         if got.precision in ("city", "region"):
-            facility = got.facility or unknown.facility or landmark(unknown.query)
-            return replace(got, query=unknown.query, facility=facility, rule=f"in:{got.rule}")
+            facility = got.facility or lost.facility or landmark(lost.query)
+            return replace(got, query=lost.query, facility=facility, rule=f"in:{got.rule}")
     if not context:
-        return unknown
-    ctx = context_of(mentions, fold(unknown.query))
-    facility = unknown.facility or landmark(unknown.query)
-    filed = (
-        _filed_in(gz, unknown, text, anchor, mentions)
-        if urban(text, unknown.query, anchor)
-        else None
-    )
+        return lost
+    ctx = context_of(mentions, fold(lost.query))
+    facility = lost.facility or landmark(lost.query)
+    filed = _filed_in(gz, lost, text, anchor, mentions) if urban(text, lost.query, anchor) else None
     if filed is not None:
-        return replace(filed, query=unknown.query, facility=facility, rule="in:dateline")
+        return replace(filed, query=lost.query, facility=facility, rule="in:dateline")
     # "…clashes in Lopa, … across Djugu territory": the one unit its sentence names
-    units = {r.code: r for r in _units(gz, sentence_of(text, unknown.query, anchor), ctx)}
-    if len(units) == 1:
-        (unit,) = units.values()
-        return replace(_region(gz, unknown.query, unit, "in:sentence"), facility=facility)
+    here = {r.code: r for r in units(gz, sentence_of(text, lost.query, anchor), ctx)}
+    if len(here) == 1:
+        (unit,) = here.values()
+        return replace(region_of(gz, lost.query, unit, "in:sentence"), facility=facility)
     # "near the village of Bagan", in a story about "Kurram district": the one district
     # the article names, when its sentence names no other place
-    districts = {r.code: r for r in _units(gz, text, ctx) if r.level == 2}
-    if len(districts) == 1 and not units:
+    districts = {r.code: r for r in units(gz, text, ctx) if r.level == 2}
+    if len(districts) == 1 and not here:
         (unit,) = districts.values()
-        return replace(_region(gz, unknown.query, unit, "in:article"), facility=facility)
-    return unknown
+        return replace(region_of(gz, lost.query, unit, "in:article"), facility=facility)
+    return lost
 
 
 def _filed_in(
-    gz: Gazetteer, unknown: Resolved, text: str, anchor: str | None, mentions: list[Mention]
+    gz: Gazetteer, lost: Resolved, text: str, anchor: str | None, mentions: list[Mention]
 ) -> Resolved | None:
     """The dateline's city, for a landmark or an area in a town ("a boiler exploded … on
     Sargodha Road", filed from FAISALABAD), unless the landmark's paragraph names another
     town it may be in ("À Saint-Louis, … sur le pont Faidherbe", filed from NOUAKCHOTT)."""
-    paragraph = paragraph_of(text, unknown.query, anchor).replace(unknown.query, " ")
-    ctx = context_of(mentions, fold(unknown.query))
+    paragraph = paragraph_of(text, lost.query, anchor).replace(lost.query, " ")
+    ctx = context_of(mentions, fold(lost.query))
     named = {
         fold(gram)
         for m in WORD.finditer(paragraph)
@@ -264,42 +217,7 @@ def _apart(a: Resolved, b: Resolved) -> bool:
     town `b`."""
     if b.precision == "region" or None in (a.latitude, a.longitude, b.latitude, b.longitude):
         return (a.country, a.admin1_code or a.admin1) != (b.country, b.admin1_code or b.admin1)
-    return _km(a.latitude, a.longitude, b.latitude, b.longitude) > FAR_KM  # type: ignore[arg-type]
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = (
-        math.sin((p2 - p1) / 2) ** 2
-        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
-
-
-def _unknown(query: str, rule: str, facility: bool = False) -> Resolved:
-    return Resolved(query, None, None, None, None, None, "unknown", facility, rule)
-
-
-def _mention_cue(text: str, name: str, anchor: str | None) -> str | None:
-    """The kind the words around the mention nearest the anchor give: facility or region."""
-    pat = re.escape(name).replace("'", "['’]").replace("’", "['’]")
-    spans = [m.span() for m in re.finditer(rf"(?<!\w){pat}(?!\w)", text, re.I)]
-    if not spans:
-        return None
-    s, e = spans[0]
-    pos = text.find(anchor[:80]) if anchor else -1
-    if pos >= 0 and anchor:
-        end = pos + len(anchor)
-        s, e = min(
-            spans,
-            key=lambda sp: 0 if pos <= sp[0] < end else min(abs(sp[0] - pos), abs(sp[0] - end)),
-        )
-    after, before = text[e : e + 80], text[max(0, s - 60) : s]
-    if FAC_AFTER.match(after):
-        return "facility"
-    if REG_AFTER.match(after) or REG_BEFORE.search(before):
-        return "region"
-    return None
+    return km(a.latitude, a.longitude, b.latitude, b.longitude) > FAR_KM  # type: ignore[arg-type]
 
 
 def _resolve(
@@ -312,14 +230,14 @@ def _resolve(
 ) -> Resolved:
     q = re.sub(r"^the\s+(?=\S)", "", query.strip(), flags=re.I) if query.strip() else ""
     if not q:
-        return _unknown(query, "empty")
+        return unknown(query, "empty")
     kind: str | None = None
     if FAC_IN_QUERY.search(q):
         kind, q = "facility", FAC_IN_QUERY.sub("", q).strip(" ,'’s")
     elif REG_IN_QUERY.search(q) and not gz.regions_named(q):
         kind, q = "region", REG_IN_QUERY.sub("", q).strip()
     full = query.strip()
-    kind = kind or _mention_cue(text, full, anchor) or _mention_cue(text, q, anchor)
+    kind = kind or mention_cue(text, full, anchor) or mention_cue(text, q, anchor)
     ctx = context_of(mentions, fold(q), context)
     if kind == "facility":
         return _facility(gz, query, q, ctx)
@@ -328,7 +246,7 @@ def _resolve(
         return Resolved(query, c.name, None, cc, c.lat, c.lon, "country", False, "country")
     region = _best_region(gz, q, ctx)
     if kind == "region" and region is not None:
-        return _region(gz, query, region, "region-cue")
+        return region_of(gz, query, region, "region-cue")
     # no unit of that name: a township or a cercle is named for its seat ("Ye-U township")
     exact = gz.cities.named(q) or gz.cities.named(full)
     cands = exact or gz.cities.aka(q) or gz.cities.aka(full) or gz.cities_like(q)
@@ -337,25 +255,25 @@ def _resolve(
         cands = _in_support(ctx, cands, gz.cities.aka(q) if exact else [])
         # "Officials in the Mykolaiv region said … near the village of Shevchenkove": the
         # namesake in a unit its sentence names
-        units = {r.admin1 for r in _units(gz, sentence_of(text, full, anchor), ctx)}
-        cands = [c for c in cands if c.admin1 in units] or cands
-        inside = _inside(gz, full, text, anchor, ctx)
-        if inside is not None and cands and all(c.admin1 != inside.admin1 for c in cands):
+        named = {r.admin1 for r in units(gz, sentence_of(text, full, anchor), ctx)}
+        cands = [c for c in cands if c.admin1 in named] or cands
+        unit = inside(gz, full, text, anchor, ctx)
+        if unit is not None and cands and all(c.admin1 != unit.admin1 for c in cands):
             # "San Luis, in Napo province": no namesake known there; the unit stands in
-            return _region(gz, query, inside, "in:region")
+            return region_of(gz, query, unit, "in:region")
     if not cands:
         found = region or exact or gz.cities.aka(q)
         rule = "no-supported-country" if found else "no-match"
-        return _region(gz, query, region, "no-city") if region else _unknown(query, rule)
+        return region_of(gz, query, region, "no-city") if region else unknown(query, rule)
     best = max(cands, key=lambda c: (score(ctx, c.country, c.admin1), c.population))
     best_score = score(ctx, best.country, best.admin1)
     if region is not None and best.geonameid not in gz.namesakes and not _seat(best, region, q):
         rscore = score(ctx, region.country, region.admin1)
         if (rscore, region.population) > (best_score, best.population):
-            return _region(gz, query, region, "region-beats-city")
+            return region_of(gz, query, region, "region-beats-city")
     if ctx.on and _ambiguous(best, cands, ctx):
-        return _unknown(query, "ambiguous")
-    return _city(gz, query, best, "city:context" if any(best_score) else "city:population")
+        return unknown(query, "ambiguous")
+    return city(gz, query, best, "city:context" if any(best_score) else "city:population")
 
 
 def _ambiguous(best: City, cands: list[City], ctx: Context) -> bool:
@@ -367,32 +285,10 @@ def _ambiguous(best: City, cands: list[City], ctx: Context) -> bool:
     return any(
         c.country == best.country
         and 10 * c.population > best.population
-        and _km(c.lat, c.lon, best.lat, best.lon) > FAR_KM
+        and km(c.lat, c.lon, best.lat, best.lon) > FAR_KM
         for c in cands
         if c is not best
     )
-
-
-def _inside(gz: Gazetteer, name: str, text: str, anchor: str | None, ctx: Context) -> Region | None:
-    """The region the article puts the place in, next to its mention ("X, Y region", "Y's
-    X"), when that region is in a country the article supports."""
-    for container in containers(text, name, anchor):
-        key = REG_IN_QUERY.sub("", container).strip()
-        supported = [r for r in gz.regions_named(key) if held(ctx, r)]
-        if supported:
-            return max(supported, key=lambda r: (r.level == 1, r.population))
-    return None
-
-
-def _units(gz: Gazetteer, sentence: str, ctx: Context) -> list[Region]:
-    """The supported regions a sentence names ("the Mykolaiv region")."""
-    found: list[Region] = []
-    for m in WORD.finditer(sentence):
-        after, before = sentence[m.end() : m.end() + 40], sentence[: m.start()]
-        if REG_AFTER.match(after) or REG_BEFORE.search(before):
-            key = REG_IN_QUERY.sub("", m.group(0)).strip()
-            found += [r for r in gz.regions_named(key) if held(ctx, r)]
-    return found
 
 
 def _in_support(ctx: Context, cands: list[City], also: list[City]) -> list[City]:
@@ -420,12 +316,6 @@ def _seat(city: City, region: Region, query: str) -> bool:
     )
 
 
-def _city(gz: Gazetteer, query: str, city: City, rule: str, fac: bool = False) -> Resolved:
-    return Resolved(
-        query, city.name, None, city.country, city.lat, city.lon, "city", fac, rule
-    ).with_admin1(gz.regions.get(city.admin1))
-
-
 def _best_region(gz: Gazetteer, name: str, ctx: Context) -> Region | None:
     subs = gz.regions_named(name) or gz.regions_like(name)
     if not subs:
@@ -436,21 +326,15 @@ def _best_region(gz: Gazetteer, name: str, ctx: Context) -> Region | None:
     )
 
 
-def _region(gz: Gazetteer, query: str, sub: Region, rule: str, fac: bool = False) -> Resolved:
-    return Resolved(
-        query, sub.name, None, sub.country, sub.lat, sub.lon, "region", fac, rule
-    ).with_admin1(gz.regions.get(sub.admin1))
-
-
 def _facility(gz: Gazetteer, query: str, stem: str, ctx: Context) -> Resolved:
     """A facility gets its namesake region's centroid, never a city's coordinates."""
     region = _best_region(gz, stem, ctx)
     if region is not None and any(score(ctx, region.country, region.admin1)):
-        return _region(gz, query, region, "facility:namesake-region", True)
+        return region_of(gz, query, region, "facility:namesake-region", True)
     named = [c for c in gz.cities_named(stem) if c.country in ctx.countries]
     if named:
         city = max(named, key=lambda c: c.population)
         if city.admin1 in gz.regions:
             sub = gz.regions[city.admin1]
-            return _region(gz, query, sub, "facility:namesake-city-admin1", True)
-    return _unknown(query, "facility:no-namesake", True)
+            return region_of(gz, query, sub, "facility:namesake-city-admin1", True)
+    return unknown(query, "facility:no-namesake", True)
