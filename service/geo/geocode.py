@@ -159,7 +159,11 @@ def _contained(
         return lost
     ctx = context_of(mentions, fold(lost.query))
     facility = lost.facility or landmark(lost.query)
-    filed = _filed_in(gz, lost, text, anchor, mentions) if urban(text, lost.query, anchor) else None
+    filed = (
+        _filed_in(gz, lost, text, anchor, mentions, ctx)
+        if urban(text, lost.query, anchor)
+        else None
+    )
     if filed is not None:
         return replace(filed, query=lost.query, facility=facility, rule="in:dateline")
     # "…clashes in Lopa, … across Djugu territory": the one unit its sentence names
@@ -177,13 +181,17 @@ def _contained(
 
 
 def _filed_in(
-    gz: Gazetteer, lost: Resolved, text: str, anchor: str | None, mentions: list[Mention]
+    gz: Gazetteer,
+    lost: Resolved,
+    text: str,
+    anchor: str | None,
+    mentions: list[Mention],
+    ctx: Context,
 ) -> Resolved | None:
     """The dateline's city, for a landmark or an area in a town ("a boiler exploded … on
     Sargodha Road", filed from FAISALABAD), unless the landmark's paragraph names another
     town it may be in ("À Saint-Louis, … sur le pont Faidherbe", filed from NOUAKCHOTT)."""
     paragraph = paragraph_of(text, lost.query, anchor).replace(lost.query, " ")
-    ctx = context_of(mentions, fold(lost.query))
     named = {
         fold(gram)
         for m in WORD.finditer(paragraph)
