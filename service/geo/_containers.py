@@ -16,7 +16,10 @@ _NAME = r"[A-ZÀ-Þ][\w'’.-]*(?:\s+(?:de\s+|del\s+|of\s+|la\s+)?[A-ZÀ-Þ][\w'
 # after the mention: ", Gazipur", " in Gazipur", " near the town of Kadugli", " à Lima"
 _AFTER = re.compile(
     r"^(?:\s*,\s*(?:(?:a|an|the|un|une|el|la|le)\s+(?:[a-zà-ÿ'’-]+\s+){0,4}?)?"
-    r"(?:(?:in|dans|en|near|à)\s+)?|\s+(?:in|near|outside|at|en|à|dans|près\s+de|cerca\s+de|"
+    r"(?:(?:in|dans|en|near|à)\s+)?|"
+    # "the Bab al-Tabbaneh district of Tripoli", "the Konabari area in Gazipur"
+    r"\s+(?:(?:district|neighbou?rhood|quarter|suburb|area|section|quartier|barrio)\s+)?"
+    r"(?:in|near|outside|at|en|à|dans|près\s+de|cerca\s+de|"
     r"de|of)\s+)(?:(?:the|la|le|el|les|los|l'|l’)\s*)?"
     r"(?:(?:city|town|village|district|province|region|state|county|municipality|shire|"
     r"township|regency|territory|ville|commune|municipio|provincia|región|département|"
@@ -37,7 +40,8 @@ _LANDMARK = re.compile(
     r"hospital|school|university|prison|mosque|church|cathedral|palace|embassy|ministry|"
     r"hotel|mall|plant|mine|dam|reservoir|base|terminal|depot|beach|lake|river|valley|wadi|"
     r"exchange|court|palacio|palais|headquarters|parliament|office|police|route|ruta|"
-    r"carretera|autoroute|motorway|expressway|rodovia)s?\b",
+    r"carretera|autoroute|motorway|expressway|rodovia|"
+    r"(?:community|health|shopping|evacuation|detention|treatment|medical) cent(?:re|er))s?\b",
     re.IGNORECASE,
 )
 
@@ -46,7 +50,7 @@ _LANDMARK = re.compile(
 # named for where it leads ("Sargodha Road"), a lake or a forest for anything
 _IN_TOWN = re.compile(
     r"\b(?:showground|stadium|estadio|stade|market|mercado|marché|airport|station|harbour|"
-    r"hospital|university|prison|city hall|town hall)s?\b",
+    r"hospital|university|prison|city hall|town hall|camp|community cent(?:re|er)|mine)s?\b",
     re.IGNORECASE,
 )
 
@@ -99,12 +103,34 @@ def containers(text: str, name: str, anchor: str | None) -> list[str]:
         if before := _BEFORE.search(text[max(0, start - 60) : start]):
             found.append(before.group("name"))
     if _IN_TOWN.search(name):
-        head = _IN_TOWN.split(name, maxsplit=1)[0].strip(" ,")
-        if head and head[0].isupper() and head != name:
-            found.append(head)
+        found += _heads(_IN_TOWN.split(name, maxsplit=1)[0])
     if len(parts := re.split(r"\s+(?:and|y|et|&)\s+", name)) == 2:
         found += parts  # "Kingston and St Andrew": each part, the first first
     return [f for f in dict.fromkeys(found) if f != name and name not in f]
+
+
+def _heads(head: str) -> list[str]:
+    """The town a landmark's name opens on: "Kakuma refugee camp" is in Kakuma, "Lodwar
+    County Referral Hospital" in Lodwar. Only its capitalised opening words, less the
+    words that describe the landmark, not the town; never a shorter part of the town's
+    name ("Port" of "Port Moresby General Hospital" is another place)."""
+    words: list[str] = []
+    for word in head.split()[:4]:
+        if not word[0].isupper():
+            break
+        words.append(word.strip(",'’"))
+    while words and _DESCRIBES.fullmatch(words[-1]):
+        words.pop()
+    return [" ".join(words)] if words else []
+
+
+# what a landmark's name says of it after its town's name: "County Referral", "General"
+_DESCRIBES = re.compile(
+    r"(?:county|district|provincial|province|state|regional|region|municipal|city|town|"
+    r"referral|general|central|community|teaching|national|memorial|main|new|old|"
+    r"gold|copper|coal|refugee|international|public|police)",
+    re.IGNORECASE,
+)
 
 
 _DATELINE = re.compile(r"^([A-ZÀ-Þ][A-ZÀ-Þ'’. -]{2,40}?)(?=,|\s*\(|\s+[—–-]\s|:\s)")
@@ -125,6 +151,8 @@ _QUARTER = re.compile(
     r"(?:sitio|purok|barangay|barrio|colonia|kampung|kelurahan|mohalla|quartier|bairro)\s",
     re.IGNORECASE,
 )
+# a town's numbered part ("Latifabad Unit 7", "Sector 62", "Block B")
+_NUMBERED = re.compile(r"\b(?:unit|sector|block|phase|ward)\s+(?:\d{1,3}|[A-Z])$", re.IGNORECASE)
 _ROUTE = re.compile(r"\b(?:highway|motorway|expressway|autoroute|carretera)\b|\w-\w+ road\b", re.I)
 
 
@@ -154,7 +182,7 @@ def urban(text: str, name: str, anchor: str | None) -> bool:
     its sentence calls an area or a neighbourhood ("the Konabari area")."""
     if _URBAN.search(name):
         return not _ROUTE.search(name)
-    if _QUARTER.match(name):
-        return True  # "Sitio Lamut": a named part of the town it is in
+    if _QUARTER.match(name) or _NUMBERED.search(name):
+        return True  # "Sitio Lamut", "Latifabad Unit 7": a named part of the town it is in
     spans = _spans(text, name, anchor)
     return bool(spans) and bool(_AREA.match(text[spans[0][1] : spans[0][1] + 20].strip()))

@@ -59,8 +59,12 @@ REGION_WORDS = (
     "parish",
     "canton",
 )
+# and the Spanish and French prefixes: "Departamento de Punilla", "Provincia de Caylloma"
+_LOCAL_WORDS = "departamento|partido|provincia|municipio|distrito|comuna|departement|commune"
 _STRIP = re.compile(
-    "^(?:(?:{w}) of )|(?: (?:{w}))$".format(w="|".join(re.escape(w) for w in REGION_WORDS))
+    "^(?:(?:{w}) of )|(?: (?:{w}))$|^(?:{local}) (?:de la |del |de |du |d')".format(
+        w="|".join(re.escape(w) for w in REGION_WORDS), local=_LOCAL_WORDS
+    )
 )
 
 

@@ -36,7 +36,13 @@ REG_BEFORE = re.compile(
     re.I,
 )
 FAC_IN_QUERY = re.compile(rf"\b{_FAC}$", re.I)
-REG_IN_QUERY = re.compile(rf"^(?:{_REG} {_OF} )|(?: {_REG})$", re.I)
+# "la provincia de Caylloma", "Bryansk Oblast", and Spanish and French without the "de":
+# "departamento Punilla", "région Centre"
+REG_IN_QUERY = re.compile(
+    rf"^(?:{_REG} {_OF} )|(?: {_REG})$|^(?:departamento|provincia|regi[oó]n|d[ée]partement"
+    r"|estado|distrito|municipio) (?=(?-i:[A-ZÀ-Þ]))",
+    re.I,
+)
 
 
 def mention_cue(text: str, name: str, anchor: str | None) -> str | None:
@@ -56,9 +62,20 @@ def mention_cue(text: str, name: str, anchor: str | None) -> str | None:
     after, before = text[e : e + 80], text[max(0, s - 60) : s]
     if FAC_AFTER.match(after):
         return "facility"
-    if REG_AFTER.match(after) or REG_BEFORE.search(before):
+    if REG_AFTER.match(after) or _region_before(before):
         return "region"
     return None
+
+
+def _region_before(before: str) -> bool:
+    """A region cue before the name ("the district of X"), but not "the Bab Xolo district of
+    X", a named quarter of the city X."""
+    m = REG_BEFORE.search(before)
+    quarter = m is not None and m.group(0).lower().startswith("district")
+    return m is not None and not (quarter and _NAMED.search(before[: m.start()]))
+
+
+_NAMED = re.compile(r"[A-ZÀ-Þ][\w'’-]*\s*$")  # "Bab Xolo " (not "the southern Spanish ")
 
 
 def inside(gz: Gazetteer, name: str, text: str, anchor: str | None, ctx: Context) -> Region | None:
@@ -77,7 +94,7 @@ def units(gz: Gazetteer, sentence: str, ctx: Context) -> list[Region]:
     found: list[Region] = []
     for m in WORD.finditer(sentence):
         after, before = sentence[m.end() : m.end() + 40], sentence[: m.start()]
-        if REG_AFTER.match(after) or REG_BEFORE.search(before):
+        if REG_AFTER.match(after) or _region_before(before):
             key = REG_IN_QUERY.sub("", m.group(0)).strip()
             found += [r for r in gz.regions_named(key) if held(ctx, r)]
     return found

@@ -62,6 +62,12 @@ The rule, in order (``Resolved.rule`` names the step that decided):
      the one region its sentence names, else the one district (a second-level unit) the
      whole article names, when its sentence names no other. Its precision is that place's;
      a landmark keeps ``facility=True``. Nothing found: unknown.
+   - A landmark that stands in its town is in the town its name opens on ("Kakuma refugee
+     camp", "Lodwar County Referral Hospital"), never in a shorter part of that name; a
+     named quarter is in the city it is "of" ("the Bab al-Tabbaneh district of Tripoli");
+     a town's numbered part ("Latifabad Unit 7") is in the filing town.
+   - No district (a second-level unit) in a country the article does not support, when
+     it supports one: "departamento Punilla" from Córdoba is not Chile's Punilla.
 6. Coordinates: a city's own; a region's: the midpoint of the bounding box of its GeoNames
    places (null if it has none); a country's: countryinfo's ``latlng``, a rough centre.
    Nothing matched: name, admin1, country and coordinates null, precision "unknown".
@@ -253,13 +259,17 @@ def _resolve(
         c = gz.countries[cc]
         return Resolved(query, c.name, None, cc, c.lat, c.lon, "country", False, "country")
     region = _best_region(gz, q, ctx)
+    if ctx.on and region is not None and region.level == 2 and not held(ctx, region):
+        # no district in a country the article does not support: "departamento Punilla" in
+        # a story from Córdoba is not Chile's Punilla Province. An article that supports no
+        # country at all leaves the choice to the cue and population, as for a city.
+        region = None if ctx.countries or ctx.votes else region
     if kind == "region" and region is not None:
         return region_of(gz, query, region, "region-cue")
     # no unit of that name: a township or a cercle is named for its seat ("Ye-U township")
     exact = gz.cities.named(q) or gz.cities.named(full)
     cands = exact or gz.cities.aka(q) or gz.cities.aka(full) or gz.cities_like(q)
     if ctx.on:
-        region = region if region is None or held(ctx, region) or region.level == 1 else None
         cands = _in_support(ctx, cands, gz.cities.aka(q) if exact else [])
         # "Officials in the Mykolaiv region said … near the village of Shevchenkove": the
         # namesake in a unit its sentence names

@@ -396,3 +396,56 @@ def test_the_outlets_country_domain_supports_its_country() -> None:
     assert got[0].country == "GB"
     # a country domain sold as a generic name is no outlet's country
     assert resolve_places(["Blackheath"], text, outlet="https://news.io/x")[0].country is None
+
+
+@pytest.mark.parametrize(
+    ("place", "text", "town"),
+    [
+        (
+            "Dadaab refugee camp",
+            "Cholera cases rose in Dadaab refugee camp, Kenya's health ministry said.",
+            "Dadaab",
+        ),
+        (
+            "Garissa County Referral Hospital",
+            "Two patients died at the Garissa County Referral Hospital in Kenya on Monday.",
+            "Garissa",
+        ),
+        (
+            "Obuasi gold mine",
+            "Ghana's minerals commission suspended work at the Obuasi gold mine on Friday.",
+            "Obuase",  # GeoNames' spelling
+        ),
+        (
+            "Arima Community Centre",
+            "Trinidad and Tobago's disaster agency opened the Arima Community Centre as a shelter.",
+            "Arima",
+        ),
+    ],
+)
+def test_a_landmark_named_after_its_town_is_in_that_town(place: str, text: str, town: str) -> None:
+    # the town is the landmark name's opening words, however many words follow it
+    got = one(place, text)
+    assert (got.name, got.precision, got.facility) == (town, "city", True)
+
+
+def test_a_quarter_of_a_city_is_in_that_city() -> None:
+    text = "Gunmen clashed in the Bab Xolo district of Tripoli, Lebanon, on Monday."
+    got = one("Bab Xolo", text)
+    assert (got.name, got.country, got.precision) == ("Tripoli", "LB", "city")
+    text = "MULTAN: A gas cylinder exploded at a shop in Xolabad Unit 7 on Sunday, police said."
+    got = one("Xolabad Unit 7", text)
+    assert (got.name, got.country, got.rule) == ("Multan", "PK", "in:dateline")
+
+
+def test_a_district_in_a_country_the_article_does_not_support_is_no_pin() -> None:
+    # Chile has a Punilla Province; the Argentine story means Córdoba's departamento
+    text = "CÓRDOBA, Argentina — Un incendio avanza por las sierras del departamento Punilla."
+    got = one("departamento Punilla", text)
+    assert (got.country, got.admin1_code, got.precision) == ("AR", "AR-X", "region")
+
+
+def test_a_landmark_is_never_in_a_shorter_part_of_its_towns_name() -> None:
+    text = "PORT MORESBY, Papua New Guinea — Three patients died at Port Moresby General Hospital."
+    got = one("Port Moresby General Hospital", text)
+    assert (got.name, got.country, got.facility) == ("Port Moresby", "PG", True)
