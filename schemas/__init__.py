@@ -3,7 +3,14 @@
 Importable on its own (pydantic only), so clients can vendor it.
 """
 
-from schemas.article import Article, BriefingOptions, BriefingRequest
+from schemas.article import (
+    AnyArticle,
+    Article,
+    BriefingOptions,
+    BriefingRequest,
+    LinkArticle,
+    PageArticle,
+)
 from schemas.briefing import (
     SCHEMA_VERSION,
     Actor,
@@ -11,6 +18,7 @@ from schemas.briefing import (
     ActorRole,
     Attribution,
     Briefing,
+    BriefingArticle,
     BriefingResponse,
     Casualties,
     DatePrecision,
@@ -25,7 +33,15 @@ from schemas.briefing import (
     Span,
     Usage,
 )
-from schemas.job import Job, JobCounts, JobItem, JobLinks, JobRequest
+from schemas.job import (
+    FeedReport,
+    FeedSource,
+    Job,
+    JobCounts,
+    JobItem,
+    JobLinks,
+    JobRequest,
+)
 from schemas.problem import InvalidParam, Problem
 from schemas.taxonomy import TAXONOMY, EventType, Taxonomy
 
@@ -35,9 +51,11 @@ __all__ = [
     "Actor",
     "ActorKind",
     "ActorRole",
+    "AnyArticle",
     "Article",
     "Attribution",
     "Briefing",
+    "BriefingArticle",
     "BriefingOptions",
     "BriefingRequest",
     "BriefingResponse",
@@ -47,6 +65,8 @@ __all__ = [
     "Event",
     "EventDate",
     "EventType",
+    "FeedReport",
+    "FeedSource",
     "InvalidParam",
     "Job",
     "JobCounts",
@@ -54,8 +74,10 @@ __all__ = [
     "JobLinks",
     "JobRequest",
     "KeyPoint",
+    "LinkArticle",
     "Location",
     "Meta",
+    "PageArticle",
     "Problem",
     "Quantity",
     "Quote",

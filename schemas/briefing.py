@@ -14,11 +14,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from schemas.taxonomy import EventType, Taxonomy
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 # 1.1: locations resolved to admin1, country code and coordinates
 # 1.2: quotes[]: the article's quotations, each with its speaker and evidence (found by code);
 #      Actor.country_code: the ISO country an actor's name implies (resolved by code)
 # 1.3: Location.admin1_code (ISO 3166-2) and admin1_local; admin1 is the English name
+# 1.4: article: the text that was briefed and the metadata used (from the page for `html`
+#      and `url` requests), the language detected when none was given
 """Bump on any change to these models; it is part of every cache key."""
 
 
@@ -224,6 +226,34 @@ class Meta(_Model):
     computed_at: datetime
 
 
+class BriefingArticle(_Model):
+    """The article as it was briefed: the text every evidence span indexes into, and the
+    metadata used. For an `html` or `url` request, the text is what was extracted from the
+    page and the metadata the client's fields, else the page's."""
+
+    text: str
+    title: str | None = None
+    author: str | None = None
+    source: str | None = Field(
+        default=None, description="The outlet: the client's, else the page's site name."
+    )
+    url: str | None = Field(
+        default=None, description="The client's, else the page's canonical URL."
+    )
+    published_at: datetime | date | None = Field(
+        default=None,
+        description="The anchor relative dates were resolved against: the client's, else the "
+        "page's (JSON-LD `datePublished`, `article:published_time`).",
+    )
+    language: str | None = Field(
+        default=None,
+        description="BCP 47: the client's, else the page's, else detected from the text.",
+    )
+    language_detected: bool = Field(
+        default=False, description="True when `language` was detected from the text."
+    )
+
+
 class BriefingResponse(_Model):
     id: str = Field(
         description="Content hash of article, options, model, prompt and schema version."
@@ -233,4 +263,5 @@ class BriefingResponse(_Model):
     quotes: list[Quote] = Field(
         default_factory=list, description="The article's quotations and their speakers."
     )
+    article: BriefingArticle
     meta: Meta

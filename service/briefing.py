@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from schemas import SCHEMA_VERSION, BriefingRequest, BriefingResponse, Meta, Usage
+from schemas import (
+    SCHEMA_VERSION,
+    BriefingRequest,
+    BriefingResponse,
+    LinkArticle,
+    Meta,
+    Usage,
+)
 from service.errors import ArticleTooLarge
 from service.flight import KEEPALIVE_S, THROTTLE_S, BriefingStream, DraftFeed, Flight
 from service.grounding.chunks import chunk_sentences
@@ -22,6 +29,8 @@ from service.grounding.draft import draft_schema_hash
 from service.grounding.evidence import ArticleText
 from service.grounding.text import Sentence, split_sentences
 from service.grounding.verify import verify
+from service.ingest.fetch import Fetcher
+from service.ingest.prepare import prepare, reported, text_of
 from service.llm.extractor import DraftExtractor, Extraction, merge_extractions
 from service.metrics import CACHE, observe_dropped, observe_llm
 from service.store._memory import MemoryLRU
@@ -45,6 +54,7 @@ class BriefingService:
     stream_throttle_s: float = THROTTLE_S
     stream_keepalive_s: float = KEEPALIVE_S
     flights: RedisSingleFlight | None = None  # across processes; None: this process only
+    fetcher: Fetcher | None = None  # fetches `article.url` (FETCH_URLS=1); None: refused
     _inflight: dict[str, Flight] = field(default_factory=dict)
     # request body digest → briefing id, for `recall`; ids are 64 bytes, so ~16k bodies per MB
     _seen: MemoryLRU = field(default_factory=lambda: MemoryLRU(2**20, float("inf")))
@@ -59,7 +69,7 @@ class BriefingService:
 
     def key(self, request: BriefingRequest) -> str:
         """Exact article text (offsets index into it), tidied metadata, and every version."""
-        a = request.article
+        a = text_of(request)
         article = {
             "text": a.text,
             "title": (a.title or "").strip(),
@@ -67,6 +77,7 @@ class BriefingService:
             "source": (a.source or "").strip(),
             "published_at": a.published_at.isoformat() if a.published_at else "",
             "language": (a.language or "").strip().lower(),
+            "author": (a.author or "").strip(),
         }
         return cache_key(
             article=article,
@@ -101,10 +112,15 @@ class BriefingService:
     ) -> Outcome:
         """The briefing for a request; `use_cache=False` recomputes (the result is still stored).
 
+        An `html` or `url` article is read into text first (service/ingest/prepare.py): the
+        key, the cache and the response are the text's and the metadata used.
+
         `body`, the raw bytes `request` was parsed from, lets `recall` find the key later.
         """
+        fetched = isinstance(request.article, LinkArticle)
+        request = await prepare(request, self.fetcher)
         briefing_id = self._admit(request)
-        if body is not None:
+        if body is not None and not fetched:  # a page fetched again may have changed
             self._seen.put(self._digest(body), briefing_id.encode())
         if use_cache and (stored := await self.cache.get(briefing_id)) is not None:
             CACHE.labels("hit").inc()
@@ -122,6 +138,7 @@ class BriefingService:
         non-streamed one has none to share and the stream carries only its result.
         Otherwise it starts a streamed computation, which a later `brief` joins in turn.
         """
+        request = await prepare(request, self.fetcher)
         briefing_id = self._admit(request)
         if (stored := await self.cache.get(briefing_id)) is not None:
             CACHE.labels("hit").inc()
@@ -142,9 +159,10 @@ class BriefingService:
         return digest.hexdigest()
 
     def _admit(self, request: BriefingRequest) -> str:
-        if len(request.article.text) > self.max_article_chars:
+        text = text_of(request).text
+        if len(text) > self.max_article_chars:
             raise ArticleTooLarge(
-                f"article.text has {len(request.article.text):,} characters; "
+                f"article.text has {len(text):,} characters; "
                 f"the limit is {self.max_article_chars:,}"
             )
         return self.key(request)
@@ -245,7 +263,7 @@ class BriefingService:
         self, briefing_id: str, request: BriefingRequest, feed: DraftFeed | None = None
     ) -> bytes:
         started = time.perf_counter()
-        article = request.article
+        article = text_of(request)
         # One per request: the draft's validators (through the validation context, on every
         # attempt and chunk) and verification share it, so the article is normalised once
         # (tests/api/test_single_pass.py).
@@ -267,6 +285,7 @@ class BriefingService:
             briefing=verified.briefing,
             events=verified.events,
             quotes=verified.quotes,
+            article=reported(article),
             meta=Meta(
                 model=self.model,
                 prompt_version=self.prompt_version,

@@ -129,3 +129,56 @@ class ArticleAbandoned(BriefingError):
     status_code = 500
     title = "Article could not be processed"
     problem_type = "/problems/article-abandoned"
+
+
+# Ingest (service/ingest): fetching pages and feeds for a briefing. All 422: the request was
+# well formed, but what it points at could not be used as an article.
+
+
+class FetchFailed(BriefingError):
+    """A page or feed could not be fetched; `cause` says which step refused or failed
+    (scheme, blocked, dns, connect, timeout, status, type, size, redirects)."""
+
+    status_code = 422
+    title = "Page could not be fetched"
+    problem_type = "/problems/fetch-failed"
+
+    def __init__(self, url: str, cause: str, detail: str) -> None:
+        super().__init__(f"{url}: {cause}: {detail}", extra={"url": url, "cause": cause})
+        self.url = url
+        self.cause = cause
+
+
+class PageUnreadable(BriefingError):
+    """The page had too little article text to brief (a paywall stub, a cookie wall, an
+    index page): refused rather than briefing a teaser as if it were the article."""
+
+    status_code = 422
+    title = "Page has no readable article"
+    problem_type = "/problems/page-unreadable"
+
+    def __init__(self, detail: str, *, reason: str, chars: int) -> None:
+        super().__init__(detail, extra={"field": "article.html", "reason": reason, "chars": chars})
+        self.reason = reason
+        self.chars = chars
+
+
+class FeedUnreadable(BriefingError):
+    """An RSS or Atom document that could not be parsed into any entry."""
+
+    status_code = 422
+    title = "Feed could not be read"
+    problem_type = "/problems/feed-unreadable"
+
+
+class JobIncomplete(BriefingError):
+    """A job with neither articles nor a feed, or both; a feed with neither url nor xml.
+    Well-formed JSON the schema accepts (JSON Schema tools read rules across fields badly):
+    the service answers them itself, naming the field."""
+
+    status_code = 422
+    title = "Job request incomplete"
+    problem_type = "/problems/job-incomplete"
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}", extra={"field": field, "reason": reason})

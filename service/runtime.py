@@ -12,9 +12,13 @@ import functools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+from redis.asyncio import Redis
+
 import prompts
 from service.briefing import BriefingService
 from service.geo import warm as warm_gazetteer
+from service.ingest.entries import FeedReader
+from service.ingest.fetch import Fetcher
 from service.jobs import JobService
 from service.jobs._outcomes import gave_up
 from service.jobs.queue import open_queue
@@ -29,6 +33,8 @@ from service.store._memory import MemoryLRU
 from service.store._outage import REDIS_ERRORS
 from service.store.access import Gate, open_gate
 from service.store.cache import BriefingCache, connect
+from service.store.feeds import SeenEntries
+from service.store.fetches import RedisFetchCache
 from service.store.singleflight import RedisSingleFlight
 from service.tenancy import Tenancy
 
@@ -69,6 +75,21 @@ def _extractor(settings: Settings, llm: LLMBackend) -> DraftExtractor:
     )
 
 
+def _fetcher(settings: Settings, redis: Redis) -> Fetcher | None:
+    """The fetcher of `article.url` and feeds (FETCH_URLS), each fetch through the SSRF
+    guard, revalidated from Redis."""
+    if not settings.fetch_urls:
+        return None
+    return Fetcher(
+        allow_hosts=frozenset(h.lower() for h in settings.fetch_allow_hosts),
+        total_timeout_s=settings.fetch_timeout_s,
+        max_bytes=settings.fetch_max_bytes,
+        cache=RedisFetchCache(
+            redis, ttl_s=settings.fetch_cache_ttl_s, prefix=f"{settings.cache_prefix}fetch:v1:"
+        ),
+    )
+
+
 @contextlib.asynccontextmanager
 async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     redis = connect(settings.redis_url, cluster=settings.redis_cluster)
@@ -95,6 +116,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     # pipeline here, docs/quality.md)
     await asyncio.to_thread(preload_pipelines)
     tenancy = Tenancy(redis, prefix=settings.cache_prefix, ttl_s=settings.cache_ttl_s)
+    fetcher = _fetcher(settings, redis)
     try:
         await queue.connect()
         jobs = JobService(
@@ -105,6 +127,10 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             heartbeat_s=settings.job_heartbeat_s,
             attempts=settings.job_attempts,
             tenancy=tenancy,
+            feeds=FeedReader(
+                SeenEntries(redis, ttl_s=settings.job_ttl_s, prefix=settings.cache_prefix),
+                fetcher,
+            ),
         )
         extractor = _extractor(settings, llm)
         service = BriefingService(
@@ -115,6 +141,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             flights=RedisSingleFlight(
                 redis, prefix=settings.cache_prefix, ttl_ms=int(settings.lock_ttl_s * 1000)
             ),
+            fetcher=fetcher,
         )
         yield Runtime(
             settings=settings,
@@ -126,6 +153,8 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             tenancy=tenancy,
         )
     finally:
+        if fetcher is not None:
+            await fetcher.aclose()
         await llm.close()
         with contextlib.suppress(*REDIS_ERRORS):  # SAQ unsubscribes on the way out
             await queue.disconnect()

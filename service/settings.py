@@ -317,6 +317,33 @@ class Settings(BaseSettings):
         "more is answered at once with a 503 problem and `Retry-After` (slowloris cannot "
         "exhaust the server: a body sent at network speed is pending for milliseconds).",
     )
+    # Fetching pages and feeds (service/ingest/, docs/ingest.md)
+    fetch_urls: bool = Field(
+        False,
+        description="Fetch `article.url` when a request sends no text or html, and a job's "
+        "`feed.url` and its entries' links. Off: such requests get a 422 problem. Every "
+        "fetch goes through the SSRF guard (no loopback, private, link-local or metadata "
+        "address, http and https only).",
+    )
+    fetch_allow_hosts: Annotated[tuple[str, ...], NoDecode] = Field(
+        (),
+        description="Comma-separated host names (or IP literals) the SSRF guard lets through "
+        "(an intranet wire mirror; tests' loopback servers). Empty: none.",
+    )
+    fetch_max_bytes: int = Field(
+        5 * 2**20, gt=0, description="A page or feed larger than this (5 MiB) is a 422."
+    )
+    fetch_timeout_s: float = Field(
+        20.0,
+        gt=0,
+        description="A whole fetch, redirects included; connecting has 5 s, each read 10 s.",
+    )
+    fetch_cache_ttl_s: int = Field(
+        7 * 24 * 3600,
+        gt=0,
+        description="Fetched pages and feeds are kept this long (seconds) for ETag / "
+        "Last-Modified revalidation.",
+    )
     # Batch jobs (service/jobs/): POST /v1/jobs and `python -m service worker`
     max_job_articles: int = Field(10_000, gt=0, description="Articles per job; more is a 413.")
     max_job_body_bytes: int = Field(
@@ -479,7 +506,14 @@ class Settings(BaseSettings):
         `dataclasses.replace`)."""
         return type(self)(**{**dict(self), **changes})
 
-    @field_validator("api_keys", "public_paths", "admin_clients", "trusted_proxies", mode="before")
+    @field_validator(
+        "api_keys",
+        "public_paths",
+        "admin_clients",
+        "trusted_proxies",
+        "fetch_allow_hosts",
+        mode="before",
+    )
     @classmethod
     def _comma_list(cls, value: Any) -> Any:
         """Comma-separated: `a, b` is two entries; `,` is none (set, but to nothing)."""

@@ -21,6 +21,7 @@ _SECTIONS = {
     "embedded_model": "Embedded llama.cpp server (when no remote backend is configured)",
     "redis_url": "Redis",
     "max_article_chars": "Input limits",
+    "fetch_urls": "Fetching pages and feeds (docs/ingest.md)",
     "max_job_articles": "Batch jobs: POST /v1/jobs and `python -m service worker`",
     "log_format": "Logs",
     "api_keys": "Access: API keys and rate limit",

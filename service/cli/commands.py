@@ -77,7 +77,13 @@ def _parser() -> argparse.ArgumentParser:
         description="Brief article files; a folder means every *.txt in it (recursively). "
         "NAME.json beside NAME.txt may hold title, source, published_at, url, language.",
     )
-    brief.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
+    brief.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders")
+    brief.add_argument(
+        "--feed",
+        metavar="URL|FILE",
+        help="brief an RSS or Atom feed's entries not briefed before (a URL is fetched only "
+        "with FETCH_URLS=1); with --url, as a job on the server",
+    )
     brief.add_argument(
         "--json",
         action="store_true",
@@ -201,7 +207,11 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
 
 def _brief_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    if args.feed is not None:
+        return _brief_feed_command(parser, args)
     try:
+        if not args.paths:
+            raise UsageError("give article files or folders, or --feed")
         paths = find_articles(args.paths)
         if args.title is not None and len(paths) > 1:
             raise UsageError(f"--title names one article, but {len(paths)} were found")
@@ -218,7 +228,43 @@ def _brief_command(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
     return asyncio.run(_brief(args, paths))
 
 
-def _brief_as_job(args: argparse.Namespace, paths: list[Path]) -> int:
+def _brief_feed_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from service.cli.feed import feed_source
+
+    try:
+        if args.paths:
+            raise UsageError("--feed briefs a feed's entries: give no PATH beside it")
+        source = feed_source(args.feed)
+    except UsageError as exc:
+        parser.error(str(exc))
+    if args.url:
+        return _brief_as_job(args, [], feed=source)
+    return asyncio.run(_brief_feed_locally(args, source))
+
+
+async def _brief_feed_locally(args: argparse.Namespace, source: dict[str, str]) -> int:
+    from service.cli.feed import brief_feed
+    from service.runtime import open_runtime
+
+    started = time.perf_counter()
+    async with open_runtime(Settings.from_env()) as runtime:
+        line, records = await brief_feed(runtime, source, args.concurrency or LOCAL_CONCURRENCY)
+    print(line, file=sys.stderr)
+    sinks: list[Callable[[str], None]] = [_print_line] if args.json else []
+    with contextlib.ExitStack() as stack:
+        if args.out is not None:
+            sinks.append(stack.enter_context(appending(args.out)))
+        for record in records:
+            for sink in sinks:
+                sink(record.line())
+    console = Console(file=sys.stderr if args.json else sys.stdout)
+    console.print(_render.summary_view(records, time.perf_counter() - started))
+    return 0 if all(r.ok for r in records) and "not read" not in line else 1
+
+
+def _brief_as_job(
+    args: argparse.Namespace, paths: list[Path], feed: dict[str, str] | None = None
+) -> int:
     from service.cli.jobclient import JobRun, run_job
 
     overrides = {"title": args.title, "source": args.source, "published_at": args.published_at}
@@ -231,6 +277,7 @@ def _brief_as_job(args: argparse.Namespace, paths: list[Path]) -> int:
         out=args.out,
         progress=args.progress,
         merged_out=args.merged_out,
+        feed=feed,
     )
     try:
         return asyncio.run(run_job(run))

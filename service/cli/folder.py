@@ -22,6 +22,7 @@ import httpx
 from pydantic import ValidationError
 
 from schemas import BriefingRequest
+from schemas.article import field_path
 from service.briefing import BriefingService
 from service.errors import BriefingError, problem, problem_fields, status_title
 from service.settings import Settings
@@ -107,7 +108,8 @@ class LocalBriefer:
             request = BriefingRequest.model_validate({"article": article})
         except ValidationError as exc:
             params = [
-                {"key": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in exc.errors()
+                {"key": field_path(".".join(map(str, e["loc"]))), "message": e["msg"]}
+                for e in exc.errors()
             ]
             invalid = problem_fields(400, "Bad Request", "the article is invalid", extra=params)
             raise BriefFailed(invalid) from exc

@@ -39,6 +39,7 @@ class JobRun:
     out: Path | None = None
     progress: bool = False
     merged_out: Path | None = None
+    feed: dict[str, str] | None = None  # {"url": …} or {"xml": …}: the job is the feed's
 
 
 async def run_job(run: JobRun) -> int:
@@ -50,18 +51,24 @@ async def run_job(run: JobRun) -> int:
             paths.append(path)
         except (OSError, ValueError) as exc:  # unreadable, not UTF-8, bad metadata JSON
             _say(f"{path}: not submitted: {type(exc).__name__}: {exc}")
-    if not articles:
+    if not articles and run.feed is None:
         return 1
+    body = {"feed": run.feed} if run.feed is not None else {"articles": articles}
     headers = {"X-API-Key": run.api_key} if run.api_key else {}
     timeout = httpx.Timeout(run.timeout_s, connect=10.0)
     base = run.url.rstrip("/")
     started = time.perf_counter()
     async with httpx.AsyncClient(base_url=base, headers=headers, timeout=timeout) as http:
-        submitted = await _call(http, "POST", "/v1/jobs", json={"articles": articles})
+        submitted = await _call(http, "POST", "/v1/jobs", json=body)
         if submitted.status_code != 202:
             _say(_refusal(problem_of(submitted), paths))
             return 1
         job: dict[str, Any] = submitted.json()
+        if (report := job.get("feed")) is not None:
+            _say(
+                f"feed {report['title'] or ''!r}: {report['entries']} entries, "
+                f"{report['new']} new, {report['skipped']} skipped (briefed before)"
+            )
         try:
             with _render.job_progress(job["total"], force=run.progress) as update:
                 job = await _follow(http, job, update)
@@ -207,7 +214,8 @@ def _summary(
     seconds: float,
 ) -> None:
     for item in failures:
-        _say(f"{paths[item['index']]}: {_render.problem_text(item['problem'])}")
+        where = paths[item["index"]] if item["index"] < len(paths) else f"entry {item['index']}"
+        _say(f"{where}: {_render.problem_text(item['problem'])}")
     counts = job["counts"]
     _say(
         f"job {job['id']}: {job['total']} article(s): {counts['done']} done, "

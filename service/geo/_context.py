@@ -133,7 +133,10 @@ def outlet_country(url: str | None) -> str | None:
     """The country of an outlet's country domain ("www.smh.com.au" → AU, ".co.uk" → GB)."""
     if not url:
         return None
-    host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+    try:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+    except ValueError:  # "http://[bad": a client's URL is metadata, never a reason to fail
+        return None
     tld = host.rsplit(".", 1)[-1].lower()
     if len(tld) != 2 or not tld.isalpha() or tld in _VANITY:
         return None

@@ -20,9 +20,20 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from schemas import BriefingResponse, Job, JobCounts, JobItem, JobLinks, JobRequest, Problem
+from schemas import (
+    BriefingRequest,
+    BriefingResponse,
+    Job,
+    JobCounts,
+    JobItem,
+    JobLinks,
+    JobRequest,
+    Problem,
+)
+from schemas.job import FeedReport
 from schemas.merged import JobEvents, JobEventsLinks
-from service.errors import JobsUnavailable, TooManyArticles
+from service.errors import FetchFailed, JobIncomplete, JobsUnavailable, TooManyArticles
+from service.ingest.entries import FeedArticles, FeedReader
 from service.jobs._faults import fault_point
 from service.jobs._recover import recover_lost
 from service.jobs.queue import ArticleQueue, article_job
@@ -49,22 +60,45 @@ class JobService:
     heartbeat_s: float = 30.0  # SAQ sweeps an article not heartbeated for this long
     attempts: int = 3
     tenancy: Tenancy | None = None  # what the job's tenant sees of its briefings
+    feeds: FeedReader | None = None  # reads a job's `feed`; None: feeds are refused
 
     async def submit(self, request: JobRequest, caller: Caller = ANONYMOUS) -> Job:
         """The new job (all items queued), owned by the caller's tenant; its articles are on
-        the queue when this returns."""
-        if len(request.articles) > self.max_articles:
+        the queue when this returns. A feed job's articles are its new entries."""
+        if incomplete := request.incomplete():
+            raise JobIncomplete(*incomplete)
+        if request.articles is not None:
+            return await self._submit(request.articles, caller)
+        if self.feeds is None:
+            raise FetchFailed("feed", "disabled", "this server reads no feeds")
+        with _available():
+            claimed = await self.feeds.articles(request, caller.tenant)
+        try:
+            return await self._submit(claimed.articles, caller, claimed)
+        except BaseException:
+            with contextlib.suppress(*REDIS_ERRORS):
+                await self.feeds.release(caller.tenant, claimed)
+            raise
+
+    async def _submit(
+        self, articles: list[BriefingRequest], caller: Caller, feed: FeedArticles | None = None
+    ) -> Job:
+        if len(articles) > self.max_articles:
             raise TooManyArticles(
-                f"the job has {len(request.articles):,} articles; "
+                f"the job has {len(articles):,} articles; "
                 f"the limit is {self.max_articles:,} (MAX_JOB_ARTICLES)"
             )
         job_id = secrets.token_hex(16)
+        report = feed.report.model_dump_json().encode() if feed is not None else None
         with _available():
             await self.store.create(
-                job_id, [a.model_dump_json().encode() for a in request.articles], caller.tenant
+                job_id, [a.model_dump_json().encode() for a in articles], caller.tenant, report
             )
             fault_point("job-recorded")
-            await self._enqueue(job_id, range(len(request.articles)))
+            if articles:
+                await self._enqueue(job_id, range(len(articles)))
+            else:
+                await self.store.enqueued(job_id)
             record = await self.store.get(job_id, 0, PAGE)
         JOBS_SUBMITTED.inc()
         assert record is not None  # just written
@@ -220,6 +254,7 @@ def view(record: JobRecord, offset: int, limit: int) -> Job:
         counts=JobCounts(**record.counts),
         offset=offset,
         limit=limit,
+        feed=FeedReport.model_validate_json(record.feed) if record.feed else None,
         items=[
             JobItem(
                 index=item.index,

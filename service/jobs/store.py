@@ -60,6 +60,7 @@ class JobRecord:
     cancelled_at: int | None
     items: list[ItemRecord]  # the page asked for
     owner: str = ANONYMOUS_OWNER
+    feed: bytes | None = None  # a feed job's FeedReport, as JSON
 
     @property
     def status(self) -> str:
@@ -110,7 +111,11 @@ class JobStore:
         return sorted(int(i) for i, state in states.items() if state in (b"queued", b"running"))
 
     async def create(
-        self, job_id: str, requests: Sequence[bytes], owner: str = ANONYMOUS_OWNER
+        self,
+        job_id: str,
+        requests: Sequence[bytes],
+        owner: str = ANONYMOUS_OWNER,
+        feed: bytes | None = None,
     ) -> None:
         """The record of a new job, every item queued, in one transaction; the job stays
         marked unqueued (`unqueued`) until `enqueued` says its articles are on the queue.
@@ -126,6 +131,10 @@ class JobStore:
             "owner": owner,
         }
         fields |= {state: 0 for state in STATES} | {"queued": len(requests)}
+        if feed is not None:
+            fields["feed"] = feed
+        if not requests:  # a feed with nothing new: done as it is made
+            fields["started_at"] = fields["finished_at"] = fields["created_at"]
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.hset(job, mapping=fields)
             for start in range(0, len(requests), _FILL):
@@ -215,6 +224,7 @@ class JobStore:
         if not fields:
             return None
         owner = _text(fields.pop(b"owner", ANONYMOUS_OWNER))
+        feed = fields.pop(b"feed", None)
         info = {_text(k): int(v) for k, v in fields.items()}
         indices = list(range(offset, min(offset + limit, info["total"])))
         page = await self._items(job_id, indices) if indices else []
@@ -228,6 +238,7 @@ class JobStore:
             cancelled_at=info.get("cancelled_at"),
             items=page,
             owner=owner,
+            feed=feed,
         )
 
     async def owner(self, job_id: str) -> str | None:

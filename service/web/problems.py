@@ -18,6 +18,7 @@ from litestar.plugins.problem_details import (
 )
 from litestar.types import Send
 
+from schemas.article import field_path
 from service.errors import BriefingError, problem, problem_fields, status_title
 from service.metrics import ERRORS
 
@@ -48,12 +49,18 @@ def from_http_exception(exc: HTTPException) -> ProblemDetailsException:
     else:
         type_, title = "about:blank", status_title(exc.status_code)
     ERRORS.labels(str(exc.status_code), type_).inc()
+    extra = exc.extra
+    if isinstance(extra, list):
+        extra = [
+            {**e, "key": field_path(e["key"])} if isinstance(e, dict) and e.get("key") else e
+            for e in extra
+        ]
     return ProblemDetailsException(
         status_code=exc.status_code,
         type_=type_,
         title=title,
         detail=exc.detail,
-        extra=exc.extra,
+        extra=extra,
         headers=exc.headers,
     )
 

@@ -6,6 +6,7 @@ scripted LLM and the test Redis; `main()` runs its own event loop, so the tests 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import threading
@@ -19,7 +20,9 @@ import pytest
 import redis
 
 from service.cli.commands import main
+from service.settings import Settings
 from tests.support.drafts import SEED_TEXT, good_draft
+from tests.support.jobs import in_process_worker
 from tests.support.scripted_llm import Reply, ScriptedLLM
 
 FAIL_MARK = "Nothing in this sentence should ever reach a briefing."
@@ -275,3 +278,68 @@ def test_one_failing_file_reports_the_problem(
     assert any(p["key"].startswith("article.published_at") for p in problem["extra"])
     assert "400 Bad Request" in captured.err
     assert cli_env.calls == 0
+
+
+FEED = Path(__file__).parent.parent / "pages" / "rss_full.xml"
+
+
+def test_a_feed_in_process_briefs_its_entries_once(
+    cli_env: ScriptedLLM, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "feed.jsonl"
+    assert main(["brief", "--feed", str(FEED), "--out", str(out)]) == 0
+    records = lines(out.read_text())
+    assert [r["path"] for r in records] == [
+        "https:/news.example.com/world/2026/11/port-workers-end-strike",  # a Path of the link
+        "https:/news.example.com/world/2026/11/freight-rates",
+    ]
+    first = records[0]["briefing"]["article"]
+    assert first["text"].startswith("Dock workers at the port of Rotterdam voted on Monday")
+    assert first["title"] == "Port workers end nine-day strike after pay deal"
+    assert first["published_at"] == "2026-11-03T07:15:00Z"  # the feed's date, in UTC
+    assert "2 entries, 2 new, 0 skipped" in capsys.readouterr().err
+    assert main(["brief", "--feed", str(FEED), "--out", str(out)]) == 0
+    assert len(lines(out.read_text())) == 2  # nothing new the second time
+    assert "2 entries, 0 new, 2 skipped" in capsys.readouterr().err
+
+
+def test_a_feed_through_a_server_is_a_job(
+    cli_env: ScriptedLLM,
+    live_url: str,
+    settings: Settings,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    stop = threading.Event()
+
+    async def work() -> None:
+        async with in_process_worker(settings):
+            await asyncio.to_thread(stop.wait)
+
+    worker = threading.Thread(target=lambda: asyncio.run(work()))
+    worker.start()
+    try:
+        out = tmp_path / "job.jsonl"
+        argv = ["brief", "--feed", str(FEED), "--url", live_url, "--api-key", "k"]
+        assert main([*argv, "--out", str(out)]) == 0
+        results = lines(out.read_text())
+        assert [r["article"]["title"] for r in results] == [
+            "Port workers end nine-day strike after pay deal",
+            "Freight rates climb as European ports clog",
+        ]
+        assert "2 entries, 2 new, 0 skipped" in capsys.readouterr().err
+        assert main([*argv, "--out", str(tmp_path / "again.jsonl")]) == 0
+        assert "2 entries, 0 new, 2 skipped" in capsys.readouterr().err
+    finally:
+        stop.set()
+        worker.join()
+
+
+def test_feed_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["brief", "--feed", str(tmp_path / "nope.xml")])
+    assert exit_.value.code == 2
+    assert "no such file, and not an http(s) URL" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main(["brief", "--feed", str(FEED), str(FEED)])
+    assert "give no PATH beside it" in capsys.readouterr().err

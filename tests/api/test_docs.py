@@ -52,7 +52,12 @@ async def test_viewer_page_loads_only_local_assets_that_exist(client: Any, viewe
         asset = await client.get(url)
         assert asset.status_code == 200, url
         assert len(asset.content) > 300, url
-    assert not ABSOLUTE_URL.search(page.text), ABSOLUTE_URL.search(page.text)
+    # an absolute URL in the page may only be data of the document it shows (an example's
+    # `url`, a feed's link), which the viewer prints but never loads
+    spec = (await client.get("/schema/openapi.json")).text
+    for found in ABSOLUTE_URL.finditer(page.text):
+        token = re.match(r"[^\s\"'<>\\]+", page.text[found.start() :].lstrip("\"'("))
+        assert token and token[0] in spec, page.text[found.start() - 80 : found.end() + 80]
 
 
 async def test_spec_lists_the_operations_both_viewers_show(client: Any) -> None:

@@ -16,7 +16,7 @@ from tests.support.scripted_llm import Reply, ScriptedLLM
     ("body", "field"),
     [
         ({}, "article"),
-        ({"article": {}}, "article.text"),
+        ({"article": {}}, "article"),  # no text, html or url: which form is it?
         ({"article": {"text": "   \n "}}, "article.text"),
         ({"article": {"text": "x", "published_at": "last Sunday"}}, "article.published_at"),
         ({"article": {"text": "x", "colour": "red"}}, "article.colour"),

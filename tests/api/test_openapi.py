@@ -17,6 +17,7 @@ import pytest
 from schemas import BriefingResponse
 from service.settings import Settings
 from service.web.app import COMMITTED, render_openapi
+from service.web.routes._examples import PAGE_EXAMPLE
 from tests.support.drafts import EMPTY_DRAFT, good_draft
 from tests.support.jobs import in_process_worker
 from tests.support.scripted_llm import Reply, ScriptedLLM
@@ -63,8 +64,9 @@ def test_request_example_is_the_seed_and_response_example_is_real(
     seed: dict[str, Any],
 ) -> None:
     post = SPEC["paths"]["/v1/briefings"]["post"]
-    (request_example,) = post["requestBody"]["content"]["application/json"]["schema"]["examples"]
-    assert request_example == seed
+    examples = post["requestBody"]["content"]["application/json"]["schema"]["examples"]
+    assert examples[0] == seed  # then a page and a URL: one example for each form
+    assert [next(iter(e["article"])) for e in examples[1:]] == ["html", "url"]
     (ok,) = post["responses"]["200"]["content"]["application/json"]["examples"].values()
     example = BriefingResponse.model_validate(ok["value"])
     text = seed["article"]["text"]
@@ -121,7 +123,13 @@ def test_generated_client_calls_the_running_service(
     generated_client: Any, live_url: str, llm: ScriptedLLM, seed: dict[str, Any]
 ) -> None:
     from briefings_client.api.briefings import create_briefing, get_briefing
-    from briefings_client.models import BriefingRequest, BriefingResponse, Problem
+    from briefings_client.models import (
+        BriefingArticle,
+        BriefingRequest,
+        BriefingResponse,
+        PageArticle,
+        Problem,
+    )
 
     llm.reset(Reply(arguments=good_draft()))
     client = generated_client.Client(base_url=live_url, raise_on_unexpected_status=True)
@@ -142,13 +150,31 @@ def test_generated_client_calls_the_running_service(
         assert fetched.to_dict() == {**made.parsed.to_dict(), "meta": fetched.meta.to_dict()}
         assert fetched.meta.cached is True
 
+        assert llm.calls == 1
+        # the page form, and the article the response reports as briefed
+        page = {"article": {"html": PAGE_EXAMPLE, "source": "Client's own"}}
+        read = create_briefing.sync_detailed(client=client, body=BriefingRequest.from_dict(page))
+        assert read.status_code == 200 and isinstance(read.parsed, BriefingResponse)
+        assert isinstance(BriefingRequest.from_dict(page).article, PageArticle)
+        reported = read.parsed.article
+        assert isinstance(reported, BriefingArticle)
+        assert reported.text.startswith("A storm cut power to 20,000 homes")
+        assert (reported.title, reported.source) == (
+            "Storm cuts power to 20,000 homes",
+            "Client's own",
+        )
+        assert made.parsed.article.text == seed["article"]["text"]
+        from briefings_client.models import FeedSource, JobRequest
+
+        job = JobRequest.from_dict({"feed": {"xml": "<rss/>"}})
+        assert isinstance(job.feed, FeedSource) and job.feed.xml == "<rss/>"
+
         too_many = {"article": {"text": "x"}, "options": {"max_events": 99}}
         bad = create_briefing.sync_detailed(client=client, body=BriefingRequest.from_dict(too_many))
         assert bad.status_code == 400
         assert isinstance(bad.parsed, Problem)
         assert bad.parsed.type_ == "/problems/invalid-request"
         assert [p.key for p in bad.parsed.extra] == ["options.max_events"]
-    assert llm.calls == 1
 
 
 async def test_generated_client_reads_the_json_lines_operations(

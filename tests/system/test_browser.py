@@ -10,10 +10,12 @@ tests/system/conftest.py, shared with tests/system/test_pages.py.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from playwright.async_api import expect as page_expect
 
+from service.web.routes._examples import PAGE_EXAMPLE
 from tests.support.browser import OfflinePage, screenshot
 from tests.support.drafts import good_draft
 from tests.support.scripted_llm import Reply, ScriptedLLM
@@ -51,6 +53,20 @@ async def test_swagger_ui_try_it_out_briefs_the_example_article(
     )
     await shown.scroll_into_view_if_needed()
     await screenshot(page, "swagger-try-it-out.png")
+
+    # the page form: the documented html example, pasted as the body
+    await create.locator("textarea.body-param__text").fill(
+        json.dumps({"article": {"html": PAGE_EXAMPLE}})
+    )
+    async with page.expect_response(
+        lambda r: r.request.method == "POST" and r.url.endswith("/v1/briefings")
+    ) as answer:
+        await create.get_by_role("button", name="Execute").click()
+    response = await answer.value
+    assert response.status == 200
+    article = (await response.json())["article"]
+    assert article["text"].startswith("A storm cut power to 20,000 homes")
+    assert article["title"] == "Storm cuts power to 20,000 homes"
     offline.assert_clean()
 
 

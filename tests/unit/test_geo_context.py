@@ -449,3 +449,9 @@ def test_a_landmark_is_never_in_a_shorter_part_of_its_towns_name() -> None:
     text = "PORT MORESBY, Papua New Guinea — Three patients died at Port Moresby General Hospital."
     got = one("Port Moresby General Hospital", text)
     assert (got.name, got.country, got.facility) == ("Port Moresby", "PG", True)
+
+
+def test_a_malformed_outlet_url_supports_nothing_and_never_raises() -> None:
+    text = "Protesters blocked a road in Victoria on Monday."
+    got = resolve_places(["Victoria"], text, outlet="http://[news.example.com.au")[0]
+    assert got == resolve_places(["Victoria"], text)[0]  # as if no outlet were given

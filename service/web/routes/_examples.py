@@ -36,10 +36,41 @@ def _seed_response() -> dict[str, Any] | None:
 SEED_RESPONSE = _seed_response()
 
 
+# OpenGraph, not JSON-LD: the viewers embed the document in a <script>, which a
+# "</script>" inside an example would end (tests/api/test_docs.py)
+PAGE_EXAMPLE = (
+    '<!doctype html><html lang="en"><head><title>Storm cuts power | Harbour Wire</title>'
+    '<meta property="og:title" content="Storm cuts power to 20,000 homes">'
+    '<meta property="og:site_name" content="Harbour Wire">'
+    '<meta property="article:published_time" content="2025-11-09T07:30:00Z">'
+    '<meta name="author" content="Maria Keller"></head><body>'
+    '<nav><a href="/">Home</a> <a href="/world">World</a></nav><article>'
+    "<h1>Storm cuts power to 20,000 homes</h1>"
+    "<p>A storm cut power to 20,000 homes in the coastal province on Sunday, the regional "
+    "utility said, after winds of up to 120 km/h brought down lines overnight.</p>"
+    "<p>Crews had restored electricity to about half of the affected households by the "
+    "evening, and the utility said the rest would be reconnected by Tuesday.</p>"
+    "<p>Two people were injured by falling trees, the provincial emergency service said, "
+    "and schools in three towns will stay closed on Monday.</p></article>"
+    '<aside>Related: <a href="/x">Floods hit the north</a></aside>'
+    "<footer>Cookies help us deliver our services.</footer></body></html>"
+)
+
 BriefingBody = Annotated[
-    BriefingRequest, Body(examples=[Example(summary="AP wire story", value=SEED_REQUEST)])
+    BriefingRequest,
+    Body(
+        examples=[
+            Example(summary="AP wire story (text)", value=SEED_REQUEST),
+            Example(summary="a web page (html)", value={"article": {"html": PAGE_EXAMPLE}}),
+            Example(
+                summary="a URL the service fetches (FETCH_URLS=1)",
+                value={"article": {"url": "https://apnews.com/article/russia-ukraine-war"}},
+            ),
+        ]
+    ),
 ]
-"""The request body of the briefing operations, with the seed article as its example."""
+"""The request body of the briefing operations: the seed article as text, a web page, and a
+URL, one example for each form."""
 
 
 JobBody = Annotated[
@@ -60,11 +91,23 @@ JobBody = Annotated[
                         },
                     ]
                 },
-            )
+            ),
+            Example(
+                summary="an RSS feed",
+                value={
+                    "feed": {
+                        "xml": '<?xml version="1.0"?><rss version="2.0"><channel><title>'
+                        "Wire</title><item><title>Storm cuts power</title><link>"
+                        "https://news.example.com/storm</link><guid>storm-1</guid></item>"
+                        "</channel></rss>"
+                    },
+                    "options": {"max_events": 5},
+                },
+            ),
         ]
     ),
 ]
-"""The request body of createJob: the seed article and a short one."""
+"""The request body of createJob: the seed article and a short one; or a feed."""
 
 _JOB_ID = "5f1c0b8e2d9a4c7b8e6f1a2b3c4d5e6f"
 _SEED_ID = SEED_RESPONSE["id"] if SEED_RESPONSE else "0" * 64

@@ -42,6 +42,24 @@ def _briefing(description: str) -> dict[int, ResponseSpec]:
 _BRIEF_ERRORS = problem_responses(
     (400, "The request body is invalid; `extra` lists each field and why."),
     (413, "The article is longer than the configured limit."),
+    (
+        422,
+        "The article could not be briefed: it has none of `text`, `html` and `url`, or "
+        "both `text` and `html` (`/problems/article-incomplete`, with the `field` and the "
+        "`reason`); its `html` holds too little article text (a "
+        "paywall or teaser page: `/problems/page-unreadable`, with the `field`, the "
+        "`reason` and the `chars` found), or its `url` could not be fetched "
+        "(`/problems/fetch-failed`, with the `url` and the `cause`: disabled, scheme, "
+        "blocked, dns, connect, timeout, status, type, size, redirects). Nothing is cached.",
+        {
+            "type": "/problems/fetch-failed",
+            "title": "Page could not be fetched",
+            "status": 422,
+            "detail": "http://10.0.0.5/story: blocked: 10.0.0.5 is a private address",
+            "url": "http://10.0.0.5/story",
+            "cause": "blocked",
+        },
+    ),
     (502, "The model's output could not be validated, even after re-asking."),
     (503, "The LLM backend is unreachable or refused the request."),
     (504, "The LLM backend did not answer in time."),

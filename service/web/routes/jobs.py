@@ -158,6 +158,20 @@ class JobController(Controller):
                     "detail": "the job has 12,000 articles; the limit is 10,000 (MAX_JOB_ARTICLES)",
                 },
             ),
+            (
+                422,
+                "Neither `articles` nor a `feed`, or both, or an article without a body "
+                "(`/problems/article-incomplete`, naming the field: `articles.3.article`); "
+                "or a `feed` could not be read: its `url` could not be fetched "
+                "(`/problems/fetch-failed`), or its document is not RSS or Atom "
+                "(`/problems/feed-unreadable`). No job is made, no entry is marked as seen.",
+                {
+                    "type": "/problems/feed-unreadable",
+                    "title": "Feed could not be read",
+                    "status": 422,
+                    "detail": "the document is not an RSS or Atom feed",
+                },
+            ),
             _UNAVAILABLE,
         )
         | JSON_ONLY

@@ -96,7 +96,7 @@ _STREAM_RESPONSE = ResponseSpec(
 )
 # Only these are HTTP statuses here: LLM failures happen after the stream started and
 # arrive as `problem` frames.
-_STREAM_ERRORS = {code: _BRIEF_ERRORS[code] for code in (400, 413)}
+_STREAM_ERRORS = {code: _BRIEF_ERRORS[code] for code in (400, 413, 422)}
 
 
 class BriefingStreamController(Controller):

@@ -1,0 +1,72 @@
+"""A feed's new entries as the articles of a job (`POST /v1/jobs` with a `feed`).
+
+Each entry not briefed before for the tenant (its GUID, else its link:
+service/store/feeds.py) becomes an article: the feed's full content as `html` when it
+carries it, else the entry's link as `url`, which the worker fetches and reads like any
+page. The entry's title, date and author go with it; the page's own win only where the
+feed said nothing, as for any client's fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from schemas import BriefingRequest, LinkArticle, PageArticle
+from schemas.job import FeedReport, FeedSource, JobRequest
+from service.errors import FetchFailed
+from service.ingest.feeds import FeedEntry, parse_feed
+from service.ingest.fetch import Fetcher
+from service.store.feeds import SeenEntries
+
+
+@dataclass(frozen=True, slots=True)
+class FeedArticles:
+    articles: list[BriefingRequest]
+    keys: list[str]  # the claimed entries' keys, to release if the job is not created
+    report: FeedReport
+
+
+@dataclass(slots=True)
+class FeedReader:
+    seen: SeenEntries
+    fetcher: Fetcher | None = None  # None: a feed's url is refused (FETCH_URLS off)
+
+    async def articles(self, request: JobRequest, tenant: str) -> FeedArticles:
+        """The feed's new entries as articles, claimed for the tenant."""
+        assert request.feed is not None
+        feed = parse_feed(await self._document(request.feed), request.feed.url)
+        usable = [e for e in feed.entries if e.html or e.link]
+        fresh = await self.seen.claim(tenant, [e.key for e in usable])
+        new = [e for e, is_new in zip(usable, fresh, strict=True) if is_new]
+        report = FeedReport(
+            title=feed.title,
+            entries=len(feed.entries),
+            new=len(new),
+            skipped=len(feed.entries) - len(new),
+        )
+        articles = [BriefingRequest(article=_article(e), options=request.options) for e in new]
+        return FeedArticles(articles, [e.key for e in new], report)
+
+    async def release(self, tenant: str, claimed: FeedArticles) -> None:
+        await self.seen.release(tenant, claimed.keys)
+
+    async def _document(self, source: FeedSource) -> str | bytes:
+        if source.xml is not None:
+            return source.xml
+        url = source.url or ""
+        if self.fetcher is None:
+            raise FetchFailed(
+                url,
+                "disabled",
+                "this server does not fetch URLs (FETCH_URLS=1 turns it on); send the feed's xml",
+            )
+        return (await self.fetcher.fetch(url)).body
+
+
+def _article(entry: FeedEntry) -> PageArticle | LinkArticle:
+    title, author, published = entry.title, entry.author, entry.published_at
+    if entry.html:
+        return PageArticle(
+            html=entry.html, url=entry.link, title=title, author=author, published_at=published
+        )
+    return LinkArticle(url=entry.link or "", title=title, author=author, published_at=published)
