@@ -53,7 +53,7 @@ class JobRequest(BaseModel):
     )
     feed: FeedSource | None = Field(
         default=None,
-        description="Each entry not briefed before for this tenant (by its GUID, else its "
+        description="Each entry not briefed before for this tenant (neither its GUID nor its "
         "link) becomes an article: the entry's full content when the feed carries it, else "
         "its link, fetched (`FETCH_URLS=1`). `Job.feed` says how many entries were new and "
         "how many skipped; an entry whose page could not be fetched or read is a failed item "
@@ -82,8 +82,14 @@ class FeedReport(BaseModel):
     new: int = Field(ge=0, description="Entries never briefed before: the job's items.")
     skipped: int = Field(
         ge=0,
-        description="Entries left out: already briefed for this tenant (the same GUID, else "
+        description="Entries left out: already briefed for this tenant (the same GUID or "
         "the same link), or with neither content nor link.",
+    )
+    failed: int = Field(
+        default=0,
+        ge=0,
+        description="New entries whose page could not be fetched or read so far: their items "
+        "failed with `/problems/fetch-failed` or `/problems/page-unreadable`.",
     )
 
 

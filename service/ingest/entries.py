@@ -1,6 +1,6 @@
 """A feed's new entries as the articles of a job (`POST /v1/jobs` with a `feed`).
 
-Each entry not briefed before for the tenant (its GUID, else its link:
+Each entry not briefed before for the tenant (neither its GUID nor its link:
 service/store/feeds.py) becomes an article: the feed's full content as `html` when it
 carries it, else the entry's link as `url`, which the worker fetches and reads like any
 page. The entry's title, date and author go with it; the page's own win only where the
@@ -36,8 +36,12 @@ class FeedReader:
         assert request.feed is not None
         feed = parse_feed(await self._document(request.feed), request.feed.url)
         usable = [e for e in feed.entries if e.html or e.link]
-        fresh = await self.seen.claim(tenant, [e.key for e in usable])
-        new = [e for e, is_new in zip(usable, fresh, strict=True) if is_new]
+        # an entry is new when neither its GUID nor its link was seen: a feed that renews
+        # its GUIDs, or moves a story to another link, does not brief it twice
+        names = [list(dict.fromkeys(filter(None, (e.key, e.link)))) for e in usable]
+        fresh = iter(await self.seen.claim(tenant, [k for keys in names for k in keys]))
+        claimed = [all([next(fresh) for _ in keys]) for keys in names]
+        new = [e for e, is_new in zip(usable, claimed, strict=True) if is_new]
         report = FeedReport(
             title=feed.title,
             entries=len(feed.entries),
@@ -45,7 +49,8 @@ class FeedReader:
             skipped=len(feed.entries) - len(new),
         )
         articles = [BriefingRequest(article=_article(e), options=request.options) for e in new]
-        return FeedArticles(articles, [e.key for e in new], report)
+        keys = [k for e in new for k in (e.key, e.link) if k]
+        return FeedArticles(articles, keys, report)
 
     async def release(self, tenant: str, claimed: FeedArticles) -> None:
         await self.seen.release(tenant, claimed.keys)

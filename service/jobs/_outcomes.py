@@ -10,10 +10,15 @@ from service.errors import ArticleAbandoned, problem
 from service.jobs.store import JobStore
 from service.metrics import JOB_ARTICLES
 
+# a feed entry whose page could not be had: what a feed job's report counts as unread
+UNREAD = frozenset({"/problems/fetch-failed", "/problems/page-unreadable"})
+
 
 async def failed(store: JobStore, job_id: str, index: int, problem: dict[str, Any]) -> None:
     if await store.fail(job_id, index, problem):  # counted once, however often delivered
         JOB_ARTICLES.labels("failed").inc()
+        if problem.get("type") in UNREAD:
+            await store.unread(job_id)
 
 
 async def gave_up(store: JobStore, job_id: str, index: int, status: Status, attempts: int) -> None:

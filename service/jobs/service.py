@@ -198,7 +198,7 @@ class JobService:
         merged = await asyncio.to_thread(merge_events, reports)
         return JobEvents(
             job_id=job_id,
-            status=record.status,  # type: ignore[arg-type]  # one of JobStatus by construction
+            status=record.status,  # one of JobStatus by construction
             articles=record.total,
             briefed=briefed,
             expired=expired,
@@ -246,7 +246,7 @@ def view(record: JobRecord, offset: int, limit: int) -> Job:
     more = limit > 0 and offset + limit < record.total
     return Job(
         id=record.id,
-        status=record.status,  # type: ignore[arg-type]  # one of JobStatus by construction
+        status=record.status,  # one of JobStatus by construction
         created_at=datetime.fromtimestamp(record.created_at / 1000, UTC),
         started_at=_when(record.started_at),
         finished_at=_when(record.finished_at),
@@ -254,11 +254,15 @@ def view(record: JobRecord, offset: int, limit: int) -> Job:
         counts=JobCounts(**record.counts),
         offset=offset,
         limit=limit,
-        feed=FeedReport.model_validate_json(record.feed) if record.feed else None,
+        feed=(
+            FeedReport.model_validate_json(record.feed).model_copy(update={"failed": record.unread})
+            if record.feed
+            else None
+        ),
         items=[
             JobItem(
                 index=item.index,
-                status=item.status,  # type: ignore[arg-type]
+                status=item.status,
                 attempts=item.attempts,
                 briefing_id=item.briefing_id,
                 briefing_url=f"/v1/briefings/{item.briefing_id}" if item.briefing_id else None,

@@ -61,6 +61,7 @@ class JobRecord:
     items: list[ItemRecord]  # the page asked for
     owner: str = ANONYMOUS_OWNER
     feed: bytes | None = None  # a feed job's FeedReport, as JSON
+    unread: int = 0  # items that failed because their page could not be fetched or read
 
     @property
     def status(self) -> str:
@@ -69,6 +70,15 @@ class JobRecord:
         if self.finished_at is not None:
             return "done"
         return "running" if self.started_at is not None else "queued"
+
+
+# counted on the job's record only while it exists: a deleted job is not brought back
+_UNREAD = """
+if redis.call('hexists', KEYS[1], 'total') == 1 then
+  return redis.call('hincrby', KEYS[1], 'unread', 1)
+end
+return 0
+"""
 
 
 def _now_ms() -> int:
@@ -210,6 +220,11 @@ class JobStore:
         moved, _ = await self._move(job_id, index, "failed", "queued,running", {"problem": problem})
         return moved
 
+    async def unread(self, job_id: str) -> None:
+        """One more item whose page could not be fetched or read (a feed job's report);
+        nothing for a job that is gone."""
+        await self.redis.eval(_UNREAD, 1, self._keys(job_id)[0])  # type: ignore[misc]
+
     async def cancel(self, job_id: str) -> int | None:
         """Every queued item → cancelled; how many, or None for an unknown (or expired) job."""
         n = await self.redis.eval(_scripts.CANCEL, 5, *self._keys(job_id), _now_ms(), self.ttl_s)  # type: ignore[misc]
@@ -226,6 +241,7 @@ class JobStore:
         owner = _text(fields.pop(b"owner", ANONYMOUS_OWNER))
         feed = fields.pop(b"feed", None)
         info = {_text(k): int(v) for k, v in fields.items()}
+        unread = info.pop("unread", 0)
         indices = list(range(offset, min(offset + limit, info["total"])))
         page = await self._items(job_id, indices) if indices else []
         return JobRecord(
@@ -239,6 +255,7 @@ class JobStore:
             items=page,
             owner=owner,
             feed=feed,
+            unread=unread,
         )
 
     async def owner(self, job_id: str) -> str | None:

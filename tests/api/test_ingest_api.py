@@ -218,8 +218,19 @@ async def test_an_rss_feed_becomes_a_job_and_posting_it_again_adds_nothing(
     )
     again = await _post_feed(client, {"xml": xml})
     assert (again["total"], again["status"]) == (0, "done")
-    assert again["feed"] == {"title": job["feed"]["title"], "entries": 2, "new": 0, "skipped": 2}
+    assert again["feed"] == {
+        "title": job["feed"]["title"],
+        "entries": 2,
+        "new": 0,
+        "skipped": 2,
+        "failed": 0,
+    }
     assert (await client.get(f"/v1/jobs/{again['id']}")).json()["feed"] == again["feed"]
+    # new GUIDs on the same links are the same stories
+    renewed = xml.replace("hw-2026-11-03-0042", "hw-renewed-1").replace(
+        "<guid>https://news.example.com/world/2026/11/freight-rates</guid>", "<guid>x-2</guid>"
+    )
+    assert (await _post_feed(client, {"xml": renewed}))["feed"]["new"] == 0
 
 
 async def test_an_atom_feed_by_url_is_fetched_and_its_links_too(
@@ -233,6 +244,7 @@ async def test_an_atom_feed_by_url_is_fetched_and_its_links_too(
         async with in_process_worker(allowed):
             done = await finished(client, job["id"])
         assert done["counts"]["failed"] + done["counts"]["done"] == job["total"], done
+        assert done["feed"]["failed"] == done["counts"]["failed"]  # pages not had
         again = await _post_feed(client, {"url": f"{pages}/atom.xml"})
         assert (again["total"], again["feed"]["skipped"]) == (0, 2)
 
