@@ -554,7 +554,7 @@ class Settings(BaseSettings):
 
     @property
     def strategy(self) -> Strategy:
-        """How an article becomes a draft (README, "Extraction strategies"). `staged`: code
+        """How an article becomes a draft (docs/quality.md, "Extraction strategies"). `staged`: code
         finds and fills the events, one short LLM call writes the headline and summary; the
         embedded default, chosen by the eval (seeds/EVAL.md). `single`: one LLM call drafts
         everything, for a model strong enough to find events itself; the remote default."""
@@ -584,7 +584,7 @@ class Settings(BaseSettings):
     @property
     def concurrency_limit(self) -> int:
         """LLM calls in flight at once to the backend, across every process sharing the
-        Redis (service/llm/limit.py); 0: no limit. The embedded llama.cpp server (one per
+        Redis (service/llm/slots.py); 0: no limit. The embedded llama.cpp server (one per
         process) computes one answer at a time, and llama-cpp-python's server cuts a
         streamed answer short when another request arrives, so it gets 1; a remote server
         gets 8, which a vLLM or OpenAI deployment may raise."""

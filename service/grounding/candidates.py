@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 
 from schemas import EventType
 from service.grounding import mentions as m
-from service.grounding._candidate import BLAMEABLE, VIOLENCE, Candidate, family
+from service.grounding._candidate import BLAMEABLE, VIOLENCE, family
+from service.grounding._candidate import Candidate as Candidate  # the type the rules return
 from service.grounding.chunks import paragraphs
 from service.grounding.context import (
     anchor,
@@ -397,8 +398,11 @@ def _merge_mentions(candidates: list[Candidate]) -> list[Candidate]:
 def _same_when(a: str | None, b: str | None) -> bool:
     if a is None or b is None:
         return a == b
-    words = lambda p: set(re.findall(r"\w+", p.lower())) - {"on", "late", "early", "the"}  # noqa: E731
-    return words(a) == words(b)
+    return _when_words(a) == _when_words(b)
+
+
+def _when_words(phrase: str) -> set[str]:
+    return set(re.findall(r"\w+", phrase.lower())) - {"on", "late", "early", "the"}
 
 
 def date_phrases(text: str) -> list[str]:

@@ -202,7 +202,8 @@ class Draft(BaseModel):
             schema = {**_lean(generated), "title": title}
             if key is not None:
                 _SCHEMAS[key] = schema
-        return _copy(schema)
+        copied: dict[str, Any] = _copy(schema)
+        return copied
 
 
 _SCHEMAS: dict[Any, dict[str, Any]] = {}

@@ -110,9 +110,9 @@ class StopWhenClientGoes:
 
 def main() -> None:
     llama_cpp.Llama.generate = _generate_until_gone  # type: ignore[method-assign,assignment]
-    create_app = llama_main.create_app
-    llama_main.create_app = lambda **kwargs: StopWhenClientGoes(create_app(**kwargs))  # type: ignore[assignment]
-    llama_main.main()
+    create_app = llama_main.create_app  # type: ignore[attr-defined]  # llama_cpp exports no types
+    llama_main.create_app = lambda **kwargs: StopWhenClientGoes(create_app(**kwargs))  # type: ignore[attr-defined]
+    llama_main.main()  # type: ignore[no-untyped-call]
 
 
 if __name__ == "__main__":

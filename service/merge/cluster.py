@@ -42,7 +42,7 @@ class Report:
     title: str | None = None
     published_at: date | datetime | None = None
     url: str | None = None
-    context: Location | None = None  # where the article's events are (rules.context_place)
+    context: Location | None = None  # where the article's events are (facts.py, context_place)
 
 
 @dataclass(frozen=True, slots=True)

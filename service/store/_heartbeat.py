@@ -1,6 +1,6 @@
 """Keeping a short Redis lease alive for as long as its holder works.
 
-Single-flight locks (service/store/singleflight.py), LLM slots (service/llm/limit.py) and queued
+Single-flight locks (service/store/singleflight.py), LLM slots (service/llm/slots.py) and queued
 articles (service/jobs/worker.py) are held while an LLM call runs, which can take minutes on
 a small machine. Their TTL stays short, so that a holder that dies (a killed worker, a lost
 machine) frees them within one TTL, and a task renews them while the holder lives. A renewal

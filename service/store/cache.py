@@ -182,7 +182,7 @@ class ClusterClient(RedisCluster):
     A classic PUBLISH on any node of a cluster reaches the subscribers on every node (the
     cluster bus carries it), so a channel is not a key and lives on no slot: this client
     publishes through its default node and subscribes on a plain connection to that node.
-    The Lua scripts' PUBLISH (service/llm/limit.py) runs on the node of the script's key and
+    The Lua scripts' PUBLISH (service/llm/slots.py) runs on the node of the script's key and
     reaches them the same way.
     """
 

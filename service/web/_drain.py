@@ -30,6 +30,7 @@ from typing import Any
 
 from litestar import Request
 from litestar.datastructures import Headers
+from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.handlers import HTTPRouteHandler
@@ -70,7 +71,7 @@ def body_limit_middleware(app: ASGIApp) -> ASGIApp:
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         handler = scope.get("route_handler")
-        if scope["type"] != "http" or not isinstance(handler, HTTPRouteHandler):
+        if scope["type"] != ScopeType.HTTP or not isinstance(handler, HTTPRouteHandler):
             await app(scope, receive, send)
             return
         limit = handler.resolve_request_max_body_size()
@@ -102,7 +103,7 @@ def drain_middleware(app: ASGIApp, max_drain_bytes: int) -> ASGIApp:
     """Read what is left of the request body before an error answer ends (see above)."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
         headers = Headers.from_scope(scope)
@@ -144,7 +145,7 @@ def drain_middleware(app: ASGIApp, max_drain_bytes: int) -> ASGIApp:
                 if not body_done:
                     draining = not waiting
                     close = (b"connection", b"close")
-                    message = {**message, "headers": [*message.get("headers", []), close]}  # type: ignore[typeddict-item]
+                    message = {**message, "headers": [*message.get("headers", []), close]}
             elif (
                 draining
                 and message["type"] == "http.response.body"
@@ -152,7 +153,7 @@ def drain_middleware(app: ASGIApp, max_drain_bytes: int) -> ASGIApp:
             ):
                 draining = False
                 if message.get("body"):  # the answer goes out now; the body's rest is read next
-                    await send({**message, "more_body": True})  # type: ignore[typeddict-item]
+                    await send({**message, "more_body": True})
                 await drain()
                 message = {"type": "http.response.body", "body": b"", "more_body": False}
             await send(message)

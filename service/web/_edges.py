@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.web.problems import send_problem
@@ -31,7 +32,7 @@ def _allowing_head(send: Send) -> Send:
                 else (name, value)
                 for name, value in message.get("headers", [])
             ]
-            message = {**message, "headers": headers}  # type: ignore[typeddict-item]
+            message = {**message, "headers": headers}
         await send(message)
 
     return wrapped
@@ -39,11 +40,11 @@ def _allowing_head(send: Send) -> Send:
 
 def head_middleware(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
         send = _allowing_head(send)
-        if scope["method"] != "HEAD":  # type: ignore[typeddict-item]
+        if scope["method"] != "HEAD":
             await app(scope, receive, send)
             return
         ended = False
@@ -56,14 +57,14 @@ def head_middleware(app: ASGIApp) -> ASGIApp:
                 ended = True
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
 
-        await app({**scope, "method": "GET"}, receive, headers_only)  # type: ignore[arg-type]
+        await app({**scope, "method": "GET"}, receive, headers_only)
 
     return middleware
 
 
 def cut_middleware(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
         started = False

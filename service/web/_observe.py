@@ -10,6 +10,7 @@ import re
 import time
 import uuid
 
+from litestar.enums import ScopeType
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -32,10 +33,10 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
     """Assign the id, echo it as `X-Request-ID` on every response, and log one access line."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
-        method = scope["method"]  # type: ignore[typeddict-item]  # http scopes have one
+        method = scope["method"]  # http scopes have one
         rid = _incoming_id(scope) or uuid.uuid4().hex
         token = request_id.set(rid)
         started = time.perf_counter()
@@ -47,7 +48,7 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
                 status = message["status"]
                 headers = list(message.get("headers", []))
                 headers.append((REQUEST_ID_HEADER.encode(), rid.encode()))
-                message = {**message, "headers": headers}  # type: ignore[typeddict-item]
+                message = {**message, "headers": headers}
             await send(message)
 
         try:

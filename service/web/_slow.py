@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 
+from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException
 from litestar.status_codes import HTTP_408_REQUEST_TIMEOUT
 from litestar.types import ASGIApp, Receive, ReceiveMessage, Scope, Send
@@ -50,7 +51,7 @@ def slow_body_middleware(app: ASGIApp, timeout_s: float, max_pending: int) -> AS
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         nonlocal pending
-        if scope["type"] != "http" or not _has_body(scope):
+        if scope["type"] != ScopeType.HTTP or not _has_body(scope):
             await app(scope, receive, send)
             return
         if pending >= max_pending:

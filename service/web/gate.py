@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 from litestar import Request
 from litestar.datastructures import Headers
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.errors import BriefingError
@@ -39,7 +40,7 @@ def gate_middleware(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         gate: Gate = scope["litestar_app"].state.runtime.gate
         if (
-            scope["type"] != "http"
+            scope["type"] != ScopeType.HTTP
             or gate.is_public(scope["path"])
             or scope["path"] in (LOGIN_PATH, LOGOUT_PATH)
         ):
@@ -49,7 +50,7 @@ def gate_middleware(app: ASGIApp) -> ASGIApp:
         try:
             headers = Headers.from_scope(scope)
             address = client[0] if client else "unknown"
-            method = scope["method"]  # type: ignore[typeddict-item]  # http scopes have one
+            method = scope["method"]  # http scopes have one
             caller, decision = await gate.admit(scope["path"], headers, address, method)
         except Unauthorized as exc:
             if _is_page_visit(scope, headers):  # a person with a browser: to the sign-in form
@@ -109,7 +110,7 @@ def _adding_headers(send: Send, headers: dict[str, str]) -> Send:
 
     async def wrapped(message: Message) -> None:
         if message["type"] == "http.response.start":
-            message = {**message, "headers": [*message.get("headers", []), *encoded]}  # type: ignore[typeddict-item]
+            message = {**message, "headers": [*message.get("headers", []), *encoded]}
         await send(message)
 
     return wrapped

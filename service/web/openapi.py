@@ -117,7 +117,7 @@ class Verbatim(BaseSchemaObject):
 
     value: Any
 
-    def to_schema(self) -> Any:  # type: ignore[override]
+    def to_schema(self) -> Any:
         return self.value
 
 

@@ -45,8 +45,9 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args: Any) -> None:
         pass
 
-    def _send(self, status: int, body: bytes = b"", ctype: str = "text/html",
-              **headers: str) -> None:
+    def _send(
+        self, status: int, body: bytes = b"", ctype: str = "text/html", **headers: str
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -193,8 +194,14 @@ async def test_a_redirect_is_checked_at_each_hop(serve_on: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["file:///etc/passwd", "gopher://127.0.0.1:70/_stats", "ftp://127.0.0.1/x",
-            "data:text/html,<p>hi</p>", "javascript:alert(1)"],
+    "url",
+    [
+        "file:///etc/passwd",
+        "gopher://127.0.0.1:70/_stats",
+        "ftp://127.0.0.1/x",
+        "data:text/html,<p>hi</p>",
+        "javascript:alert(1)",
+    ],
 )
 async def test_other_schemes_are_refused(url: str) -> None:
     fetcher = Fetcher(allow_hosts=frozenset({"127.0.0.1"}))  # allowing a host allows no scheme
@@ -209,8 +216,14 @@ async def test_other_schemes_are_refused(url: str) -> None:
 @pytest.fixture
 async def local(serve_on: Any) -> Any:
     server = serve_on("127.0.0.1")
-    fetcher = Fetcher(allow_hosts=frozenset({"127.0.0.1"}), connect_timeout_s=2,
-                      read_timeout_s=0.5, total_timeout_s=2, max_bytes=10_000, max_redirects=3)
+    fetcher = Fetcher(
+        allow_hosts=frozenset({"127.0.0.1"}),
+        connect_timeout_s=2,
+        read_timeout_s=0.5,
+        total_timeout_s=2,
+        max_bytes=10_000,
+        max_redirects=3,
+    )
     yield server, fetcher
     await fetcher.aclose()
 
@@ -320,20 +333,32 @@ class Recorder:
 
 PUBLIC = "93.184.215.14"  # documentation-free public address; only MockTransport sees it
 PRIVATE_URLS = [
-    "http://10.0.0.1/", "http://192.168.1.1/admin", "http://169.254.169.254/latest/meta-data/",
-    "http://[fd00::1]/", "http://internal.example/", "http://mixed.example/",
-    "http://[::ffff:10.0.0.1]/", "http://[::ffff:127.0.0.1]/", "http://100.64.0.1/",
-    "http://0.0.0.0/", "http://[fe80::1]/", "http://224.0.0.1/", "http://240.0.0.1/",
-    "http://[64:ff9b::a9fe:a9fe]/", "http://[2002:a00:1::1]/",  # NAT64 and 6to4 wrappers
+    "http://10.0.0.1/",
+    "http://192.168.1.1/admin",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://[fd00::1]/",
+    "http://internal.example/",
+    "http://mixed.example/",
+    "http://[::ffff:10.0.0.1]/",
+    "http://[::ffff:127.0.0.1]/",
+    "http://100.64.0.1/",
+    "http://0.0.0.0/",
+    "http://[fe80::1]/",
+    "http://224.0.0.1/",
+    "http://240.0.0.1/",
+    "http://[64:ff9b::a9fe:a9fe]/",
+    "http://[2002:a00:1::1]/",  # NAT64 and 6to4 wrappers
 ]
 
 
 def _recorder() -> Recorder:
-    return Recorder(answers={
-        "internal.example": [["10.0.0.5"]],
-        "mixed.example": [[PUBLIC, "10.0.0.6"]],
-        "public.example": [[PUBLIC]],
-    })
+    return Recorder(
+        answers={
+            "internal.example": [["10.0.0.5"]],
+            "mixed.example": [[PUBLIC, "10.0.0.6"]],
+            "public.example": [[PUBLIC]],
+        }
+    )
 
 
 @pytest.mark.parametrize("url", PRIVATE_URLS)
@@ -414,10 +439,26 @@ def tls_server(tmp_path: Any) -> Iterator[tuple[int, str, Seen]]:
         pytest.skip("no openssl to make a test certificate")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-keyout", str(key), "-out", str(cert), "-subj", "/CN=tls.test",
-         "-addext", "subjectAltName=DNS:tls.test"],
-        check=True, capture_output=True,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-subj",
+            "/CN=tls.test",
+            "-addext",
+            "subjectAltName=DNS:tls.test",
+        ],
+        check=True,
+        capture_output=True,
     )
     seen = Seen()
     server = ThreadingHTTPServer(("127.0.0.1", 0), type("H", (Handler,), {"seen": seen}))

@@ -64,8 +64,13 @@ def test_atom() -> None:
 
 
 @pytest.mark.parametrize(
-    "junk", [b"", b"<rss><channel><item><title>cut", b"<html><body>Not a feed</body></html>",
-             "\x00\x01 not xml"],
+    "junk",
+    [
+        b"",
+        b"<rss><channel><item><title>cut",
+        b"<html><body>Not a feed</body></html>",
+        "\x00\x01 not xml",
+    ],
 )
 def test_a_malformed_feed_is_unreadable(junk: str | bytes) -> None:
     with pytest.raises(FeedUnreadable) as caught:
@@ -74,8 +79,9 @@ def test_a_malformed_feed_is_unreadable(junk: str | bytes) -> None:
 
 
 def test_an_empty_but_valid_feed_has_no_entries() -> None:
-    feed = parse_feed(b'<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet</title>'
-                      b"</channel></rss>")
+    feed = parse_feed(
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet</title></channel></rss>'
+    )
     assert feed.title == "Quiet" and feed.entries == []
 
 

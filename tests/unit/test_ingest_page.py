@@ -35,13 +35,29 @@ WIRE = [
     "do so later this week.",
 ]
 WIRE_BOILERPLATE = [
-    "World Desk", "Markets Today", "Sign up for newsletters",  # menu
-    "We use cookies", "Accept all cookies", "Manage preferences",  # cookie banner
-    "Advertisement", "noise-cancelling headphones", "Refinance your mortgage",  # ads
-    "Read more", "Rotterdam dockers walk out", "Related stories",  # read more, related
-    "Antwerp braces", "Freight rates climb", "winter of walkouts",
-    "dockfan77", "About time they got a fair deal", "garden furniture", "First!",  # comments
-    "Share on Facebook", "Privacy policy", "All rights reserved", "By Maria Keller",
+    "World Desk",
+    "Markets Today",
+    "Sign up for newsletters",  # menu
+    "We use cookies",
+    "Accept all cookies",
+    "Manage preferences",  # cookie banner
+    "Advertisement",
+    "noise-cancelling headphones",
+    "Refinance your mortgage",  # ads
+    "Read more",
+    "Rotterdam dockers walk out",
+    "Related stories",  # read more, related
+    "Antwerp braces",
+    "Freight rates climb",
+    "winter of walkouts",
+    "dockfan77",
+    "About time they got a fair deal",
+    "garden furniture",
+    "First!",  # comments
+    "Share on Facebook",
+    "Privacy policy",
+    "All rights reserved",
+    "By Maria Keller",
 ]
 
 
@@ -73,9 +89,17 @@ def test_a_page_with_only_opengraph_metadata() -> None:
         "weekdays, and until noon on Saturdays.",
     ]:
         assert sentence in page.text.split("\n\n")
-    for boilerplate in ["Subscribe to the Courier", "Local News", "Obituaries", "Most read",
-                        "football team", "New bakery", "hearing aids", "Sponsored",
-                        "12 Main Street"]:
+    for boilerplate in [
+        "Subscribe to the Courier",
+        "Local News",
+        "Obituaries",
+        "Most read",
+        "football team",
+        "New bakery",
+        "hearing aids",
+        "Sponsored",
+        "12 Main Street",
+    ]:
         assert boilerplate not in page.text, boilerplate
     assert page.title == "Town library reopens after two years of flood repairs"
     assert page.site_name == "Valley Courier"
@@ -99,9 +123,16 @@ FRENCH = [
 def test_a_french_page_with_lang_and_json_ld_in_a_graph() -> None:
     page = extract_page(_page("french_story.html"))
     _paragraphs_exactly(page.text, FRENCH)
-    for boilerplate in ["Rubrique Sports", "Accueil", "cookies", "Tout accepter",
-                        "À lire aussi", "les pavés du Nord", "Mentions légales",
-                        "Par Camille Durand"]:
+    for boilerplate in [
+        "Rubrique Sports",
+        "Accueil",
+        "cookies",
+        "Tout accepter",
+        "À lire aussi",
+        "les pavés du Nord",
+        "Mentions légales",
+        "Par Camille Durand",
+    ]:
         assert boilerplate not in page.text, boilerplate
     assert page.language == "fr"  # lang="fr-FR"
     assert page.title == "Le Tour de France partira de Lille en 2028"
@@ -143,8 +174,11 @@ def test_a_paywall_stub_is_refused_with_what_was_found() -> None:
     assert error.status_code == 422
     assert error.problem_type == "/problems/page-unreadable"
     assert 0 < error.chars < MIN_TEXT_CHARS
-    assert error.extra == {"field": "article.html", "reason": "too-little-text",
-                           "chars": error.chars}
+    assert error.extra == {
+        "field": "article.html",
+        "reason": "too-little-text",
+        "chars": error.chars,
+    }
     body = problem(error)
     assert body["status"] == 422 and body["field"] == "article.html"
     assert "https://ledger.example/rates" in body["detail"]
