@@ -44,9 +44,7 @@ _BRIEF_ERRORS = problem_responses(
     (413, "The article is longer than the configured limit."),
     (
         422,
-        "The article could not be briefed: it has none of `text`, `html` and `url`, or "
-        "both `text` and `html` (`/problems/article-incomplete`, with the `field` and the "
-        "`reason`); its `html` holds too little article text (a "
+        "The article could not be read: its `html` holds too little article text (a "
         "paywall or teaser page: `/problems/page-unreadable`, with the `field`, the "
         "`reason` and the `chars` found), or its `url` could not be fetched "
         "(`/problems/fetch-failed`, with the `url` and the `cause`: disabled, scheme, "

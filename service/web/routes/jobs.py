@@ -160,9 +160,9 @@ class JobController(Controller):
             ),
             (
                 422,
-                "Neither `articles` nor a `feed`, or both, or an article without a body "
-                "(`/problems/article-incomplete`, naming the field: `articles.3.article`); "
-                "or a `feed` could not be read: its `url` could not be fetched "
+                "Neither `articles` nor a `feed`, or both, or a feed with neither `url` nor "
+                "`xml` (`/problems/job-incomplete`, naming the `field`); or a `feed` could "
+                "not be read: its `url` could not be fetched "
                 "(`/problems/fetch-failed`), or its document is not RSS or Atom "
                 "(`/problems/feed-unreadable`). No job is made, no entry is marked as seen.",
                 {
