@@ -248,7 +248,8 @@ async def _brief_feed_locally(args: argparse.Namespace, source: dict[str, str]) 
 
     started = time.perf_counter()
     async with open_runtime(Settings.from_env()) as runtime:
-        line, records = await brief_feed(runtime, source, args.concurrency or LOCAL_CONCURRENCY)
+        line, read = await brief_feed(runtime, source, args.concurrency or LOCAL_CONCURRENCY)
+    records = read or []
     print(line, file=sys.stderr)
     sinks: list[Callable[[str], None]] = [_print_line] if args.json else []
     with contextlib.ExitStack() as stack:
@@ -259,7 +260,7 @@ async def _brief_feed_locally(args: argparse.Namespace, source: dict[str, str]) 
                 sink(record.line())
     console = Console(file=sys.stderr if args.json else sys.stdout)
     console.print(_render.summary_view(records, time.perf_counter() - started))
-    return 0 if all(r.ok for r in records) and "not read" not in line else 1
+    return 0 if read is not None and all(r.ok for r in records) else 1
 
 
 def _brief_as_job(

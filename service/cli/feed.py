@@ -35,15 +35,16 @@ def feed_source(source: str) -> dict[str, str]:
 
 async def brief_feed(
     runtime: Runtime, source: dict[str, str], concurrency: int
-) -> tuple[str, list[Record]]:
-    """The feed's report line and one record per new entry (its link as the record's path)."""
+) -> tuple[str, list[Record] | None]:
+    """The feed's report line and one record per new entry (its link as the record's path);
+    None for the records when the feed itself could not be read."""
     reader = runtime.jobs.feeds
     assert reader is not None
     request = JobRequest(feed=FeedSource(**source))
     try:
         claimed = await reader.articles(request, CLI_TENANT)
     except BriefingError as exc:
-        return f"feed not read: {problem(exc)['detail']}", []
+        return f"feed not read: {problem(exc)['detail']}", None
     report = claimed.report
     line = (
         f"feed {report.title or ''!r}: {report.entries} entries, {report.new} new, "

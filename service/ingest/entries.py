@@ -13,9 +13,8 @@ from dataclasses import dataclass
 
 from schemas import BriefingRequest, LinkArticle, PageArticle
 from schemas.job import FeedReport, FeedSource, JobRequest
-from service.errors import FetchFailed
 from service.ingest.feeds import FeedEntry, parse_feed
-from service.ingest.fetch import Fetcher
+from service.ingest.fetch import Fetcher, fetch_body
 from service.store.feeds import SeenEntries
 
 
@@ -41,16 +40,15 @@ class FeedReader:
         names = [list(dict.fromkeys(filter(None, (e.key, e.link)))) for e in usable]
         fresh = iter(await self.seen.claim(tenant, [k for keys in names for k in keys]))
         claimed = [all([next(fresh) for _ in keys]) for keys in names]
-        new = [e for e, is_new in zip(usable, claimed, strict=True) if is_new]
+        new = [(e, keys) for e, keys, is_new in zip(usable, names, claimed, strict=True) if is_new]
         report = FeedReport(
             title=feed.title,
             entries=len(feed.entries),
             new=len(new),
             skipped=len(feed.entries) - len(new),
         )
-        articles = [BriefingRequest(article=_article(e), options=request.options) for e in new]
-        keys = [k for e in new for k in (e.key, e.link) if k]
-        return FeedArticles(articles, keys, report)
+        articles = [BriefingRequest(article=_article(e), options=request.options) for e, _ in new]
+        return FeedArticles(articles, [k for _, keys in new for k in keys], report)
 
     async def release(self, tenant: str, claimed: FeedArticles) -> None:
         await self.seen.release(tenant, claimed.keys)
@@ -58,14 +56,7 @@ class FeedReader:
     async def _document(self, source: FeedSource) -> str | bytes:
         if source.xml is not None:
             return source.xml
-        url = source.url or ""
-        if self.fetcher is None:
-            raise FetchFailed(
-                url,
-                "disabled",
-                "this server does not fetch URLs (FETCH_URLS=1 turns it on); send the feed's xml",
-            )
-        return (await self.fetcher.fetch(url)).body
+        return await fetch_body(self.fetcher, source.url or "", "the feed's xml")
 
 
 def _article(entry: FeedEntry) -> PageArticle | LinkArticle:

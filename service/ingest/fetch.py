@@ -253,3 +253,15 @@ def _revalidated(cached: Fetched, response: httpx.Response) -> Fetched:
         last_modified=response.headers.get("last-modified") or cached.last_modified,
         revalidated=True,
     )
+
+
+async def fetch_body(fetcher: Fetcher | None, url: str, instead: str) -> bytes:
+    """The body at `url`; without a fetcher (FETCH_URLS off), a 422 that says what to send
+    `instead`."""
+    if fetcher is None:
+        raise FetchFailed(
+            url,
+            "disabled",
+            f"this server does not fetch URLs (FETCH_URLS=1 turns it on); send {instead}",
+        )
+    return (await fetcher.fetch(url)).body

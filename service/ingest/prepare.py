@@ -13,8 +13,7 @@ import asyncio
 from datetime import date, datetime
 
 from schemas import Article, BriefingArticle, BriefingRequest, LinkArticle, PageArticle
-from service.errors import FetchFailed
-from service.ingest.fetch import Fetcher
+from service.ingest.fetch import Fetcher, fetch_body
 from service.ingest.page import Page, extract_page
 from service.nlp.language import article_language
 
@@ -24,7 +23,10 @@ async def prepare(request: BriefingRequest, fetcher: Fetcher | None) -> Briefing
     article = request.article
     if isinstance(article, Article):
         return request
-    html = article.html if isinstance(article, PageArticle) else await _fetch(article, fetcher)
+    if isinstance(article, PageArticle):
+        html: str | bytes = article.html
+    else:
+        html = await fetch_body(fetcher, article.url, "the article's text or html")
     # tens of milliseconds of parsing for a large page: off the event loop, whose other
     # requests (cache hits among them) would wait behind it
     page = await asyncio.to_thread(extract_page, html, article.url)
@@ -36,17 +38,6 @@ def text_of(request: BriefingRequest) -> Article:
     if not isinstance(request.article, Article):
         raise TypeError("the request's article is not text yet: prepare it first")
     return request.article
-
-
-async def _fetch(article: LinkArticle, fetcher: Fetcher | None) -> bytes:
-    if fetcher is None:
-        raise FetchFailed(
-            article.url,
-            "disabled",
-            "this server does not fetch URLs (FETCH_URLS=1 turns it on); send the "
-            "article's text or html",
-        )
-    return (await fetcher.fetch(article.url)).body
 
 
 def _filled(article: PageArticle | LinkArticle, page: Page) -> Article:

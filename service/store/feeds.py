@@ -1,7 +1,7 @@
 """The feed entries each tenant has had briefed, so a feed posted again adds only what is new.
 
 One Redis set per tenant (`feeds:v1:seen:` + the tenant), of the SHA-256 of each entry's
-key (its GUID, else its link): the hash keeps members short whatever a GUID holds. `claim`
+GUID and of its link: the hash keeps members short whatever a GUID holds. `claim`
 adds the keys and says which were not there, in one SADD per key of a pipeline, so two
 jobs posting the same feed at once split its entries and none is briefed twice. Kept as
 long as jobs are.

@@ -343,3 +343,13 @@ def test_feed_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     with pytest.raises(SystemExit) as exit_:
         main(["brief", "--feed", str(FEED), str(FEED)])
     assert "give no PATH beside it" in capsys.readouterr().err
+
+
+def test_an_unreadable_feed_exits_1_saying_why(
+    cli_env: ScriptedLLM, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    garbage = tmp_path / "feed.xml"
+    garbage.write_text("this is no feed at all")
+    assert main(["brief", "--feed", str(garbage)]) == 1
+    assert "feed not read:" in capsys.readouterr().err
+    assert cli_env.calls == 0

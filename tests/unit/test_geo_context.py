@@ -449,6 +449,10 @@ def test_a_landmark_is_never_in_a_shorter_part_of_its_towns_name() -> None:
     text = "PORT MORESBY, Papua New Guinea — Three patients died at Port Moresby General Hospital."
     got = one("Port Moresby General Hospital", text)
     assert (got.name, got.country, got.facility) == ("Port Moresby", "PG", True)
+    # "San" is a town in Mali too, 150 km from Mopti: "San Xolo Hospital" is not in it
+    text = "MOPTI, Mali — Patients were moved from San Xolo Hospital on Monday, officials said."
+    got = one("San Xolo Hospital", text)
+    assert (got.name, got.rule, got.facility) == ("Mopti", "in:dateline", True)
 
 
 def test_a_malformed_outlet_url_supports_nothing_and_never_raises() -> None:
