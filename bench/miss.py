@@ -5,7 +5,7 @@
 
 The scripted LLM (its own process) answers every call after a fixed delay. (a) calls
 instructor directly, TOOLS mode, `create(response_model=Draft, ...)` with exactly the
-messages, validation context and parameters the service's Extractor sends; (b) POSTs the
+messages, validation context and parameters the service's SingleExtractor sends; (b) POSTs the
 same article to `/v1/briefings` of `python -m service serve`. Each request carries a
 different article (the seed with one sentence appended, and, unless --same-sentences, a
 made-up word in every sentence: `distinct_variant`), so every (b) is a real miss: key,
@@ -54,7 +54,8 @@ from schemas import BriefingRequest
 from service.grounding.draft import CONTEXT_ARTICLE, CONTEXT_LENIENT, Draft
 from service.grounding.evidence import ArticleText
 from service.grounding.text import split_sentences
-from service.llm.extractor import Extractor, jinja_literal
+from service.llm.extraction import jinja_literal
+from service.llm.single import SingleExtractor
 from service.settings import Settings
 from tests.support.processes import service_processes
 
@@ -63,11 +64,11 @@ Call = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 def direct_call(llm_url: str) -> tuple[Call, openai.AsyncOpenAI]:
-    """(a): what the service's Extractor sends, built the same way, without the service."""
+    """(a): what the service's SingleExtractor sends, built the same way, without the service."""
     defaults = Settings(openai_base_url=llm_url)
     client = openai.AsyncOpenAI(base_url=llm_url, api_key="bench", max_retries=0)
     inst = instructor.from_openai(client, mode=instructor.Mode.TOOLS)
-    extractor = Extractor(client=inst, model=MODEL, prompt=prompts.load("extract"))
+    extractor = SingleExtractor(client=inst, model=MODEL, prompt=prompts.load("extract"))
 
     async def call(body: dict[str, Any]) -> None:
         request = BriefingRequest.model_validate_json(json.dumps(body))

@@ -21,7 +21,7 @@ import prompts
 from schemas import BriefingOptions
 from service.grounding.draft import Draft
 from service.grounding.text import split_sentences
-from service.llm.extractor import render_article
+from service.llm.extraction import render_article
 from service.llm.modelpack import resolve_model
 from service.settings import Settings
 

@@ -31,7 +31,7 @@ from service.grounding.text import Sentence, split_sentences
 from service.grounding.verify import verify
 from service.ingest.fetch import Fetcher
 from service.ingest.prepare import prepare, reported, text_of
-from service.llm.extractor import DraftExtractor, Extraction, merge_extractions
+from service.llm.extraction import DraftExtractor, Extraction, merge_extractions
 from service.metrics import CACHE, observe_dropped, observe_llm
 from service.store._memory import MemoryLRU
 from service.store.cache import BriefingCache, cache_key

@@ -25,7 +25,8 @@ from service.jobs.queue import open_queue
 from service.jobs.store import JobStore
 from service.llm.backend import LLMBackend, open_backend
 from service.llm.choices import with_choices
-from service.llm.extractor import DraftExtractor, Extractor
+from service.llm.extraction import DraftExtractor
+from service.llm.single import SingleExtractor
 from service.llm.staged import StagedExtractor
 from service.nlp.pipeline import preload as preload_pipelines
 from service.settings import Settings
@@ -63,7 +64,7 @@ def _extractor(settings: Settings, llm: LLMBackend) -> DraftExtractor:
             fill=settings.staged_fill,
         )
     prompt = prompts.load("extract")
-    return Extractor(
+    return SingleExtractor(
         client=llm.instructor,
         model=llm.model,
         prompt=with_choices(prompt) if settings.choices else prompt,

@@ -60,7 +60,7 @@ async def evaluate(
         "meta": {
             "model": service.model,
             "prompt_version": service.prompt_version,
-            "strategy": type(service.extractor).__name__,
+            "strategy": service.extractor.strategy,
             "started_at": started,
             "schema_valid_rate": round(
                 sum(s.schema_valid for s in scores) / max(1, len(scores)), 3

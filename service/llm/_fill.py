@@ -21,7 +21,7 @@ from service.grounding import mentions
 from service.grounding.candidates import Candidate
 from service.grounding.evidence import ArticleText
 from service.llm.choices import sending
-from service.llm.extractor import _api_error, _root_cause
+from service.llm.extraction import api_error, root_cause
 
 
 class DraftPick(BaseModel):
@@ -83,10 +83,10 @@ async def pick_initiators(
                 **call,
             )
         except openai.APIError as exc:
-            raise _api_error(exc, call.get("timeout", 0.0)) from exc
+            raise api_error(exc, call.get("timeout", 0.0)) from exc
         except (InstructorRetryException, IncompleteOutputException, ValidationError) as exc:
-            if isinstance(api := _root_cause(exc), openai.APIError):
-                raise _api_error(api, call.get("timeout", 0.0)) from exc
+            if isinstance(api := root_cause(exc), openai.APIError):
+                raise api_error(api, call.get("timeout", 0.0)) from exc
             continue
         chosen = getattr(pick, "initiator", None)
         if chosen in options:

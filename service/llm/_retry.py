@@ -13,7 +13,7 @@ timeout. So the openai client is built with `max_retries=0` and every chat call 
 - A `retry-after-ms` or `Retry-After` (seconds or an HTTP date) from the backend replaces that
   wait when it is positive, at most MAX_RETRY_AFTER_S, and shorter than the time left. A longer
   one is not waited for: the error is raised at once, and the client is told the backend's
-  Retry-After (service/llm/extractor.py). So is a backoff that would outlast the time left.
+  Retry-After (service/llm/extraction.py). So is a backoff that would outlast the time left.
 - The call's `timeout` (LLM_TIMEOUT_S) is the budget of all its tries and waits together; each
   try gets what is left of it.
 

@@ -45,14 +45,14 @@ from service.grounding.draft import Draft, DraftEvent, DraftKeyPoint
 from service.grounding.evidence import ArticleText
 from service.grounding.text import Sentence
 from service.llm._fill import pick_initiators
-from service.llm.extractor import (
+from service.llm.extraction import (
+    CallStats,
     DraftExtractor,
     Extraction,
     Resume,
-    _api_error,
-    _CallStats,
-    _root_cause,
+    api_error,
     render_article,
+    root_cause,
 )
 from service.nlp import EXTRACTED_LANGUAGES
 
@@ -125,6 +125,7 @@ class StagedExtractor(DraftExtractor):
     fill: bool = False  # the model picks initiators among the names near each event (_fill.py)
     prompt: Prompt = field(init=False)
 
+    strategy = "staged"
     chunked = False  # it reads the whole article at once; BriefingService does not chunk it
 
     def __post_init__(self) -> None:
@@ -140,7 +141,7 @@ class StagedExtractor(DraftExtractor):
         sentences: Sequence[Sentence] | None = None,
         resume: Resume | None = None,
     ) -> Extraction:
-        stats = _CallStats(max_attempts=1, context={})
+        stats = CallStats(max_attempts=1, context={})
         events = await self._events(article, title, published, stats)
         brief = await self._brief(article, title, published, stats)
         return Extraction(
@@ -161,7 +162,7 @@ class StagedExtractor(DraftExtractor):
         sentences: Sequence[Sentence] | None = None,
     ) -> Extraction:
         """The events as soon as code has them (before any LLM call), then the briefing."""
-        stats = _CallStats(max_attempts=1, context={})
+        stats = CallStats(max_attempts=1, context={})
         events = await self._events(article, title, published, stats)
         on_partial(_draft(DraftBrief(), events, options).model_dump(mode="json"))
         brief = await self._brief(article, title, published, stats)
@@ -190,7 +191,7 @@ class StagedExtractor(DraftExtractor):
         ]
 
     async def _events(
-        self, article: ArticleText, title: str | None, published: str | None, stats: _CallStats
+        self, article: ArticleText, title: str | None, published: str | None, stats: CallStats
     ) -> list[DraftEvent]:
         if article.language not in EXTRACTED_LANGUAGES:
             return []  # said in meta.dropped (language_notes)
@@ -210,7 +211,7 @@ class StagedExtractor(DraftExtractor):
         return [draft_event(c) for c in candidates]
 
     async def _brief(
-        self, article: ArticleText, title: str | None, published: str | None, stats: _CallStats
+        self, article: ArticleText, title: str | None, published: str | None, stats: CallStats
     ) -> DraftBrief:
         try:
             brief = await self.client.chat.completions.create(
@@ -224,10 +225,10 @@ class StagedExtractor(DraftExtractor):
                 timeout=self.timeout_s,
             )
         except openai.APIError as exc:
-            raise _api_error(exc, self.timeout_s) from exc
+            raise api_error(exc, self.timeout_s) from exc
         except (InstructorRetryException, IncompleteOutputException, ValidationError) as exc:
-            if isinstance(api := _root_cause(exc), openai.APIError):
-                raise _api_error(api, self.timeout_s) from exc
+            if isinstance(api := root_cause(exc), openai.APIError):
+                raise api_error(api, self.timeout_s) from exc
             log.info("the brief was unusable (%s); verification fills it in", type(exc).__name__)
             return DraftBrief()
         return DraftBrief(headline=brief.headline, summary=brief.summary)

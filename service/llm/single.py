@@ -1,36 +1,40 @@
-"""One article in, one draft out: the only place that talks to the LLM.
+"""The `single` strategy: one instructor call drafts the whole briefing.
 
-Every attempt goes through instructor over the official openai client, so any
-OpenAI-compatible backend works. Usage and attempts are counted with per-call hooks,
-because the response only carries the last attempt's usage (a stream carries it in its last
-chunk, and only when the backend honours `stream_options.include_usage`).
+The model writes the headline, the summary, the key points and the events, each citing
+sentence ids; instructor validates the answer against `Draft` with the article as context and
+re-asks up to `LLM_MAX_RETRIES` times. Meant for capable remote models: the embedded ones
+cannot find events this way (service/llm/staged.py says why).
 """
 
 from __future__ import annotations
 
-import logging
-import math
-from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import openai
 from instructor import AsyncInstructor, response_schema
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
-from instructor.core.hooks import Hooks
 from pydantic import ValidationError
 
 from prompts import Prompt
-from schemas import BriefingOptions, Dropped, Usage
+from schemas import BriefingOptions
 from service.errors import LLMBadOutput, LLMTimeout, LLMUnavailable
 from service.grounding.draft import CONTEXT_ARTICLE, CONTEXT_LENIENT, Draft
 from service.grounding.evidence import ArticleText
 from service.grounding.text import Sentence
-from service.llm._partial import DraftSketch, reask_messages, sketch_fields, sketch_json, tap_usage
-from service.llm._retry import retry_after_s
+from service.llm._partial import DraftSketch, reask_messages, sketch_fields, sketch_json
 from service.llm.choices import article_choices, closed_schema, sending
-from service.llm.slots import SlotTimeout
+from service.llm.extraction import (
+    CallStats,
+    DraftExtractor,
+    Extraction,
+    Resume,
+    api_error,
+    jinja_literal,
+    render_article,
+    root_cause,
+)
 
 # Instructor wraps a plain model in a new class on every call (`response_schema`), so its
 # schema cache never hits and each call rebuilt a pydantic class and Draft's JSON schema:
@@ -39,115 +43,9 @@ from service.llm.slots import SlotTimeout
 _DRAFT = response_schema(Draft)
 _SKETCH = response_schema(DraftSketch)
 
-log = logging.getLogger(__name__)
-
 
 @dataclass(slots=True)
-class Extraction:
-    draft: Draft
-    attempts: int
-    usage: Usage
-    notes: tuple[Dropped, ...] = ()  # what the strategy left out on purpose, and why
-
-
-def sum_usage(*usages: Any) -> Usage:
-    """Token counts added up (an openai usage object or ours; missing counts are 0)."""
-    return Usage(
-        prompt_tokens=sum(u.prompt_tokens or 0 for u in usages),
-        completion_tokens=sum(u.completion_tokens or 0 for u in usages),
-        total_tokens=sum(u.total_tokens or 0 for u in usages),
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class Resume:
-    """Earlier attempts of one extraction (a streamed one): the re-ask that follows them,
-    how many there were and what they cost."""
-
-    history: Sequence[dict[str, Any]] = ()
-    attempts: int = 0
-    usage: Usage = field(default_factory=Usage)
-
-
-@dataclass(slots=True)
-class _CallStats:
-    """Counts one request's attempts and tokens, and turns on leniency for the last try."""
-
-    max_attempts: int
-    context: dict[str, Any]
-    attempts: int = 0
-    usage: Usage = field(default_factory=Usage)
-
-    def on_kwargs(self, *_: Any, **__: Any) -> None:
-        self.attempts += 1
-        self.context[CONTEXT_LENIENT] = self.attempts >= self.max_attempts
-
-    def on_response(self, response: Any) -> None:
-        if tap_usage(response, self.add):  # a stream: its usage comes with its last chunk
-            return
-        if (usage := getattr(response, "usage", None)) is not None:
-            self.add(usage)
-
-    def add(self, usage: Any) -> None:
-        self.usage = sum_usage(self.usage, usage)
-
-    def hooks(self) -> Hooks:
-        hooks = Hooks()
-        hooks.on("completion:kwargs", self.on_kwargs)
-        hooks.on("completion:response", self.on_response)
-        return hooks
-
-
-def render_article(
-    sentences: Sequence[Sentence], *, title: str | None, published: str | None
-) -> str:
-    """The article (or one chunk of it) as the model sees it: delimited, each sentence
-    numbered with its article-wide id for citation."""
-    lines = ["<article>"]
-    if title:
-        lines.append(f"Title: {title}")
-    if published:
-        lines.append(f"Published: {published}")
-    lines.extend(f"[{s.id}] {s.text}" for s in sentences)
-    lines.append("</article>")
-    return "\n".join(lines)
-
-
-class DraftExtractor(ABC):
-    """What BriefingService drafts with: an article (or one chunk of it) in, an Extraction
-    out. Two strategies implement it: `Extractor` (one call) and `StagedExtractor`."""
-
-    model: str
-    prompt: Prompt  # its version and hash are part of every cache key
-    chunked: bool  # whether BriefingService should call it once per chunk of a long article
-
-    @abstractmethod
-    async def extract(
-        self,
-        article: ArticleText,
-        options: BriefingOptions,
-        *,
-        title: str | None = None,
-        published: str | None = None,
-        sentences: Sequence[Sentence] | None = None,
-        resume: Resume | None = None,
-    ) -> Extraction: ...
-
-    @abstractmethod
-    async def stream(
-        self,
-        article: ArticleText,
-        options: BriefingOptions,
-        on_partial: Callable[[dict[str, Any]], None],
-        *,
-        title: str | None = None,
-        published: str | None = None,
-        sentences: Sequence[Sentence] | None = None,
-    ) -> Extraction: ...
-
-
-@dataclass(slots=True)
-class Extractor(DraftExtractor):
+class SingleExtractor(DraftExtractor):
     client: AsyncInstructor
     model: str
     prompt: Prompt
@@ -157,6 +55,7 @@ class Extractor(DraftExtractor):
     max_tokens: int = 2048
     choices: bool = False  # article-bound enums in the schema (service/llm/choices.py)
 
+    strategy = "single"
     chunked = True  # one call per chunk of a long article (BriefingService splits it)
 
     def _messages(
@@ -192,7 +91,7 @@ class Extractor(DraftExtractor):
         """
         prior = resume or Resume()
         context: dict[str, Any] = {CONTEXT_ARTICLE: article, CONTEXT_LENIENT: False}
-        stats = _CallStats(
+        stats = CallStats(
             max_attempts=self.max_retries + 1,
             context=context,
             attempts=prior.attempts,
@@ -213,7 +112,7 @@ class Extractor(DraftExtractor):
                 timeout=self.timeout_s,
             )
         except openai.APIError as exc:
-            raise _api_error(exc, self.timeout_s) from exc
+            raise api_error(exc, self.timeout_s) from exc
         except (InstructorRetryException, IncompleteOutputException, ValidationError) as exc:
             raise self._failure(exc, stats.attempts) from exc
         return Extraction(draft=draft, attempts=stats.attempts, usage=stats.usage)
@@ -236,7 +135,7 @@ class Extractor(DraftExtractor):
         already shown are superseded, and the result counts every attempt and token.
         """
         context: dict[str, Any] = {CONTEXT_ARTICLE: article, CONTEXT_LENIENT: False}
-        stats = _CallStats(max_attempts=self.max_retries + 1, context=context)
+        stats = CallStats(max_attempts=self.max_retries + 1, context=context)
         messages = jinja_literal(self._messages(article, options, title, published, sentences))
         sketch: DraftSketch | None = None
         try:
@@ -260,9 +159,9 @@ class Extractor(DraftExtractor):
                 raise ValueError("the model returned no draft")
             draft = Draft.model_validate_json(sketch_json(sketch), context=context, strict=True)
         except openai.APIError as exc:
-            raise _api_error(exc, self.timeout_s) from exc
+            raise api_error(exc, self.timeout_s) from exc
         except (InstructorRetryException, IncompleteOutputException, ValueError) as exc:
-            if isinstance(_root_cause(exc), openai.APIError) or self.max_retries == 0:
+            if isinstance(root_cause(exc), openai.APIError) or self.max_retries == 0:
                 raise self._failure(exc, stats.attempts) from exc
             history = reask_messages(self.client, messages, sketch_json(sketch), exc)
             resume = Resume(history=history, attempts=stats.attempts, usage=stats.usage)
@@ -284,8 +183,8 @@ class Extractor(DraftExtractor):
         return sending(DraftSketch if sketch else Draft, closed_schema(article_choices(article)))
 
     def _failure(self, exc: Exception, attempts: int) -> LLMUnavailable | LLMTimeout | LLMBadOutput:
-        if isinstance(api_error := _root_cause(exc), openai.APIError):
-            return _api_error(api_error, self.timeout_s)
+        if isinstance(failed := root_cause(exc), openai.APIError):
+            return api_error(failed, self.timeout_s)
         cause = _reason(exc)
         if isinstance(cause, IncompleteOutputException):
             return LLMBadOutput(
@@ -306,51 +205,6 @@ class Extractor(DraftExtractor):
         )
 
 
-def jinja_literal(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Messages whose text survives instructor's templating unchanged.
-
-    Passing a validation `context` makes instructor render every message as a Jinja
-    template, so an article saying `{{ 7*7 }}` would reach the model as `49`, and `{% x`
-    would fail the request. Article text is data: every `{` is written as a Jinja
-    expression that renders `{`, so no template syntax can start.
-    """
-    return [
-        {**m, "content": m["content"].replace("{", "{{ '{' }}")}
-        if isinstance(m.get("content"), str)
-        else m
-        for m in messages
-    ]
-
-
-def merge_extractions(parts: Sequence[Extraction]) -> Extraction:
-    """One extraction from per-chunk ones: the lede's headline, everything else in order."""
-    if len(parts) == 1:
-        return parts[0]
-    first = parts[0].draft
-    draft = Draft(
-        headline=first.headline,
-        summary=first.summary,
-        key_points=[kp for p in parts for kp in p.draft.key_points],
-        events=[ev for p in parts for ev in p.draft.events],
-    )
-    usage = sum_usage(*(p.usage for p in parts))
-    return Extraction(draft=draft, attempts=sum(p.attempts for p in parts), usage=usage)
-
-
-def _root_cause(exc: BaseException) -> BaseException:
-    """instructor wraps transport errors in its retry exception; find the original."""
-    seen: set[int] = set()
-    while id(exc) not in seen:
-        seen.add(id(exc))
-        if isinstance(exc, openai.APIError):
-            return exc
-        nxt = exc.__cause__ or exc.__context__
-        if nxt is None:
-            break
-        exc = nxt
-    return exc
-
-
 def _reason(exc: BaseException) -> BaseException:
     """The failure to report: the last answer's parse error when there was one (after it,
     instructor may trip over its own re-ask and raise that instead), else what instructor
@@ -361,32 +215,6 @@ def _reason(exc: BaseException) -> BaseException:
         if exc.__cause__ is not None:
             return exc.__cause__
     return exc
-
-
-def _api_error(exc: openai.APIError, timeout_s: float) -> LLMUnavailable | LLMTimeout:
-    if isinstance(exc, SlotTimeout):  # the backend was busy with our other calls
-        return LLMTimeout(exc.message)
-    if isinstance(exc, openai.APITimeoutError):  # a subclass of APIConnectionError
-        return LLMTimeout(f"the LLM did not answer within {timeout_s:g} s")
-    if isinstance(exc, openai.APIConnectionError):
-        return LLMUnavailable("cannot reach the LLM backend")
-    if not isinstance(exc, openai.APIStatusError):
-        return LLMUnavailable(f"the LLM backend failed: {type(exc).__name__}")
-    if exc.status_code in (408, 504):
-        return LLMTimeout(f"the LLM backend timed out (HTTP {exc.status_code})")
-    return LLMUnavailable(
-        f"the LLM backend answered HTTP {exc.status_code}", headers=_retry_after(exc)
-    )
-
-
-def _retry_after(exc: openai.APIStatusError) -> dict[str, str] | None:
-    """The backend's own Retry-After on a 429 or 503, passed on in whole seconds (the only
-    form clients must understand) however the backend wrote it; we did not wait for it
-    (service/llm/_retry.py says when we do)."""
-    if exc.status_code not in (429, 503):
-        return None
-    seconds = retry_after_s(exc.response.headers)
-    return None if seconds is None else {"Retry-After": str(math.ceil(max(0.0, seconds)))}
 
 
 def _errors(exc: ValidationError, limit: int = 5) -> str:
