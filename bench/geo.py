@@ -81,7 +81,7 @@ def main() -> None:
     result["baseline"] = {"commit": args.baseline, **load_cost(baseline, args.rounds)}
     result["today"] = load_cost("", args.rounds)
 
-    from service.geo._gazetteer import gazetteer
+    from service.geo import gazetteer
     from service.geo.geocode import resolve_places
 
     gz = gazetteer()

@@ -33,8 +33,8 @@ from service.ingest.fetch import Fetcher
 from service.ingest.prepare import prepare, reported, text_of
 from service.llm.extraction import DraftExtractor, Extraction, merge_extractions
 from service.metrics import CACHE, observe_dropped, observe_llm
-from service.store._memory import MemoryLRU
 from service.store.cache import BriefingCache, cache_key
+from service.store.memory import MemoryLRU
 from service.store.singleflight import RedisSingleFlight
 
 

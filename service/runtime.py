@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -20,7 +19,6 @@ from service.geo import warm as warm_gazetteer
 from service.ingest.entries import FeedReader
 from service.ingest.fetch import Fetcher
 from service.jobs import JobService
-from service.jobs._outcomes import gave_up
 from service.jobs.queue import open_queue
 from service.jobs.store import JobStore
 from service.llm.backend import LLMBackend, open_backend
@@ -30,12 +28,12 @@ from service.llm.single import SingleExtractor
 from service.llm.staged import StagedExtractor
 from service.nlp.pipeline import preload as preload_pipelines
 from service.settings import Settings
-from service.store._memory import MemoryLRU
-from service.store._outage import REDIS_ERRORS
 from service.store.access import Gate, open_gate
-from service.store.cache import BriefingCache, connect
+from service.store.cache import BriefingCache
+from service.store.client import REDIS_ERRORS, connect
 from service.store.feeds import SeenEntries
 from service.store.fetches import RedisFetchCache
+from service.store.memory import MemoryLRU
 from service.store.singleflight import RedisSingleFlight
 from service.tenancy import Tenancy
 
@@ -106,7 +104,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     await cache.ping()  # logs a degraded start; the service answers either way
     await gate.keys.remember_configured()  # API_KEYS arm auth for later starts without them
     store = JobStore(redis, prefix=settings.cache_prefix, ttl_s=settings.job_ttl_s)
-    queue = open_queue(settings, functools.partial(gave_up, store))  # connects when first used
+    queue = open_queue(settings, store)  # connects when first used
     llm = await open_backend(settings, redis)  # its calls share LLM_CONCURRENCY slots
     # The gazetteer (3 s of CPU on a slow core, +90 MB, once per process) loads before the
     # process serves: loaded beside the first requests instead, it held the GIL and their

@@ -32,8 +32,8 @@ from redis.asyncio import Redis
 
 from service.briefing import Outcome
 from service.flight import BriefingStream
-from service.store._outage import REDIS_ERRORS
 from service.store.access import ANONYMOUS, Caller
+from service.store.client import REDIS_ERRORS
 
 
 def _now_ms() -> int:

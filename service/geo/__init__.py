@@ -5,6 +5,6 @@ people, subdivisions, countries), built once by ``_build_cities`` and ``_build_r
 (see NOTICE.md for the GeoNames attribution and how to rebuild them).
 """
 
-from service.geo._gazetteer import warm
+from service.geo._gazetteer import gazetteer, warm
 
-__all__ = ["warm"]
+__all__ = ["gazetteer", "warm"]

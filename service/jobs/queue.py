@@ -10,6 +10,7 @@ duplicate delivery changes nothing there.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections.abc import Awaitable, Callable, Sequence
@@ -21,6 +22,8 @@ from saq.queue.redis import RedisQueue
 from saq.utils import now
 
 from service.jobs._faults import fault_point
+from service.jobs._outcomes import gave_up
+from service.jobs.store import JobStore
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -136,15 +139,17 @@ class ArticleQueue(RedisQueue):
             await self.gave_up(arguments["job_id"], arguments["index"], status, job.attempts)
 
 
-def open_queue(settings: Settings, gave_up: GaveUp | None = None) -> ArticleQueue:
+def open_queue(settings: Settings, store: JobStore | None = None) -> ArticleQueue:
     """Its own Redis client: a worker's dequeue blocks on the connection (BLMOVE), which the
     cache's fail-fast client (2 s socket timeout) would cut. Always a plain Redis, at
     QUEUE_REDIS_URL (default REDIS_URL): SAQ cannot run on a Redis Cluster (docs/deploy.md),
-    so with REDIS_CLUSTER the queue lives on a Redis of its own beside the cluster."""
+    so with REDIS_CLUSTER the queue lives on a Redis of its own beside the cluster.
+
+    With `store`, an article SAQ gives up on is recorded failed there."""
     return ArticleQueue(
         aioredis.from_url(settings.queue_url),
         name=f"{settings.cache_prefix}:articles",
-        gave_up=gave_up,
+        gave_up=None if store is None else functools.partial(gave_up, store),
     )
 
 

@@ -41,9 +41,9 @@ from service.jobs.store import JobRecord, JobStore
 from service.merge import Report, merge_events
 from service.merge.reports import article_of, reports_of
 from service.metrics import JOBS_SUBMITTED
-from service.store._outage import REDIS_ERRORS
 from service.store.access import ANONYMOUS, Caller
 from service.store.cache import BriefingCache
+from service.store.client import REDIS_ERRORS
 from service.tenancy import Tenancy
 
 log = logging.getLogger(__name__)

@@ -35,8 +35,8 @@ from service.jobs._outcomes import failed
 from service.jobs.queue import TASK, ArticleQueue
 from service.jobs.store import ANONYMOUS_OWNER
 from service.metrics import JOB_ARTICLES
-from service.store._heartbeat import beating
-from service.store._outage import REDIS_ERRORS
+from service.store.client import REDIS_ERRORS
+from service.store.heartbeat import beating
 
 if TYPE_CHECKING:  # the runtime builds workers' clients; the CLI opens it (no cycle)
     from service.runtime import Runtime

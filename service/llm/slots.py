@@ -6,7 +6,7 @@ A slot is a lease in a sorted set per backend (member: a random lease id, score:
 in Redis's own clock, so machines with skewed clocks agree). Taking one is a Lua script:
 drop the expired leases, and add ours if fewer than the limit remain. A process that dies
 holding a slot frees it when its lease expires (LLM_SLOT_TTL_S); a living holder renews its
-lease every third of that (service/store/_heartbeat.py), for a call can take minutes on llama.cpp.
+lease every third of that (service/store/heartbeat.py), for a call can take minutes on llama.cpp.
 Releasing removes the lease and publishes on the backend's channel. A caller that finds no
 free slot subscribes to that channel, tries again, and sleeps until a release is announced
 or the earliest lease would expire (a dead holder announces nothing), never longer than its
@@ -51,8 +51,8 @@ from redis.commands.core import AsyncScript
 
 from service.llm._partial import wrap_stream
 from service.metrics import LLM_SLOT_WAIT, LLM_SLOTS_HELD
-from service.store._heartbeat import heartbeat
-from service.store._outage import REDIS_ERRORS, Outage
+from service.store.client import REDIS_ERRORS, Outage
+from service.store.heartbeat import heartbeat
 
 log = logging.getLogger(__name__)
 

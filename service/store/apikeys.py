@@ -45,8 +45,7 @@ from redis.asyncio import Redis
 
 from service.errors import BriefingError
 from service.settings import Settings
-from service.store._outage import REDIS_ERRORS, Outage
-from service.store.cache import connect
+from service.store.client import REDIS_ERRORS, Outage, connect
 
 log = logging.getLogger(__name__)
 

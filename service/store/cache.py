@@ -3,8 +3,8 @@
 The value is the response JSON as bytes, exactly what a hit sends, so a hit costs one
 GET and no parsing. Beside it, under its own key and with the same TTL, the article it was
 made from (`put_article`): the analyst page (service/web/views.py) shows the evidence in it.
-If Redis is down the service still answers (without a cache), logs it once per outage, and
-uses Redis again as soon as a command succeeds.
+If Redis is down the service still answers (without a cache), logs it once per outage
+(`Outage`), and uses Redis again as soon as a command succeeds.
 """
 
 from __future__ import annotations
@@ -13,16 +13,14 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import msgspec
-from redis.asyncio import ConnectionPool, Redis, RedisCluster
-from redis.asyncio.client import PubSub
-from redis.typing import ChannelT, EncodableT
+from redis.asyncio import Redis, RedisCluster
 
 from service.errors import StoreUnavailable
-from service.store._memory import MemoryLRU
-from service.store._outage import REDIS_ERRORS
+from service.store.client import REDIS_ERRORS, Outage
+from service.store.memory import MemoryLRU
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +45,8 @@ class BriefingCache:
     redis: Redis
     ttl_s: int
     prefix: str = "gb"
-    healthy: bool = True
-    memory: MemoryLRU | None = None  # hot copies in this process (service/store/_memory.py)
+    outage: Outage = field(default_factory=lambda: Outage(log, "serving without cache"))
+    memory: MemoryLRU | None = None  # hot copies in this process (service/store/memory.py)
     # briefings computed here whose write failed, for `persist` (16 MB, 10 minutes at most)
     unstored: MemoryLRU = field(default_factory=lambda: MemoryLRU(2**24, 600.0))
 
@@ -63,11 +61,11 @@ class BriefingCache:
         try:
             stored = await self.redis.get(self._key(briefing_id))
         except REDIS_ERRORS as exc:
-            self._down(exc)
+            self.outage.down(exc)
             if strict:
                 raise _unavailable(exc) from None
             return None
-        self._up()
+        self.outage.up()
         if stored is None:
             return None
         payload = stored if isinstance(stored, bytes) else stored.encode()
@@ -135,9 +133,9 @@ class BriefingCache:
         try:
             await self.redis.set(key, value, ex=self.ttl_s)
         except REDIS_ERRORS as exc:
-            self._down(exc)
+            self.outage.down(exc)
             return False
-        self._up()
+        self.outage.up()
         return True
 
     async def get_article(self, briefing_id: str) -> bytes | None:
@@ -146,88 +144,20 @@ class BriefingCache:
         try:
             stored = await self.redis.get(self._key(briefing_id, "article"))
         except REDIS_ERRORS as exc:
-            self._down(exc)
+            self.outage.down(exc)
             raise _unavailable(exc) from None
-        self._up()
+        self.outage.up()
         return stored if stored is None or isinstance(stored, bytes) else stored.encode()
 
     async def ping(self) -> bool:
         try:
             await self.redis.ping()  # type: ignore[misc]
         except REDIS_ERRORS as exc:
-            self._down(exc)
+            self.outage.down(exc)
             return False
-        self._up()
+        self.outage.up()
         return True
-
-    def _down(self, exc: BaseException) -> None:
-        if self.healthy:
-            log.warning("redis unavailable, serving without cache: %s", exc)
-        self.healthy = False
-
-    def _up(self) -> None:
-        if not self.healthy:
-            log.info("redis is back; caching resumed")
-        self.healthy = True
 
 
 def _unavailable(exc: BaseException) -> StoreUnavailable:
     return StoreUnavailable(f"cannot reach Redis, where briefings are stored: {exc}")
-
-
-class ClusterClient(RedisCluster):
-    """redis-py's asyncio Redis Cluster client, plus the classic pub/sub it lacks (7.4 has
-    neither `publish` nor `pubsub`), which single-flight and the LLM slots wait on.
-
-    A classic PUBLISH on any node of a cluster reaches the subscribers on every node (the
-    cluster bus carries it), so a channel is not a key and lives on no slot: this client
-    publishes through its default node and subscribes on a plain connection to that node.
-    The Lua scripts' PUBLISH (service/llm/slots.py) runs on the node of the script's key and
-    reaches them the same way.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._buses: dict[str, Redis] = {}  # node name → a plain client for its pub/sub
-
-    async def publish(self, channel: ChannelT, message: EncodableT, **kwargs: Any) -> int:
-        return int(
-            await self.execute_command(
-                "PUBLISH", channel, message, target_nodes=self.DEFAULT_NODE, **kwargs
-            )
-        )
-
-    def pubsub(self, **kwargs: Any) -> PubSub:
-        # Before the first command the client knows only the node it was given.
-        node = self.get_default_node() or next(iter(self.nodes_manager.startup_nodes.values()))
-        if (bus := self._buses.get(node.name)) is None:
-            pool = ConnectionPool(connection_class=node.connection_class, **node.connection_kwargs)
-            bus = self._buses[node.name] = Redis.from_pool(pool)
-        return bus.pubsub(**kwargs)
-
-    async def aclose(self) -> None:
-        await super().aclose()
-        buses, self._buses = list(self._buses.values()), {}
-        for bus in buses:
-            await bus.aclose()
-
-
-def connect(url: str, *, cluster: bool = False) -> Redis:
-    """A client that fails fast: a dead Redis must cost milliseconds, not a request.
-
-    With `cluster` (REDIS_CLUSTER), a Redis Cluster client: `url` names any node (db 0) and
-    the client finds the others. It is typed as `Redis` because it answers every command the
-    service sends (tests/system/test_cluster.py runs them all on a real cluster): single-key
-    commands,
-    Lua scripts whose keys share a hash tag, same-slot pipelines, pub/sub (ClusterClient), and
-    `get_many`, which reads across slots its own way. The job queue is not on it (SAQ cannot
-    run on a cluster; see `Settings.queue_url`).
-    """
-    options: dict[str, Any] = {
-        "socket_connect_timeout": 0.5,
-        "socket_timeout": 2.0,
-        "health_check_interval": 30,
-    }
-    if cluster:
-        return cast(Redis, ClusterClient.from_url(url, **options))
-    return Redis.from_url(url, **options)

@@ -26,7 +26,7 @@ from redis.asyncio import Redis
 from redis.commands.core import AsyncScript
 
 from service.errors import BriefingError
-from service.store._outage import REDIS_ERRORS, Outage
+from service.store.client import REDIS_ERRORS, Outage
 
 log = logging.getLogger(__name__)
 

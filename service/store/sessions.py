@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from redis.asyncio import Redis
 
-from service.store._outage import REDIS_ERRORS, Outage
+from service.store.client import REDIS_ERRORS, Outage
 
 log = logging.getLogger(__name__)
 

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 
 from redis.asyncio import Redis
 
-from service.store._heartbeat import heartbeat
-from service.store._outage import REDIS_ERRORS, Outage
+from service.store.client import REDIS_ERRORS, Outage
+from service.store.heartbeat import heartbeat
 
 log = logging.getLogger(__name__)
 

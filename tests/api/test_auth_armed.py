@@ -14,7 +14,7 @@ import redis
 
 from service.settings import Settings
 from service.store.apikeys import HAS_KEYS_TTL_S, add_key, apikey_command, remove_keys
-from service.store.cache import connect
+from service.store.client import connect
 from tests.support.live import ClientFactory
 
 UNKNOWN = "/v1/briefings/" + "0" * 64  # a cheap 404 behind the gate: 404 open, 401 closed

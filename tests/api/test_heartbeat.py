@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from service.store._heartbeat import beating
+from service.store.heartbeat import beating
 
 
 async def test_a_heartbeat_stops_with_its_block_even_if_its_cancellation_is_lost() -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import redis
 
-from service.store._memory import MemoryLRU
+from service.store.memory import MemoryLRU
 from tests.support.drafts import good_draft
 from tests.support.live import ClientFactory, free_port
 from tests.support.redis_server import start_redis_server

@@ -14,7 +14,7 @@ import redis
 
 from service.settings import Settings
 from service.store.apikeys import add_key, remove_keys
-from service.store.cache import connect
+from service.store.client import connect
 from tests.support.drafts import EMPTY_DRAFT, good_draft
 from tests.support.jobs import finished, in_process_worker
 from tests.support.live import ClientFactory, serve

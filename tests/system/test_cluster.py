@@ -31,7 +31,8 @@ from saq.queue.redis import RedisQueue
 from service.jobs.queue import TASK
 from service.settings import Settings
 from service.store.apikeys import add_key, apikey_command
-from service.store.cache import BriefingCache, ClusterClient, connect
+from service.store.cache import BriefingCache
+from service.store.client import ClusterClient, connect
 from service.store.singleflight import RedisSingleFlight
 from service.web.app import create_app
 from tests.support.articles import retitled

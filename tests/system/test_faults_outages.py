@@ -120,7 +120,7 @@ def coroutines(loop: asyncio.AbstractEventLoop) -> Counter[str]:
     return asyncio.run_coroutine_threadsafe(names(), loop).result(timeout=5)
 
 
-HEARTBEAT = "beating.<locals>.loop"  # the heartbeats' loop (service/store/_heartbeat.py)
+HEARTBEAT = "beating.<locals>.loop"  # the heartbeats' loop (service/store/heartbeat.py)
 COMPUTE = "BriefingService._compute_once"
 
 

@@ -39,7 +39,7 @@ def _briefing(description: str) -> dict[int, ResponseSpec]:
     return ok_response(BriefingResponse, description, SEED_RESPONSE)
 
 
-_BRIEF_ERRORS = problem_responses(
+BRIEF_ERRORS = problem_responses(
     (400, "The request body is invalid; `extra` lists each field and why."),
     (413, "The article is longer than the configured limit."),
     (
@@ -103,7 +103,7 @@ class BriefingController(Controller):
         description="Extracts a briefing and events with the LLM, verifies every item against "
         "the article text, and caches the result. `X-Cache` says whether it was a hit.",
         status_code=200,
-        responses=_briefing("The verified briefing.") | _BRIEF_ERRORS | JSON_ONLY | ACCESS_ERRORS,
+        responses=_briefing("The verified briefing.") | BRIEF_ERRORS | JSON_ONLY | ACCESS_ERRORS,
         operation_class=ok_extras(
             headers={"X-Cache": X_CACHE, "Link": PAGE_LINK},
             links=stored_briefing_links(

@@ -18,7 +18,7 @@ from service.tenancy import Tenancy
 from service.web._input import JSON_ONLY
 from service.web.openapi import ACCESS_ERRORS, API_KEY_SECURITY, X_CACHE, ok_extras
 from service.web.routes._examples import BriefingBody
-from service.web.routes.briefings import _BRIEF_ERRORS
+from service.web.routes.briefings import BRIEF_ERRORS
 from service.web.sse import sse_messages
 
 EVENT_STREAM = "text/event-stream"
@@ -96,7 +96,7 @@ _STREAM_RESPONSE = ResponseSpec(
 )
 # Only these are HTTP statuses here: LLM failures happen after the stream started and
 # arrive as `problem` frames.
-_STREAM_ERRORS = {code: _BRIEF_ERRORS[code] for code in (400, 413, 422)}
+_STREAM_ERRORS = {code: BRIEF_ERRORS[code] for code in (400, 413, 422)}
 
 
 class BriefingStreamController(Controller):

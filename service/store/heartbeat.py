@@ -24,7 +24,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
-from service.store._outage import REDIS_ERRORS
+from service.store.client import REDIS_ERRORS
 
 log = logging.getLogger(__name__)
 
