@@ -293,4 +293,23 @@ def test_models_that_forbid_extra_fields_say_so() -> None:
     schemas = SPEC["components"]["schemas"]
     for name in ("BriefingRequest", "Article", "BriefingOptions", "BriefingResponse", "Event"):
         assert schemas[name]["additionalProperties"] is False, name
-    assert "additionalProperties" not in schemas["Problem"]  # extra="allow": open
+    # extra="allow" says so too: a validator that closes schemas by default (Redocly's
+    # example check) rejected the 422 examples' `url` and `cause`
+    assert schemas["Problem"]["additionalProperties"] is True
+
+
+def test_overlapping_alternatives_are_any_of_not_one_of() -> None:
+    """`date | datetime` is two strings: under `oneOf` a value matching both is invalid."""
+    schemas = SPEC["components"]["schemas"]
+    published = schemas["Article"]["properties"]["published_at"]
+    assert "oneOf" not in published
+    assert [a.get("format") for a in published["anyOf"]] == ["date", "date-time", None]
+    assert "oneOf" in schemas["Problem"]["properties"]["detail"]  # string or null: exclusive
+
+
+def test_the_probes_are_public_and_say_so() -> None:
+    for path in ("/health", "/ready"):
+        operation = SPEC["paths"][path]["get"]
+        assert operation["security"] == []
+        assert "413" in operation["responses"]
+    assert SPEC["info"]["license"] == {"name": "Apache-2.0", "identifier": "Apache-2.0"}

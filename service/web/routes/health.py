@@ -7,7 +7,7 @@ from litestar.di import NamedDependency
 from pydantic import BaseModel
 
 from service.runtime import Runtime
-from service.web.openapi import PROBLEM, ok_response, problem_responses
+from service.web.openapi import PROBLEM, PublicOperation, ok_response, problem_responses
 
 
 class Health(BaseModel):
@@ -22,16 +22,35 @@ class Readiness(BaseModel):
     cache: str
 
 
+# What any route answers to a request body it cannot take, these two included (they take
+# none): the API's 4xx that a probe can meet.
+_TOO_LARGE = (
+    413,
+    "The request carried a body over `MAX_BODY_BYTES` (these take none).",
+    {
+        "type": "about:blank",
+        "title": "Request Entity Too Large",
+        "status": 413,
+        "detail": "the request body has 3,000,000 bytes; the limit is 2,097,152 bytes "
+        "(MAX_BODY_BYTES)",
+    },
+)
+
+
 class HealthController(Controller):
+    """Public on purpose: orchestrators probe them without a key."""
+
     tags = ["health"]
 
     @get(
         "/health",
         operation_id="health",
         summary="The process is up",
+        operation_class=PublicOperation,
         responses=ok_response(
             Health, "Always, while the process runs.", {"status": "ok"}, summary="up"
-        ),
+        )
+        | problem_responses(_TOO_LARGE),
     )
     async def health(self) -> Health:
         return Health(status="ok")
@@ -40,6 +59,7 @@ class HealthController(Controller):
         "/ready",
         operation_id="ready",
         summary="Redis and the LLM are reachable",
+        operation_class=PublicOperation,
         description="503 (a problem carrying the same fields) when the LLM is unreachable. "
         "A down Redis only degrades the service (it answers without a cache), so it reports "
         "`cache: degraded` with 200.",
@@ -55,7 +75,7 @@ class HealthController(Controller):
             },
             summary="ready",
         )
-        | problem_responses((503, "The LLM backend is unreachable.")),
+        | problem_responses(_TOO_LARGE, (503, "The LLM backend is unreachable.")),
     )
     async def ready(self, runtime: NamedDependency[Runtime]) -> Response[Readiness]:
         llm_ok = await runtime.llm.ping()
