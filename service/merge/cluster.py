@@ -21,13 +21,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from schemas import Event, EventType, Location
-from service.merge.facts import Facts, facts
-from service.merge.rules import Test, explain, strength
+from schemas.merged import Join
+from service.merge.facts import Facts, Level, facts
+from service.merge.rules import Verdict, explain, family, judge
 
-_GROUP = {
-    EventType.INFRASTRUCTURE_DAMAGE: EventType.ATTACK,
-    EventType.ACCUSATION: EventType.STATEMENT,
-}
 _NO_COUNTRY = ""
 
 
@@ -45,15 +42,9 @@ class Report:
     context: Location | None = None  # where the article's events are (facts.py, context_place)
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
-    a: int  # report indices, a < b
-    b: int
-    test: Test
-
-
 _Key = tuple[str, str]
-_Pair = tuple[int, int, int, int]  # strength, words in common, report a, report b (a < b)
+_Pair = tuple[int, int, int, int, Verdict]
+"""strength, words in common, report a, report b (a < b), and the verdict on the two"""
 _NO_PLACE: _Key = ("", "")
 _UNRESOLVED: _Key = ("?", "")
 
@@ -63,9 +54,10 @@ def _key(f: Facts) -> _Key:
     place the gazetteer did not resolve, or no place."""
     if not f.level:
         return _NO_PLACE
-    if f.level == "unknown" or f.country is None:
+    if f.level is Level.UNRESOLVED or f.country is None:
         return _UNRESOLVED
-    return (f.country, "*") if f.level == "country" or not f.admin1 else (f.country, f.admin1)
+    whole = f.level is Level.COUNTRY or not f.admin1
+    return (f.country, "*") if whole else (f.country, f.admin1)
 
 
 def _reachable(key: _Key, active: dict[_Key, list[tuple[date, int]]]) -> list[_Key]:
@@ -79,11 +71,11 @@ def _reachable(key: _Key, active: dict[_Key, list[tuple[date, int]]]) -> list[_K
 
 def candidates(reports: Sequence[Report], known: Sequence[Facts]) -> list[_Pair]:
     """Every pair the blocking lets through that passes the tests, as (strength, words the
-    two summaries share, a, b)."""
+    two summaries share, a, b, verdict)."""
     blocks: dict[EventType, list[tuple[date, date, int]]] = defaultdict(list)
     for i, f in enumerate(known):
         if f.span is not None:  # undated reports have nothing to merge on
-            blocks[_GROUP.get(f.event.type, f.event.type)].append((*f.span, i))
+            blocks[family(f.event.type)].append((*f.span, i))
     pairs: list[_Pair] = []
     for block in blocks.values():
         pairs.extend(_sweep(reports, known, sorted(block)))
@@ -104,26 +96,28 @@ def _sweep(
             active[other] = live
             for _, j in live:
                 if reports[j].article != reports[i].article:
-                    score = strength(known[j], known[i])
-                    if score is not None:
+                    a, b = min(i, j), max(i, j)
+                    verdict = judge(known[a], known[b])
+                    if verdict is not None:
                         shared = len(known[i].words & known[j].words)
-                        pairs.append((score, shared, min(i, j), max(i, j)))
+                        pairs.append((verdict.strength, shared, a, b, verdict))
         active[key].append((end, i))
     return pairs
 
 
-def clusters(reports: Sequence[Report]) -> list[tuple[list[int], list[Link]]]:
-    """Groups of report indices in article order, each with the links that joined it (one
-    fewer than its members: a tree, each link a merge the rules allowed)."""
+def clusters(reports: Sequence[Report]) -> list[tuple[list[int], list[Join]]]:
+    """Groups of report indices in article order, each with the joins that made it (one
+    fewer than its members: a tree, each join a merge the rules allowed, between report
+    indices)."""
     known = [facts(r.event, r.published_at, r.context) for r in reports]
     # surest first; among equals, the pair whose summaries say more of the same thing (an
     # earthquake's reports before the aftershock's), then article order
     pairs = sorted(candidates(reports, known), key=lambda p: (-p[0], -p[1], p[2], p[3]))
     group = list(range(len(reports)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(reports))}
-    joins: dict[int, list[Link]] = defaultdict(list)
+    joins: dict[int, list[Join]] = defaultdict(list)
     apart: set[tuple[int, int]] = set()  # groups found incompatible: growing never helps
-    for _, _, a, b in pairs:
+    for _, _, a, b, verdict in pairs:
         ga, gb = group[a], group[b]
         if ga > gb:
             ga, gb = gb, ga
@@ -137,7 +131,7 @@ def clusters(reports: Sequence[Report]) -> list[tuple[list[int], list[Link]]]:
             group[m] = keep
         members[keep].extend(members.pop(gone))
         joins[keep].extend(joins.pop(gone, ()))
-        joins[keep].append(Link(a, b, explain(known[a], known[b])))
+        joins[keep].append(explain(known[a], known[b], verdict, (a, b)))
     return [(sorted(m), joins.get(g, [])) for g, m in members.items()]
 
 
@@ -147,4 +141,4 @@ def _compatible(
     articles = {reports[x].article for x in xs}
     if any(reports[y].article in articles for y in ys):
         return False
-    return all(strength(known[x], known[y]) is not None for x in xs for y in ys)
+    return all(judge(known[x], known[y]) is not None for x in xs for y in ys)

@@ -26,7 +26,7 @@ from schemas.merged import (
     QuantityAgreement,
     SourcedSpan,
 )
-from service.merge.cluster import Link, Report
+from service.merge.cluster import Report
 from service.merge.facts import fold, within
 
 _DATE_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "unknown": 4}
@@ -220,18 +220,12 @@ def merged_event(number: int, ordered: Sequence[Report], joined: list[Join]) -> 
     )
 
 
-def joins(positions: dict[int, int], links: Sequence[Link]) -> list[Join]:
-    """The links as `Join`s between member positions (`positions`: report -> member)."""
+def joins(positions: dict[int, int], between_reports: Sequence[Join]) -> list[Join]:
+    """The joins between reports as joins between member positions (`positions`: report ->
+    member)."""
     return [
-        Join(
-            a=positions[link.a],
-            b=positions[link.b],
-            type=link.test.type,
-            date=link.test.date,
-            place=link.test.place,
-            actors=link.test.actors,
-        )
-        for link in links
+        join.model_copy(update={"a": positions[join.a], "b": positions[join.b]})
+        for join in between_reports
     ]
 
 

@@ -12,6 +12,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from functools import lru_cache
 
 from schemas import ActorRole, Event, EventType, Location
@@ -29,8 +30,20 @@ _STEM = 5  # "russia"/"russian", "ukraine"/"ukrainian": a shared 5-letter stem i
 UNDATED_DAYS = 7
 """An undated report stands for the week before its article's publication: news reports
 what just happened. Without a publication date it has no range and merges with nothing."""
-UNRESOLVED = "unknown"
-CONTEXT = "context"
+
+
+class Level(StrEnum):
+    """How exactly a report is placed, which decides what its place can be compared with."""
+
+    NONE = ""  # the report names no place (falsy, like the empty string it is)
+    CITY = "city"  # a point: a town or a facility, with coordinates
+    SUBREGION = "subregion"  # a district inside an admin1
+    REGION = "region"  # the admin1 itself ("the Odesa region")
+    COUNTRY = "country"
+    UNRESOLVED = "unknown"  # named, but the gazetteer did not resolve it
+    CONTEXT = "context"  # none of its own: its article's place stands in (`context_place`)
+
+
 PHYSICAL = frozenset(
     {
         EventType.ATTACK,
@@ -51,7 +64,7 @@ class Facts:
 
     event: Event
     span: tuple[date, date] | None
-    level: str  # city, region, country, unknown (not resolved), or "" (no place)
+    level: Level
     country: str | None
     admin1: str  # the ISO 3166-2 code, else the folded name: the key two places share
     name: str  # folded
@@ -128,7 +141,7 @@ def facts(
     return Facts(
         event=event,
         span=span,
-        level=CONTEXT if stand_in else _level(place),
+        level=Level.CONTEXT if stand_in else _level(place),
         country=place.country_code if place else None,
         admin1=(place.admin1_code or fold(place.admin1 or "")) if place else "",
         name=fold(place.name) if place else "",
@@ -154,20 +167,18 @@ def facts(
     )
 
 
-def _level(place: Location | None) -> str:
-    """city (a point: a town or a facility), region, country, unknown (not resolved), or ""
-    (no place)."""
+def _level(place: Location | None) -> Level:
     if place is None:
-        return ""
+        return Level.NONE
     if place.country_code is None:
-        return UNRESOLVED
+        return Level.UNRESOLVED
     if place.precision in ("city", "facility") and place.latitude is not None:
-        return "city"
+        return Level.CITY
     if place.admin1 is not None and place.precision != "country":
         # the admin1 itself ("the Odesa region" of Odesa Oblast), or a district inside it
         own = _stems(place.name, _REGION) & _stems(place.admin1, _REGION)
-        return "region" if own else "subregion"
-    return "country"
+        return Level.REGION if own else Level.SUBREGION
+    return Level.COUNTRY
 
 
 def within(short: str, long: str) -> bool:

@@ -1,10 +1,12 @@
 """When two reports are one event: the four tests, each answering why in words.
 
-A test returns its reason (a short text a reader checks against the two events) or None
-when the reports conflict. Two reports merge only when all four pass; `strength` orders the
-candidate pairs so the surest joins are made first. Every test reads verified, resolved
-fields only (the type, the date range the resolver computed, the place the gazetteer
-resolved, the actors' names), so the same two events always give the same answer.
+`judge` runs the tests once: None when the reports conflict, else a `Verdict` with what
+each test found and a strength that orders the candidate pairs, so the surest joins are made
+first. `explain` words that same verdict as the `Join` a reader checks against the two
+events (one name for "why these two joined", from the API's schema to here). Every test
+reads verified, resolved fields only (the type, the date range the resolver computed, the
+place the gazetteer resolved, the actors' names), so the same two events always give the
+same answer.
 """
 
 from __future__ import annotations
@@ -12,18 +14,22 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 from schemas import Event, EventType, Location
-from service.merge.facts import CONTEXT, UNRESOLVED, Facts, facts, within
+from schemas.merged import Join
+from service.merge.facts import Facts, Level, facts, within
 
-# Types an outlet may give the same happening: a strike that damaged a substation is an
-# attack to one and infrastructure damage to another; a minister's "they are lying" is a
-# statement or an accusation. Interceptions stay apart: the strike and the drones downed
-# are two events in one article, and merging across them would merge within it.
-_COMPATIBLE = (
-    frozenset({EventType.ATTACK, EventType.INFRASTRUCTURE_DAMAGE}),
-    frozenset({EventType.STATEMENT, EventType.ACCUSATION}),
-)
+FAMILY: dict[EventType, EventType] = {
+    EventType.INFRASTRUCTURE_DAMAGE: EventType.ATTACK,
+    EventType.ACCUSATION: EventType.STATEMENT,
+}
+"""Types an outlet may give the same happening, each mapped to the type that heads its
+family: a strike that damaged a substation is an attack to one outlet and infrastructure
+damage to another; a minister's "they are lying" is a statement or an accusation. Every other
+type is a family of its own. Interceptions stay apart: the strike and the drones downed are
+two events in one article, and merging across them would merge within it. The blocking
+(cluster.py) compares reports within a family; the type test passes within one."""
 SAME_PLACE_KM = 25.0
 """Two city-level places this close are one place ("Odesa" and "Odessa", a suburb)."""
 SUB_REGION_KM = 60.0
@@ -33,22 +39,34 @@ SIMILAR_WORDS = 3
 """Reports with no place and no named initiator in common still join when their summaries
 (and the things they count) share this many distinctive word stems."""
 
+PlaceRule = Literal["none", "one", "context", "name", "country", "same", "region", "within"]
+"""Which place rule let two reports join: neither or one names a place, a stand-in from the
+article (`context`), the same unresolved name, the same country, the same place or region,
+or one place within the other."""
+_Found = tuple[int, int] | frozenset[str] | None
+"""What made the actors test pass: the two initiators that match, the shared stems, or None."""
+
 
 @dataclass(frozen=True, slots=True)
-class Test:
-    """The outcome of comparing two reports: each part's reason and how sure the join is."""
+class Verdict:
+    """Two reports that pass the four tests: how surely they are one event, and what each
+    test found. `explain` words exactly this, so a join's reasons are the ones that made it."""
 
-    type: str
-    date: str
-    place: str
-    actors: str
     strength: int
+    type: str  # the type test's reason
+    overlap: tuple[date, date]
+    place: PlaceRule
+    actors: _Found
+
+
+def family(kind: EventType) -> EventType:
+    return FAMILY.get(kind, kind)
 
 
 def type_reason(a: EventType, b: EventType) -> str | None:
     if a == b:
         return "same type"
-    if any(a in group and b in group for group in _COMPATIBLE):
+    if family(a) == family(b):
         return f"compatible types ({a.value} ~ {b.value})"
     return None
 
@@ -69,37 +87,43 @@ def _km(a: Facts, b: Facts) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
-_FINER = {"city": 0, "subregion": 1, "region": 2}
+_FINER = {Level.CITY: 0, Level.SUBREGION: 1, Level.REGION: 2}
 
 
-def _place(a: Facts, b: Facts) -> tuple[int, str] | None:
+def _nested(a: Facts, b: Facts) -> tuple[Facts, Facts]:
+    """The smaller place and the larger one."""
+    return (a, b) if _FINER[a.level] < _FINER[b.level] else (b, a)
+
+
+def _place(a: Facts, b: Facts) -> tuple[int, PlaceRule] | None:
     """The place test: its strength (3 same place, 2 containment, 1 country or name only,
     0 a report names no place) and which rule held; None when the places differ."""
     if not a.level or not b.level:
         return (0, "none") if a.level == b.level else (0, "one")
-    if CONTEXT in (a.level, b.level):
-        if UNRESOLVED in (a.level, b.level):
+    levels = (a.level, b.level)
+    if Level.CONTEXT in levels:
+        if Level.UNRESOLVED in levels:
             return 0, "one"
         if a.country != b.country or (a.admin1 and b.admin1 and a.admin1 != b.admin1):
             return None
-        return 1, CONTEXT
-    if UNRESOLVED in (a.level, b.level):
+        return 1, "context"
+    if Level.UNRESOLVED in levels:
         return (1, "name") if within(a.name, b.name) or within(b.name, a.name) else None
     if a.country != b.country:
         return None
-    if "country" in (a.level, b.level):
+    if Level.COUNTRY in levels:
         return 1, "country"
-    if a.level == b.level == "city":
+    if a.level == b.level == Level.CITY:
         return (3, "same") if _km(a, b) <= SAME_PLACE_KM else None
     if a.admin1 != b.admin1:
         return None
-    if a.level == b.level == "region":
+    if a.level == b.level == Level.REGION:
         return 3, "region"
     if a.level == b.level:  # two districts
         same = within(a.name, b.name) or within(b.name, a.name) or _km(a, b) <= SAME_PLACE_KM
         return (3, "same") if same else None
-    small, large = (a, b) if _FINER[a.level] < _FINER[b.level] else (b, a)
-    if large.level == "region":
+    small, large = _nested(a, b)
+    if large.level is Level.REGION:
         return 2, "within"
     near = within(small.name, large.name) or _km(small, large) <= SUB_REGION_KM
     return (2, "within") if near else None
@@ -109,8 +133,6 @@ _SAID = frozenset(
     {EventType.STATEMENT, EventType.ACCUSATION, EventType.DIPLOMACY, EventType.AGREEMENT,
      EventType.POLICY}
 )  # fmt: skip
-_Found = tuple[int, int] | frozenset[str] | None
-"""What made the actors test pass: the two initiators that match, the shared stems, or None."""
 
 
 def _actors(a: Facts, b: Facts, placed: bool) -> tuple[int, _Found] | None:
@@ -140,12 +162,14 @@ def _actors(a: Facts, b: Facts, placed: bool) -> tuple[int, _Found] | None:
     return (0, shared) if len(shared) >= SIMILAR_WORDS else None
 
 
-def strength(a: Facts, b: Facts) -> int | None:
-    """How surely two events of different articles are one happening; None: they are not."""
-    same = a.event.type == b.event.type
-    if not (same or type_reason(a.event.type, b.event.type)):
+def judge(a: Facts, b: Facts) -> Verdict | None:
+    """Whether two events of different articles are one happening, how surely, and why;
+    None: they are not."""
+    kind = type_reason(a.event.type, b.event.type)
+    if kind is None:
         return None
-    if a.span is None or b.span is None or a.span[0] > b.span[1] or b.span[0] > a.span[1]:
+    span = _overlap(a.span, b.span)
+    if span is None:
         return None
     where = _place(a, b)
     if where is None:
@@ -153,53 +177,63 @@ def strength(a: Facts, b: Facts) -> int | None:
     who = _actors(a, b, placed=where[0] > 0)
     if who is None:
         return None
-    return where[0] * 4 + who[0] * 2 + same
+    same = a.event.type == b.event.type
+    return Verdict(where[0] * 4 + who[0] * 2 + same, kind, span, where[1], who[1])
 
 
-def explain(a: Facts, b: Facts) -> Test:
-    """The reasons behind `strength(a, b)`, in words; only for a pair that passes."""
-    kind = type_reason(a.event.type, b.event.type)
-    span = _overlap(a.span, b.span)
-    where = _place(a, b)
-    score = strength(a, b)
-    assert kind is not None and span is not None and where is not None and score is not None
-    who = _actors(a, b, placed=where[0] > 0)
-    assert who is not None
+def explain(a: Facts, b: Facts, verdict: Verdict, between: tuple[int, int]) -> Join:
+    """The verdict on `a` and `b` in words, as the `Join` of the two reports at `between`."""
+    return Join.model_construct(  # its parts are plain strings and two indices
+        a=between[0],
+        b=between[1],
+        type=verdict.type,
+        date=_date_words(a, b, verdict.overlap),
+        place=_place_words(a, b, verdict.place),
+        actors=_actor_words(a, b, verdict.actors),
+    )
+
+
+def _date_words(a: Facts, b: Facts, overlap: tuple[date, date]) -> str:
+    start, end = overlap
+    text = f"overlap {start.isoformat()}" + ("" if start == end else f"..{end.isoformat()}")
+    if a.undated or b.undated:
+        text += " (an undated report stands for the week before its publication)"
+    return text
+
+
+def _place_words(a: Facts, b: Facts, rule: PlaceRule) -> str:
     pa, pb = a.event.location, b.event.location
-    place = {
+    if rule == "context":
+        inside = a if a.context else b
+        other = b if inside is a else a
+        return (
+            f"one report names no place; its article's other events are in "
+            f"{inside.context and inside.context.name}"
+            + ("" if other.context is None else f", the other's in {other.context.name}")
+        )
+    if rule == "within":  # the smaller place is in the larger one
+        small, large = _nested(a, b)
+        inner, outer = small.event.location, large.event.location
+        where_in = outer and (outer.admin1 if large.level is Level.REGION else outer.name)
+        return f"{inner and inner.name} is in {where_in}"
+    return {
         "none": "neither report names a place",
         "one": "one report names no place",
         "name": f"same name ({pa and pa.name} ~ {pb and pb.name})",
         "country": f"same country ({a.country})",
         "same": f"same place ({pa and pa.name} ~ {pb and pb.name})",
         "region": f"same region ({pa and pa.admin1})",
-    }.get(where[1])
-    if where[1] == CONTEXT:
-        inside = a if a.context else b
-        other = b if inside is a else a
-        place = (
-            f"one report names no place; its article's other events are in "
-            f"{inside.context and inside.context.name}"
-            + ("" if other.context is None else f", the other's in {other.context.name}")
-        )
-    if place is None:  # containment: the smaller place is in the larger one
-        small, large = (a, b) if _FINER[a.level] < _FINER[b.level] else (b, a)
-        inner, outer = small.event.location, large.event.location
-        where_in = outer and (outer.admin1 if large.level == "region" else outer.name)
-        place = f"{inner and inner.name} is in {where_in}"
-    start, end = span
-    date_text = f"overlap {start.isoformat()}" + ("" if start == end else f"..{end.isoformat()}")
-    if a.undated or b.undated:
-        date_text += " (an undated report stands for the week before its publication)"
-    found = who[1]
+    }[rule]
+
+
+def _actor_words(a: Facts, b: Facts, found: _Found) -> str:
     if found is None:
-        actors = "no named initiator to compare"
-    elif isinstance(found, tuple):
+        return "no named initiator to compare"
+    if isinstance(found, tuple):
         i, j = found
-        actors = f"same initiator ({a.initiators[i]} ~ {b.initiators[j]})"
-    else:  # the stems the two summaries share
-        actors = f"no named initiator to compare; similar wording ({', '.join(sorted(found))})"
-    return Test(kind, date_text, place, actors, score)
+        return f"same initiator ({a.initiators[i]} ~ {b.initiators[j]})"
+    # the stems the two summaries share
+    return f"no named initiator to compare; similar wording ({', '.join(sorted(found))})"
 
 
 def compare(
@@ -207,7 +241,9 @@ def compare(
     b: Event,
     published: tuple[date | None, date | None] = (None, None),
     context: tuple[Location | None, Location | None] = (None, None),
-) -> Test | None:
-    """Whether two events of different articles can be the same happening, and why."""
+) -> Join | None:
+    """Whether two events of different articles can be the same happening, and why: the
+    `Join` of report 0 (`a`) and report 1 (`b`), or None."""
     fa, fb = facts(a, published[0], context[0]), facts(b, published[1], context[1])
-    return None if strength(fa, fb) is None else explain(fa, fb)
+    verdict = judge(fa, fb)
+    return None if verdict is None else explain(fa, fb, verdict, (0, 1))

@@ -7,8 +7,8 @@ from typing import Any
 
 from schemas import TAXONOMY, Event, EventType, Location
 from service.merge import Report, merge_events
-from service.merge.facts import context_place
-from service.merge.rules import compare
+from service.merge.facts import Level, context_place, facts
+from service.merge.rules import FAMILY, compare, explain, family, judge
 
 ODESA = {
     "name": "Odesa",
@@ -207,6 +207,42 @@ def test_compare_explains_each_test() -> None:
         "Odesa is in Odesa",
         "same initiator (Russia ~ Russian forces)",
     )
+
+
+def test_one_family_table_decides_both_the_blocking_and_the_type_test() -> None:
+    """Types of one family are compared (cluster.py blocks by family) and pass the type
+    test; a type outside it is a family of its own, and meets no other type."""
+    for member, head in FAMILY.items():
+        assert family(member) is head and family(head) is head
+        joined = compare(event(type=member.value), event(type=head.value))
+        assert joined is not None and joined.type == f"compatible types ({member} ~ {head})"
+        reports = [report(0, event(type=member.value)), report(1, event(type=head.value))]
+        assert len(merge_events(reports)) == 1
+    assert family(EventType.INTERCEPTION) is EventType.INTERCEPTION
+    assert compare(event(type="interception"), event(type="attack")) is None
+
+
+def test_a_join_is_worded_from_the_verdict_that_made_it() -> None:
+    """explain() reads what judge() found: the place rule, the overlap, the initiators."""
+    a = facts(event(day="2025-11-07", end="2025-11-09"))
+    b = facts(event(place=ODESA_REGION, initiator="Russian forces"))
+    assert (a.level, b.level) == (Level.CITY, Level.REGION)
+    verdict = judge(a, b)
+    assert verdict is not None
+    assert (verdict.place, verdict.overlap, verdict.actors) == (
+        "within",
+        (date(2025, 11, 8), date(2025, 11, 8)),
+        (0, 0),
+    )
+    assert verdict.strength == 2 * 4 + 1 * 2 + 1  # containment, same initiator, same type
+    join = explain(a, b, verdict, (3, 5))
+    assert (join.a, join.b, join.place, join.date) == (
+        3,
+        5,
+        "Odesa is in Odesa",
+        "overlap 2025-11-08",
+    )
+    assert judge(a, facts(event(place=KHARKIV))) is None  # another city: no verdict at all
 
 
 def test_a_description_never_conflicts_with_a_name_but_sides_do() -> None:
