@@ -89,7 +89,9 @@ class FeedReport(BaseModel):
         default=0,
         ge=0,
         description="New entries whose page could not be fetched or read so far: their items "
-        "failed with `/problems/fetch-failed` or `/problems/page-unreadable`.",
+        "failed with `/problems/fetch-failed` or `/problems/page-unreadable`. An entry whose "
+        "item failed (for that or any reason) was not briefed, so it is not remembered: the "
+        "next post of the feed tries it again.",
     )
 
 

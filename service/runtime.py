@@ -103,7 +103,8 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     )
     await cache.ping()  # logs a degraded start; the service answers either way
     await gate.keys.remember_configured()  # API_KEYS arm auth for later starts without them
-    store = JobStore(redis, prefix=settings.cache_prefix, ttl_s=settings.job_ttl_s)
+    seen = SeenEntries(redis, ttl_s=settings.job_ttl_s, prefix=settings.cache_prefix)
+    store = JobStore(redis, prefix=settings.cache_prefix, ttl_s=settings.job_ttl_s, seen=seen)
     queue = open_queue(settings, store)  # connects when first used
     llm = await open_backend(settings, redis)  # its calls share LLM_CONCURRENCY slots
     # The gazetteer (3 s of CPU on a slow core, +90 MB, once per process) loads before the
@@ -126,10 +127,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             heartbeat_s=settings.job_heartbeat_s,
             attempts=settings.job_attempts,
             tenancy=tenancy,
-            feeds=FeedReader(
-                SeenEntries(redis, ttl_s=settings.job_ttl_s, prefix=settings.cache_prefix),
-                fetcher,
-            ),
+            feeds=FeedReader(seen, fetcher),
         )
         extractor = _extractor(settings, llm)
         service = BriefingService(

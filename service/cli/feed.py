@@ -52,17 +52,19 @@ async def brief_feed(
     )
     gate = asyncio.Semaphore(concurrency)
 
-    async def one(article: BriefingRequest) -> Record:
+    async def one(article: BriefingRequest, keys: list[str]) -> Record:
         label = Path(article.article.url or article.article.title or "entry")
         started = time.perf_counter()
         async with gate:
             try:
                 outcome = await runtime.briefings.brief(article)
             except BriefingError as exc:
+                await reader.seen.release(CLI_TENANT, keys)  # not briefed: tried next time
                 return _record(label, started, error=problem(exc))
         return _record(label, started, result=Briefed(outcome.payload, outcome.cached))
 
-    return line, list(await asyncio.gather(*(one(a) for a in claimed.articles)))
+    briefed = (one(a, keys) for a, keys in zip(claimed.articles, claimed.claims, strict=True))
+    return line, list(await asyncio.gather(*briefed))
 
 
 def _record(path: Path, started: float, **outcome: Any) -> Record:

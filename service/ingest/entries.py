@@ -21,8 +21,13 @@ from service.store.feeds import SeenEntries
 @dataclass(frozen=True, slots=True)
 class FeedArticles:
     articles: list[BriefingRequest]
-    keys: list[str]  # the claimed entries' keys, to release if the job is not created
+    claims: list[list[str]]  # each article's entry keys (GUID, link), claimed for the tenant
     report: FeedReport
+
+    @property
+    def keys(self) -> list[str]:
+        """Every claimed key, to release if the job is not created."""
+        return [k for keys in self.claims for k in keys]
 
 
 @dataclass(slots=True)
@@ -48,7 +53,7 @@ class FeedReader:
             skipped=len(feed.entries) - len(new),
         )
         articles = [BriefingRequest(article=_article(e), options=request.options) for e, _ in new]
-        return FeedArticles(articles, [k for _, keys in new for k in keys], report)
+        return FeedArticles(articles, [keys for _, keys in new], report)
 
     async def release(self, tenant: str, claimed: FeedArticles) -> None:
         await self.seen.release(tenant, claimed.keys)

@@ -17,8 +17,7 @@ UNREAD = frozenset({"/problems/fetch-failed", "/problems/page-unreadable"})
 async def failed(store: JobStore, job_id: str, index: int, problem: dict[str, Any]) -> None:
     if await store.fail(job_id, index, problem):  # counted once, however often delivered
         JOB_ARTICLES.labels("failed").inc()
-        if problem.get("type") in UNREAD:
-            await store.unread(job_id)
+        await store.entry_failed(job_id, index, unread=problem.get("type") in UNREAD)
 
 
 async def gave_up(store: JobStore, job_id: str, index: int, status: Status, attempts: int) -> None:

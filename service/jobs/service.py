@@ -92,7 +92,11 @@ class JobService:
         report = feed.report.model_dump_json().encode() if feed is not None else None
         with _available():
             await self.store.create(
-                job_id, [a.model_dump_json().encode() for a in articles], caller.tenant, report
+                job_id,
+                [a.model_dump_json().encode() for a in articles],
+                caller.tenant,
+                report,
+                claims=feed.claims if feed is not None else None,
             )
             fault_point("job-recorded")
             if articles:

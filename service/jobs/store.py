@@ -3,8 +3,10 @@
 Every key of a job carries the hash tag `{J}`, so the scripts below touch one Redis Cluster slot.
 
     P:job:{J}          hash  total, created_at, started_at, finished_at, cancelled_at (epoch
-                             ms), one count per item state (queued, running, done, …), and
-                             owner: the tenant (API client name) that submitted it
+                             ms), one count per item state (queued, running, done, …),
+                             owner: the tenant (API client name) that submitted it, and for
+                             a feed job its report (feed), the items whose page was not had
+                             (unread), and each item's entry keys (claims, a JSON list)
     P:job:{J}:status     hash  index → the item's state
     P:job:{J}:attempts   hash  index → how many times a worker started it
     P:job:{J}:items      hash  index → {"briefing_id": …} or {"problem": …}, once finished
@@ -33,6 +35,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from service.jobs import _scripts
+from service.store.feeds import SeenEntries
 
 ANONYMOUS_OWNER = "anonymous"  # jobs submitted with auth off, or before jobs had owners
 STATES = ("queued", "running", "done", "cached", "failed", "cancelled")
@@ -72,12 +75,12 @@ class JobRecord:
         return "running" if self.started_at is not None else "queued"
 
 
-# counted on the job's record only while it exists: a deleted job is not brought back
-_UNREAD = """
-if redis.call('hexists', KEYS[1], 'total') == 1 then
-  return redis.call('hincrby', KEYS[1], 'unread', 1)
-end
-return 0
+# a feed item failed: counted (ARGV[1] = 1: its page was not had) on the job's record only
+# while it exists, a deleted job is not brought back; answers the owner and the entries' keys
+_ENTRY_FAILED = """
+if redis.call('hexists', KEYS[1], 'total') == 0 then return false end
+if ARGV[1] == '1' then redis.call('hincrby', KEYS[1], 'unread', 1) end
+return redis.call('hmget', KEYS[1], 'owner', 'claims')
 """
 
 
@@ -94,6 +97,7 @@ class JobStore:
     redis: Redis
     prefix: str = "gb"
     ttl_s: int = 24 * 3600
+    seen: SeenEntries | None = None  # the feed entries briefed per tenant (`unread`)
 
     def _keys(self, job_id: str) -> list[str]:
         base = f"{self.prefix}:job:{{{job_id}}}"  # one hash tag: a cluster keeps a job on one slot
@@ -126,6 +130,7 @@ class JobStore:
         requests: Sequence[bytes],
         owner: str = ANONYMOUS_OWNER,
         feed: bytes | None = None,
+        claims: Sequence[Sequence[str]] | None = None,
     ) -> None:
         """The record of a new job, every item queued, in one transaction; the job stays
         marked unqueued (`unqueued`) until `enqueued` says its articles are on the queue.
@@ -143,6 +148,8 @@ class JobStore:
         fields |= {state: 0 for state in STATES} | {"queued": len(requests)}
         if feed is not None:
             fields["feed"] = feed
+        if claims:
+            fields["claims"] = json.dumps(claims, separators=(",", ":"))
         if not requests:  # a feed with nothing new: done as it is made
             fields["started_at"] = fields["finished_at"] = fields["created_at"]
         async with self.redis.pipeline(transaction=True) as pipe:
@@ -220,10 +227,18 @@ class JobStore:
         moved, _ = await self._move(job_id, index, "failed", "queued,running", {"problem": problem})
         return moved
 
-    async def unread(self, job_id: str) -> None:
-        """One more item whose page could not be fetched or read (a feed job's report);
-        nothing for a job that is gone."""
-        await self.redis.eval(_UNREAD, 1, self._keys(job_id)[0])  # type: ignore[misc]
+    async def entry_failed(self, job_id: str, index: int, *, unread: bool) -> None:
+        """A feed job's item failed: its entry was not briefed, so it is no longer seen and
+        the next post of the feed tries it again; with `unread` (its page could not be
+        fetched or read) the job's report counts it. Nothing for a job that is gone, or for
+        an item of articles the client sent."""
+        record = self._keys(job_id)[0]
+        found = await self.redis.eval(_ENTRY_FAILED, 1, record, int(unread))  # type: ignore[misc]
+        if not found or found[1] is None or self.seen is None:
+            return
+        claims = json.loads(found[1])
+        if index < len(claims):
+            await self.seen.release(_text(found[0] or ANONYMOUS_OWNER), claims[index])
 
     async def cancel(self, job_id: str) -> int | None:
         """Every queued item → cancelled; how many, or None for an unknown (or expired) job."""
@@ -240,6 +255,7 @@ class JobStore:
             return None
         owner = _text(fields.pop(b"owner", ANONYMOUS_OWNER))
         feed = fields.pop(b"feed", None)
+        fields.pop(b"claims", None)
         info = {_text(k): int(v) for k, v in fields.items()}
         unread = info.pop("unread", 0)
         indices = list(range(offset, min(offset + limit, info["total"])))

@@ -38,7 +38,8 @@ class SeenEntries:
         return [bool(n) for n in added[: len(keys)]]
 
     async def release(self, tenant: str, keys: Sequence[str]) -> None:
-        """Unclaims keys whose job could not be created, so the next post briefs them."""
+        """Unclaims keys whose job could not be created, or whose item failed
+        (service/jobs/store.py, `entry_failed`), so the next post briefs them."""
         if keys:
             await self.redis.srem(self._key(tenant), *(_digest(k) for k in keys))  # type: ignore[misc]
 

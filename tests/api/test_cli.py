@@ -303,6 +303,24 @@ def test_a_feed_in_process_briefs_its_entries_once(
     assert "2 entries, 0 new, 2 skipped" in capsys.readouterr().err
 
 
+def test_a_feed_entry_that_failed_is_tried_again_by_the_next_run(
+    cli_env: ScriptedLLM, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its page could not be had (a link, and this process fetches none): not briefed, so
+    not remembered; the entry briefed beside it is."""
+    lines_of_feed = FEED.read_text(encoding="utf-8").splitlines()
+    link_only = "<item><guid>l-1</guid><link>https://news.example.com/later</link></item>"
+    feed = tmp_path / "feed.xml"
+    feed.write_text("\n".join([*lines_of_feed[:15], link_only, *lines_of_feed[23:]]))
+    out = tmp_path / "feed.jsonl"
+    assert main(["brief", "--feed", str(feed), "--out", str(out)]) == 1
+    assert "2 entries, 2 new, 0 skipped" in capsys.readouterr().err
+    failed = [r for r in lines(out.read_text()) if "briefing" not in r]
+    assert [r["error"]["type"] for r in failed] == ["/problems/fetch-failed"], failed
+    assert main(["brief", "--feed", str(feed)]) == 1
+    assert "2 entries, 1 new, 1 skipped" in capsys.readouterr().err
+
+
 def test_a_feed_through_a_server_is_a_job(
     cli_env: ScriptedLLM,
     live_url: str,

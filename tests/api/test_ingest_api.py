@@ -233,6 +233,22 @@ async def test_an_rss_feed_becomes_a_job_and_posting_it_again_adds_nothing(
     assert (await _post_feed(client, {"xml": renewed}))["feed"]["new"] == 0
 
 
+async def test_a_feed_entry_the_llm_failed_is_briefed_by_the_next_post(
+    client: Any, settings: Settings, llm: ScriptedLLM
+) -> None:
+    """Not a page problem (the report's `failed` stays 0), but the entry was not briefed
+    either: it is not remembered."""
+    llm.reset(default=Reply(status=500))
+    xml = (PAGES / "rss_full.xml").read_text(encoding="utf-8")
+    job = await _post_feed(client, {"xml": xml})
+    async with in_process_worker(settings):
+        done = await finished(client, job["id"])
+    assert (done["counts"]["failed"], done["feed"]["failed"]) == (2, 0)
+    assert done["items"][0]["problem"]["type"] == "/problems/llm-unavailable"
+    again = await _post_feed(client, {"xml": xml})
+    assert (again["total"], again["feed"]["new"], again["feed"]["skipped"]) == (2, 2, 0)
+
+
 async def test_an_atom_feed_by_url_is_fetched_and_its_links_too(
     make_client: ClientFactory, settings: Settings, llm: ScriptedLLM, pages: str
 ) -> None:
@@ -244,9 +260,41 @@ async def test_an_atom_feed_by_url_is_fetched_and_its_links_too(
         async with in_process_worker(allowed):
             done = await finished(client, job["id"])
         assert done["counts"]["failed"] + done["counts"]["done"] == job["total"], done
-        assert done["feed"]["failed"] == done["counts"]["failed"]  # pages not had
+        # a teaser of 190 characters (page-unreadable) and /sports/paves (fetch-failed: 404)
+        assert done["feed"]["failed"] == done["counts"]["failed"] == 2
+        # entries whose page was not had are not remembered: the next post tries them again
         again = await _post_feed(client, {"url": f"{pages}/atom.xml"})
-        assert (again["total"], again["feed"]["skipped"]) == (0, 2)
+        assert (again["total"], again["feed"]["new"], again["feed"]["skipped"]) == (2, 2, 0)
+
+
+async def test_a_feed_posted_again_skips_what_was_briefed_and_retries_what_was_not_had(
+    make_client: ClientFactory, settings: Settings, llm: ScriptedLLM, pages: str
+) -> None:
+    llm.reset(default=Reply(arguments=EMPTY_DRAFT))
+    xml = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>
+    <item><guid>w-1</guid><link>{pages}/wire_story.html</link><title>Strike ends</title></item>
+    <item><guid>w-2</guid><link>{pages}/not-yet.html</link><title>Later</title></item>
+    </channel></rss>"""
+    allowed = settings.replace(fetch_urls=True, fetch_allow_hosts=("127.0.0.1",))
+    async with make_client(fetch_urls=True, fetch_allow_hosts="127.0.0.1") as client:
+        job = await _post_feed(client, {"xml": xml})
+        async with in_process_worker(allowed):
+            done = await finished(client, job["id"])
+        assert (done["counts"]["done"], done["counts"]["failed"], done["feed"]["failed"]) == (
+            1,
+            1,
+            1,
+        )
+        failed = next(i for i in done["items"] if i["status"] == "failed")
+        assert failed["problem"]["type"] == "/problems/fetch-failed"
+        again = await _post_feed(client, {"xml": xml})
+        assert (again["total"], again["feed"]["new"], again["feed"]["skipped"]) == (1, 1, 1)
+        async with in_process_worker(allowed):
+            retried = await finished(client, again["id"])
+        assert retried["items"][0]["problem"]["url"] == f"{pages}/not-yet.html"
+        # failed again: still not remembered; the briefed entry stays skipped
+        third = await _post_feed(client, {"xml": xml})
+        assert (third["feed"]["new"], third["feed"]["skipped"]) == (1, 1)
 
 
 async def test_the_documented_page_example_is_briefed(client: Any, llm: ScriptedLLM) -> None:
