@@ -40,13 +40,33 @@ def _unit(text: str, end: int) -> str | None:
 _WORDS = re.compile(r"[^\W\d_][\w’'\-]*")
 
 
+# between a verb and the number it takes: "killed at least four", "injured more than 20"
+_HEDGES = frozenset("at least more than over about some nearly almost around up to".split())
+_VERB_ENDINGS = ("ed", "ing", "hurt")
+
+
+def _kind(word: str) -> str | None:
+    for kind, stems in (("killed", KILLED_STEMS), ("injured", INJURED_STEMS)):
+        if word.startswith(stems):
+            return kind
+    return None
+
+
 def _casualty(text: str, start: int, end: int) -> str | None:
-    """ "12 people were killed", "killing five", "wounding 14", "dos agentes heridos"."""
+    """ "12 people were killed", "killing five", "wounding 14", "dos agentes heridos".
+
+    The verb the number is the object of decides first: in "killed four students and
+    injured seven others" the four are dead, though "injured" follows them. Else the words
+    just after it ("12 people were killed"), or an "-ing" verb just before it."""
+    before = [w.lower() for w in _WORDS.findall(text, max(0, start - 40), start)[-4:]]
+    while before and before[-1] in _HEDGES:
+        before.pop()
+    if before and before[-1].endswith(_VERB_ENDINGS) and (kind := _kind(before[-1])):
+        return kind
     after = [w.lower() for w in _WORDS.findall(text, end, end + 40)[:4]]
-    before = [w.lower() for w in _WORDS.findall(text, max(0, start - 25), start)[-2:]]
     for kind, stems in (("killed", KILLED_STEMS), ("injured", INJURED_STEMS)):
         if any(w.startswith(stems) for w in after) or any(
-            w.startswith(stems) and w.endswith("ing") for w in before
+            w.startswith(stems) and w.endswith("ing") for w in before[-2:]
         ):
             return kind
     return None

@@ -45,7 +45,7 @@ from service.nlp.events import told_again
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-RULES_VERSION = "8"
+RULES_VERSION = "9"
 """Bump on any change to the rules here or in facts, mentions and lexicon: it is part of
 every cache key (through the staged extractor's prompt version), as a prompt's version is."""
 

@@ -119,6 +119,16 @@ POLLS = frozenset({"election", "vote", "seat", "runoff", "poll", "majority", "é
 PROJECTILES = frozenset(
     {"drone", "missile", "rocket", "projectile", "uav", "warhead", "munition", "shell"}
 )
+# what a vehicle or a building does when nobody did anything: "a bus plunged into a gorge,
+# killing 22" is an accident (a ramming, "a car rammed into…", is not here)
+ACCIDENTS = frozenset(
+    {"plunge", "crash", "overturn", "capsize", "derail", "sink", "collide", "veer", "skid",
+     "topple", "tumble", "collapse"}
+)  # fmt: skip
+# the kind word a storm's name opens on ("Typhoon Kalmaegi", "Hurricane Melissa")
+STORM_KINDS = frozenset({"typhoon", "hurricane", "cyclone", "storm", "tornado", "tempête"})
+# what sends projectiles off: "fired 40 missiles at Kyiv" is a strike, "downed 40" is not
+LAUNCH = frozenset({"fire", "launch", "lob", "hurl", "unleash", "tirer", "lancer", "lanzar"})
 COURT_CODES = frozenset({"JUD"})
 POLICE_CODES = frozenset({"COP"})
 POLICE = frozenset({"police", "policía", "policier", "gendarmerie", "gendarme", "policiers"})

@@ -61,6 +61,8 @@ def verb_sense(token: Token, language: str) -> Sense | None:
     particles = {t.lower_ for t in token.children if t.dep_ == "prt"}
     if lemma == "shoot" and "down" in particles:
         return Sense(EventType.INTERCEPTION, None, False)
+    if lemma in w.LAUNCH and object_lemmas & w.PROJECTILES:
+        return Sense(EventType.ATTACK, "195", False)  # "fired 40 missiles at Kyiv", not a downing
     if lemma in w.RATE_VERBS and object_lemmas & w.RATES:
         return Sense(EventType.ECONOMIC, None, False)
     if lemma == "win" and object_lemmas & w.POLLS:
@@ -137,13 +139,20 @@ def verb_sense(token: Token, language: str) -> Sense | None:
     doer = c.subject(token)
     if found is not None and found.type is EventType.ATTACK and object_lemmas & w.PROJECTILES:
         return Sense(EventType.INTERCEPTION, None, False)  # "destroyed 44 drones"
+    # "floods destroyed…", "Typhoon Kalmaegi slammed into…, killing 26", "a bus plunged into a
+    # gorge, killing 22": nobody attacked
+    told_by = token.head if doer is None and token.dep_ == "advcl" else None
+    cause = doer if told_by is None else c.subject(told_by)
+    if found is not None and found.type is EventType.ATTACK and _nobody(cause, told_by, language):
+        return Sense(EventType.DISASTER, None, False)
     if doer is not None and not found_is_speech(found):
         # what a happening did names the happening: "floods killed", "talks collapsed"
         own = noun_sense(doer, language) if doer.pos_ == "NOUN" else None
         if own is not None and not own.speech:
             return own
-        if lemma in w.WEAK:
-            # "a magnitude 6.1 earthquake struck": the happening may sit below the head
+        if lemma in w.WEAK and doer.lemma_.lower() not in w.WEAPONS | w.PROJECTILES:
+            # "a magnitude 6.1 earthquake struck": the happening may sit below the head (not
+            # in a weapon's name: "Storm Shadow missiles struck")
             for word in doer.subtree:  # "Typhoon Nakri tore across…", a name's own noun
                 own = noun_sense(word, language) if word.pos_ in ("NOUN", "PROPN") else None
                 if own is not None and not own.speech:
@@ -176,6 +185,13 @@ def verb_sense(token: Token, language: str) -> Sense | None:
     return found
 
 
+def _nobody(cause: Token | None, told_by: Token | None, language: str) -> bool:
+    """Harm that a hazard did, or that an accident its deaths are told with did."""
+    return (cause is not None and hazard(cause, language)) or (
+        told_by is not None and told_by.lemma_.lower() in w.ACCIDENTS
+    )
+
+
 _DECLARED = frozenset({EventType.POLICY, EventType.AGREEMENT, EventType.ECONOMIC})
 
 
@@ -197,7 +213,13 @@ def _decided(token: Token) -> Token | None:
 
 
 def hazard(token: Token, language: str) -> bool:
-    """A flood, a landslide, a fire: what did it, but nobody ("Landslides" read as a name)."""
+    """A flood, a landslide, a fire, a named storm ("Typhoon Kalmaegi", "Hurricane Melissa",
+    by the kind word its name opens on): what did it, but nobody ("Landslides" read as a
+    name). Only storms are named so: "the Fire Department" is a body."""
+    if token.pos_ == "PROPN" and any(
+        t.dep_ == "compound" and t.lower_ in w.STORM_KINDS for t in token.children
+    ):
+        return True
     words = {token.lemma_, token.lower_, token.lower_.removesuffix("s")}
     return any(
         (found := sense(word, "NOUN", language)) is not None and found.type is EventType.DISASTER

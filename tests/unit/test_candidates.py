@@ -533,3 +533,72 @@ def test_the_court_is_the_court_named_before_and_where_its_name_says() -> None:
     )
     court = [c for c in _candidates(text) if c.type is EventType.LEGAL][-1]
     assert (court.initiator, court.place) == ("Skellefteå District Court", "Skellefteå")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        # the verb a number is the object of decides, whatever follows it
+        ("A lightning strike killed four students and injured seven others at a school in "
+         "western Kenya on Thursday.", 4, 7),
+        ("The blast on Monday killed at least 12 people and wounded more than 30.", 12, 30),
+        ("Gunmen on Sunday killed 3 and wounded 12 in the market.", 3, 12),
+        # a number before its verb, as before
+        ("Three people were killed and 12 injured when a bus overturned on Friday.", 3, 12),
+        ("The attack on Tuesday left 9 dead and 21 wounded, officials said.", 9, 21),
+        ("Floods on Saturday killed five, wounding 14 others.", 5, 14),
+    ],
+)  # fmt: skip
+def test_casualties_are_read_from_the_verb_that_takes_them(
+    sentence: str, killed: int, injured: int
+) -> None:
+    (event,) = _candidates(sentence)
+    assert (event.killed, event.injured) == (killed, injured)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Typhoon Kalmaegi slammed into the central Philippines on Tuesday, killing at least 26 "
+        "people and forcing more than 400,000 to flee, officials said.",
+        "Hurricane Melissa destroyed hundreds of homes in western Jamaica on Tuesday.",
+        "Floods destroyed 300 homes in the district on Sunday, officials said.",
+        "A bus plunged into a gorge in northern India on Tuesday, killing 22 passengers.",
+        "A passenger plane crashed near the airport on Sunday, killing all 60 people on board.",
+    ],
+)
+def test_a_hazard_that_strikes_is_a_disaster_with_nobody_behind_it(sentence: str) -> None:
+    """A named storm is its kind word's ("Typhoon", "Hurricane"): what did it, but nobody;
+    so is an accident the deaths are told with."""
+    (event,) = _candidates(sentence)
+    assert (event.type, event.initiator) == (EventType.DISASTER, None)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Russia fired 40 missiles at Kyiv overnight on Saturday, officials said.", "attack"),
+        ("Russia launched 120 drones at Ukraine on Sunday, the air force said.", "attack"),
+        ("Houthi rebels fired a ballistic missile at Israel on Friday.", "attack"),
+        # what is brought down, not sent off, is an interception
+        ("Ukrainian air defences shot down 80 drones on Sunday, the air force said.",
+         "interception"),
+        ("Air defences destroyed 44 drones over the Kursk region on Monday.", "interception"),
+    ],
+)  # fmt: skip
+def test_projectiles_sent_off_are_an_attack_and_brought_down_an_interception(
+    sentence: str, kind: str
+) -> None:
+    (event,) = _candidates(sentence)
+    assert event.type == EventType(kind)
+
+
+def test_a_weapon_or_a_body_named_for_a_hazard_is_neither_a_storm_nor_nobody() -> None:
+    (strike,) = _candidates(
+        "Storm Shadow missiles struck a command post in Crimea on Monday, Ukraine's military said."
+    )
+    assert strike.type is EventType.ATTACK
+    (said,) = _candidates(
+        "The Los Angeles Fire Department said on Tuesday that crews had contained the blaze."
+    )
+    assert said.initiator == "Los Angeles Fire Department"
