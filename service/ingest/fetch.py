@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import httpx
@@ -243,12 +243,8 @@ def _charset(params: str) -> str | None:
 
 def _revalidated(cached: Fetched, response: httpx.Response) -> Fetched:
     """The cached fetch, with any validators the 304 renewed."""
-    return Fetched(
-        url=cached.url,
-        status=cached.status,
-        content_type=cached.content_type,
-        charset=cached.charset,
-        body=cached.body,
+    return replace(
+        cached,
         etag=response.headers.get("etag") or cached.etag,
         last_modified=response.headers.get("last-modified") or cached.last_modified,
         revalidated=True,

@@ -40,6 +40,11 @@ from service.store.feeds import SeenEntries
 ANONYMOUS_OWNER = "anonymous"  # jobs submitted with auth off, or before jobs had owners
 STATES = ("queued", "running", "done", "cached", "failed", "cancelled")
 _FILL = 1_000  # hash fields per HSET when a job is created
+# what a job's record answers with (`get`): every field of P:job:{J} but `claims`
+_RECORD = (
+    "total", "created_at", "started_at", "finished_at", "cancelled_at", *STATES, "owner",
+    "feed", "unread",
+)  # fmt: skip
 _PAGE = 500  # items read per round trip when results are streamed
 
 
@@ -250,13 +255,15 @@ class JobStore:
 
         Two reads: an item may finish between them, so a page can be a moment newer than the
         counts; every read is itself consistent (a script's changes land all at once)."""
-        fields = await self.redis.hgetall(self._keys(job_id)[0])  # type: ignore[misc]
-        if not fields:
+        # the fields a job answers with, by name: not a feed's `claims` (tens of KB for a big
+        # feed), read only when an item fails, on every poll
+        values = await self.redis.hmget(self._keys(job_id)[0], list(_RECORD))  # type: ignore[misc]
+        fields = {name: v for name, v in zip(_RECORD, values, strict=True) if v is not None}
+        if "total" not in fields:
             return None
-        owner = _text(fields.pop(b"owner", ANONYMOUS_OWNER))
-        feed = fields.pop(b"feed", None)
-        fields.pop(b"claims", None)
-        info = {_text(k): int(v) for k, v in fields.items()}
+        owner = _text(fields.pop("owner", ANONYMOUS_OWNER))
+        feed = fields.pop("feed", None)
+        info = {k: int(v) for k, v in fields.items()}
         unread = info.pop("unread", 0)
         indices = list(range(offset, min(offset + limit, info["total"])))
         page = await self._items(job_id, indices) if indices else []
